@@ -1,0 +1,11 @@
+"""Celery application. Tasks are thin wrappers around services and pass primary keys only."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("tokutei")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

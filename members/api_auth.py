@@ -1,0 +1,60 @@
+"""DRF authentication by `Authorization: Api-Key <key>` and per-key throttling."""
+
+from typing import Any
+
+from rest_framework import authentication, exceptions
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+
+from .actors import actor_for_api_key
+from .models import ApiKey
+
+KEYWORD = "Api-Key"
+
+
+class ApiKeyUser:
+    """A stand-in user for a machine client; `request.auth` carries the key."""
+
+    is_authenticated = True
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    pk = None
+
+    def __init__(self, key: ApiKey) -> None:
+        self.key = key
+
+    def __str__(self) -> str:
+        return f"api-key:{self.key.prefix}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request: Request) -> tuple[Any, ApiKey] | None:
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header.startswith(f"{KEYWORD} "):
+            return None
+        raw = header[len(KEYWORD) + 1 :].strip()
+        try:
+            key = ApiKey.objects.get_from_key(raw)
+        except ApiKey.DoesNotExist:
+            key = None
+        if key is None or not key.is_valid(raw) or key.has_expired:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key / APIキーが無効です")
+        request._actor = actor_for_api_key(key)
+        return ApiKeyUser(key), key
+
+    def authenticate_header(self, request: Request) -> str:
+        return KEYWORD
+
+
+class ApiKeyRateThrottle(SimpleRateThrottle):
+    """One bucket per API key (or per session user / IP when no key is used)."""
+
+    scope = "api_key"
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        auth = getattr(request, "auth", None)
+        ident = f"key:{auth.prefix}" if isinstance(auth, ApiKey) else self.get_ident(request)
+        if getattr(request.user, "is_authenticated", False) and getattr(request.user, "pk", None):
+            ident = f"user:{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}

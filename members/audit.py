@@ -1,0 +1,49 @@
+"""The access log (閲覧記録): every staff read of a person's health data leaves one append-only row.
+
+Nothing here writes health values or card numbers to the plain log; the row names the person by key.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from .actors import Actor, ActorKind
+from .models import AccessLog, StaffMembership
+
+AUDITED_KINDS = (ActorKind.STAFF, ActorKind.SUPERUSER)
+
+
+def _client_ip(request: Any) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *,
+    actor: Actor,
+    person_ids: Iterable[int],
+    action: str,
+    target: str,
+    request: Any = None,
+) -> int:
+    """Append one row per person read by staff; other actors (the person, a clinic) are not audited here."""
+    if actor.kind not in AUDITED_KINDS:
+        return 0
+    role = ""
+    if actor.user_id is not None:
+        role = StaffMembership.objects.filter(user_id=actor.user_id).values_list("job_title", flat=True).first() or ""
+    ip = _client_ip(request)
+    rows = [
+        AccessLog(
+            user_id=actor.user_id,
+            actor_label=actor.label,
+            actor_role=role,
+            person_id=person_id,
+            action=action,
+            target=target[:100],
+            ip_address=ip,
+        )
+        for person_id in dict.fromkeys(person_ids)
+    ]
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)

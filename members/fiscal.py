@@ -1,0 +1,31 @@
+"""Fiscal year (年度) and age basis (年度末年齢): SPEC §1.1, §1.2. Pure functions."""
+
+import datetime as dt
+
+FISCAL_YEAR_START_MONTH = 4  # SPEC §1.1: FY N runs from April 1 of N to March 31 of N+1
+FOURTH_PERIOD_FIRST_FY = 2024  # 第4期 = FY2024–FY2029
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """The fiscal year a date belongs to (SPEC §1.1)."""
+    return day.year if day.month >= FISCAL_YEAR_START_MONTH else day.year - 1
+
+
+def fiscal_year_start(fiscal_year: int) -> dt.date:
+    return dt.date(fiscal_year, FISCAL_YEAR_START_MONTH, 1)
+
+
+def fiscal_year_end(fiscal_year: int) -> dt.date:
+    """March 31 of the next calendar year."""
+    return dt.date(fiscal_year + 1, 3, 31)
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Completed years on `day`, counted by birthdays (SPEC §1.2 ◆: born April 1 → new age on April 1)."""
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - int(before_birthday)
+
+
+def age_at_fiscal_year_end(birth_date: dt.date, fiscal_year: int) -> int:
+    """年度末年齢: the age reached on March 31 of the fiscal year (SPEC §1.2)."""
+    return age_on(birth_date, fiscal_year_end(fiscal_year))
