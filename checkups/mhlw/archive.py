@@ -1,0 +1,256 @@
+"""送付用アーカイブ (ZIP) reading and writing: SPEC §9.1, §9.3; formats-notes §1.2–§1.3.
+
+Reading never touches the disk: every entry is checked (count, sizes, ratio, names, symlinks) before any member
+is decompressed, and members are then read lazily into memory with a running size budget, so a ZIP whose
+headers lie about sizes cannot exhaust memory.
+"""
+
+import datetime as dt
+import io
+import re
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from checkups.mhlw.archive_index import (
+    INDEX_FILE_NAME,
+    INSURER_OID,
+    ArchiveIndex,
+    build_index,
+    parse_index,
+)
+from checkups.mhlw.cda import write_cda
+from checkups.mhlw.document import CheckupDocument
+from checkups.mhlw.errors import ArchiveError
+from checkups.mhlw.safe_xml import XSD_DIR
+
+MB = 1024 * 1024
+READ_CHUNK = 64 * 1024
+RATIO_CHECK_MIN_BYTES = 64 * 1024  # tiny members cannot bomb; their ratio is noise
+_DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveLimits:
+    """◆ Safety limits for uploads (project decision; a 10,000-person archive is ~150 MB uncompressed)."""
+
+    max_entries: int = 20_000
+    max_total_uncompressed: int = 500 * MB
+    max_ratio: int = 200
+    max_member: int = 20 * MB
+
+
+def _reject(message_ja: str, message_en: str, name: str = "") -> ArchiveError:
+    return ArchiveError(message_ja, message_en, name)
+
+
+def _check_name(info: zipfile.ZipInfo) -> None:
+    name = info.filename
+    parts = name.split("/")
+    if (
+        name.startswith("/")
+        or "\\" in name
+        or "\x00" in name
+        or _DRIVE_LETTER.match(name)
+        or any(part == ".." for part in parts)
+    ):
+        raise _reject(f"不正なパスを含むエントリがあります: {name!r}", f"Entry with an unsafe path: {name!r}", name)
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and stat.S_ISLNK(mode):  # 3 = Unix
+        raise _reject(
+            f"シンボリックリンクは受け付けません: {name!r}", f"Symbolic links are not accepted: {name!r}", name
+        )
+
+
+def _check_entries(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
+    if len(infos) > limits.max_entries:
+        raise _reject(
+            f"エントリ数 {len(infos)} が上限 {limits.max_entries} を超えています。",
+            f"{len(infos)} entries exceed the limit of {limits.max_entries}.",
+        )
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        _check_name(info)
+        if info.filename in seen:
+            raise _reject(
+                f"同名のエントリが重複しています: {info.filename}", f"Duplicate entry: {info.filename}", info.filename
+            )
+        seen.add(info.filename)
+        if info.file_size > limits.max_member:
+            raise _reject(
+                f"{info.filename} の展開後サイズ {info.file_size} が上限 {limits.max_member} を超えています。",
+                f"{info.filename} unpacks to {info.file_size} bytes, over the limit of {limits.max_member}.",
+                info.filename,
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size >= RATIO_CHECK_MIN_BYTES and ratio > limits.max_ratio:
+            raise _reject(
+                f"{info.filename} の圧縮率 {ratio:.0f} が上限 {limits.max_ratio} を超えています。",
+                f"{info.filename} has a compression ratio of {ratio:.0f}, over the limit of {limits.max_ratio}.",
+                info.filename,
+            )
+        total += info.file_size
+    if total > limits.max_total_uncompressed:
+        raise _reject(
+            f"展開後の合計サイズ {total} が上限 {limits.max_total_uncompressed} を超えています。",
+            f"Archive unpacks to {total} bytes, over the limit of {limits.max_total_uncompressed}.",
+        )
+
+
+@dataclass
+class Archive:
+    """An opened upload: the parsed index (None for a single CDA) and lazily read DATA members."""
+
+    index: ArchiveIndex | None
+    root_name: str = ""
+    warnings: list[str] = field(default_factory=list)
+    _zip: zipfile.ZipFile | None = None
+    _limits: ArchiveLimits = field(default_factory=ArchiveLimits)
+    _data_names: list[str] = field(default_factory=list)
+    _single: tuple[str, bytes] | None = None
+    _read_total: int = 0
+
+    def read_member(self, name: str) -> bytes:
+        """Decompress one member, counting real output so lying headers cannot exceed the limits."""
+        assert self._zip is not None
+        chunks: list[bytes] = []
+        size = 0
+        with self._zip.open(name) as stream:
+            while chunk := stream.read(READ_CHUNK):
+                size += len(chunk)
+                self._read_total += len(chunk)
+                if size > self._limits.max_member or self._read_total > self._limits.max_total_uncompressed:
+                    raise _reject(
+                        f"{name} の展開後サイズが上限を超えました。", f"{name} unpacks beyond the limits.", name
+                    )
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+    def data_names(self) -> list[str]:
+        return [self._single[0]] if self._single else list(self._data_names)
+
+    def data_files(self, *, checkup_only: bool = True) -> Iterator[tuple[str, bytes]]:
+        """(name, bytes) of every *.xml under DATA/; guidance files (g…) are skipped when checkup_only."""
+        if self._single:
+            yield self._single
+            return
+        for name in self._data_names:
+            base = name.rsplit("/", 1)[-1]
+            if checkup_only and base[:1] in ("g", "G"):
+                continue
+            yield name, self.read_member(name)
+
+
+def _locate(names: list[str]) -> tuple[str, str | None, list[str], list[str]]:
+    """(root folder, ix08 path, DATA xml paths, CLAIMS paths); the root folder is optional ◆."""
+    files = [n for n in names if not n.endswith("/")]
+    roots = {n.split("/", 1)[0] for n in files if "/" in n}
+    root = roots.pop() if len(roots) == 1 and all("/" in n for n in files) else ""
+    prefix = f"{root}/" if root else ""
+    index = next((n for n in files if n == prefix + INDEX_FILE_NAME), None)
+    data = [n for n in files if n.startswith(prefix + "DATA/") and n.lower().endswith(".xml")]
+    claims = [n for n in files if n.startswith(prefix + "CLAIMS/") and n.lower().endswith(".xml")]
+    return root, index, sorted(data), claims
+
+
+def open_archive(data: bytes, limits: ArchiveLimits | None = None) -> Archive:
+    limits = limits or ArchiveLimits()
+    try:
+        archive_zip = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive_zip.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
+        raise _reject(f"ZIPファイルとして読めません: {exc}", f"Not a readable ZIP file: {exc}") from exc
+    _check_entries(infos, limits)
+    root, index_name, data_names, claims = _locate([info.filename for info in infos])
+    archive = Archive(index=None, root_name=root, _zip=archive_zip, _limits=limits, _data_names=data_names)
+    if index_name is None:
+        raise _reject(
+            f"{INDEX_FILE_NAME} がありません (SPEC §9.1)。", f"{INDEX_FILE_NAME} is missing (SPEC §9.1).", root
+        )
+    archive.index = parse_index(archive.read_member(index_name))
+    if not data_names:
+        archive.warnings.append("DATA/ にXMLファイルがありません。 / No XML files under DATA/.")
+    files = len(data_names) + len(claims)
+    if archive.index.total_record_count != files:
+        archive.warnings.append(
+            f"totalRecordCount {archive.index.total_record_count} とファイル数 {files} が一致しません。"
+            f" / totalRecordCount {archive.index.total_record_count} differs from the {files} files."
+        )
+    return archive
+
+
+def open_upload(data: bytes, filename: str, limits: ArchiveLimits | None = None) -> Archive:
+    """A ZIP archive or a single CDA XML file, detected from the content (not trusting the name)."""
+    limits = limits or ArchiveLimits()
+    if data[:4] in _ZIP_MAGIC:
+        return open_archive(data, limits)
+    if len(data) > limits.max_member:
+        raise _reject(
+            f"{filename} のサイズが上限 {limits.max_member} を超えています。",
+            f"{filename} is larger than the limit of {limits.max_member} bytes.",
+            filename,
+        )
+    if not data.lstrip()[:1] == b"<" and not data.startswith(b"\xef\xbb\xbf"):
+        raise _reject(
+            f"{filename} はZIPでもXMLでもありません。", f"{filename} is neither a ZIP nor an XML file.", filename
+        )
+    return Archive(index=None, _single=(filename, data))
+
+
+# ---------------------------------------------------------------- writing
+
+DATA_FILE_FLAG = "1"  # the constant digit after N in DATA file names (formats-notes §1.2, S1)
+
+
+def archive_root_name(sender: str, receiver: str, created: dt.date, serial: int, service_event_type: int) -> str:
+    """`<sender 10>_<receiver 8>_<YYYYMMDD><N>_<実施区分>` (SPEC §9.1); N is 0–9 per day."""
+    if not 0 <= serial <= 9:
+        raise ValueError("serial (同日分割送信回数) must be 0–9")
+    return f"{sender.zfill(10)}_{receiver.zfill(8)}_{created:%Y%m%d}{serial}_{service_event_type}"
+
+
+def data_file_name(sender: str, created: dt.date, serial: int, number: int, prefix: str = "h") -> str:
+    """`h` + sender 10 + YYYYMMDD + N + 1 + 6-digit number = 26 digits (formats-notes §1.2)."""
+    return f"{prefix}{sender.zfill(10)}{created:%Y%m%d}{serial}{DATA_FILE_FLAG}{number:06d}.xml"
+
+
+def build_archive(
+    sender: str,
+    receiver: str,
+    created: dt.date,
+    service_event_type: int,
+    documents: list[CheckupDocument],
+    serial: int = 0,
+    interaction_type: int = 10,
+    *,
+    receiver_oid: str = INSURER_OID,
+) -> tuple[str, bytes]:
+    """Build a 4th-period archive; returns (zip file name, bytes).
+
+    ◆ interaction_type defaults to 10 = 保険者→国(支払基金) (formats-notes §1.3, 種別コード 別表1), the
+    insurer's export; pass 6 for 健診機関→保険者. The sender OID follows its length (10 digits 健診機関 .102,
+    otherwise 保険者 .101); the receiver OID defaults to 保険者 .101, pass .103 for a 代行機関.
+    Members are stored uncompressed like the 2024 sample archive (formats-notes §1.2; deflate UNCONFIRMED).
+    """
+    root = archive_root_name(sender, receiver, created, serial, service_event_type)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive_zip:
+        index = build_index(
+            sender=sender,
+            receiver=receiver,
+            receiver_oid=receiver_oid,
+            created=created,
+            interaction_type=interaction_type,
+            service_event_type=service_event_type,
+            total_record_count=len(documents),
+        )
+        archive_zip.writestr(f"{root}/{INDEX_FILE_NAME}", index)
+        for number, document in enumerate(documents):
+            name = data_file_name(sender, created, serial, number)
+            archive_zip.writestr(f"{root}/DATA/{name}", write_cda(document))
+        for path in sorted(XSD_DIR.rglob("*.xsd")):
+            archive_zip.write(path, f"{root}/XSD/{path.relative_to(XSD_DIR).as_posix()}")
+    return f"{root}.zip", buffer.getvalue()

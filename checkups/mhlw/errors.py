@@ -1,0 +1,27 @@
+"""Errors raised while reading MHLW standard-format files (SPEC §9). Each carries a Japanese and an English text."""
+
+
+class MhlwFormatError(Exception):
+    """Base class: a file cannot be read at all (as opposed to a record-level validation finding)."""
+
+    def __init__(self, message_ja: str, message_en: str, location: str = "") -> None:
+        super().__init__(f"{message_en} ({location})" if location else message_en)
+        self.message_ja = message_ja
+        self.message_en = message_en
+        self.location = location
+
+
+class UnsafeXmlError(MhlwFormatError):
+    """The XML is malformed or uses a construct we refuse (DOCTYPE, entities)."""
+
+
+class CdaError(MhlwFormatError):
+    """A 特定健診情報ファイル (CDA) is structurally unusable; `xpath` says where."""
+
+    @property
+    def xpath(self) -> str:
+        return self.location
+
+
+class ArchiveError(MhlwFormatError):
+    """A 送付用アーカイブ (ZIP) is unsafe or does not follow SPEC §9.1."""

@@ -1,0 +1,96 @@
+"""The one place that parses untrusted XML, plus XSD validation against the bundled 4th-period schemas.
+
+Files come from clinics and employers, so the parser is locked down: no DTD, no entity expansion, no network,
+no huge trees, and any document declaring a DOCTYPE is refused outright (billion laughs, XXE).
+"""
+
+import functools
+import threading
+from pathlib import Path
+
+from lxml import etree
+
+from checkups.mhlw.errors import UnsafeXmlError
+
+XSD_DIR = (Path(__file__).parent / "data" / "xsd-v4").resolve()
+# SPEC §9.3: the schema files of the 4th-period set (formats-notes §1.2).
+XSD_FILES = {
+    "hc": "hc08_V08.xsd",
+    "hg": "hg08_V08.xsd",
+    "ix": "ix08_V08.xsd",
+    "su": "su08_V08.xsd",
+    "cc": "cc08_V08.xsd",
+    "gc": "gc08_V08.xsd",
+}
+MAX_REPORTED_SCHEMA_ERRORS = 50
+
+_DOCTYPE_MARKERS = tuple(
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    # lxml parsers must not be shared between threads; one per thread, reused for speed.
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            dtd_validation=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        _local.parser = parser
+    return parser
+
+
+def parse_xml(data: bytes) -> etree._Element:
+    """Parse untrusted bytes; raise UnsafeXmlError for malformed XML or any DOCTYPE/ENTITY declaration."""
+    if any(marker in data for marker in _DOCTYPE_MARKERS):
+        raise UnsafeXmlError(
+            "DOCTYPE宣言(DTD・実体参照)を含むXMLは受け付けません。",
+            "XML documents with a DOCTYPE (DTD or entity declarations) are not accepted.",
+        )
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise UnsafeXmlError(
+            f"XMLの形式が正しくありません: {exc.msg}",
+            f"Malformed XML: {exc.msg}",
+            f"line {exc.lineno}" if exc.lineno else "",
+        ) from exc
+    if root.getroottree().docinfo.doctype:
+        raise UnsafeXmlError("DOCTYPE宣言を含むXMLは受け付けません。", "XML documents with a DOCTYPE are not accepted.")
+    return root
+
+
+class _LocalXsdResolver(etree.Resolver):
+    """Serves schema includes only from XSD_DIR; everything else resolves to nothing (no network, no disk)."""
+
+    def resolve(self, system_url: str, public_id: str | None, context: object) -> object:
+        candidate = Path(system_url.removeprefix("file://")).resolve()
+        if candidate.is_file() and candidate.is_relative_to(XSD_DIR):
+            return self.resolve_filename(str(candidate), context)
+        return self.resolve_empty(context)
+
+
+@functools.cache
+def _schema(kind: str) -> etree.XMLSchema:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    parser.resolvers.add(_LocalXsdResolver())
+    document = etree.parse(str(XSD_DIR / XSD_FILES[kind]), parser)
+    return etree.XMLSchema(document)
+
+
+def validate_against_xsd(doc: etree._Element | bytes, kind: str) -> list[str]:
+    """Schema errors ("line N: message") of a document against the bundled 4th-period XSD (SPEC §9.3)."""
+    if kind not in XSD_FILES:
+        raise ValueError(f"unknown schema kind {kind!r}; expected one of {sorted(XSD_FILES)}")
+    element = parse_xml(doc) if isinstance(doc, bytes) else doc
+    schema = _schema(kind)
+    if schema.validate(element):
+        return []
+    return [f"line {error.line}: {error.message}" for error in schema.error_log][:MAX_REPORTED_SCHEMA_ERRORS]
