@@ -386,7 +386,7 @@ def roster_prepare(
     uploaded_by_id: int | None = None,
     today: dt.date | None = None,
 ) -> tuple[RosterImport, RosterPlan | None]:
-    """Decode, validate and plan a file; store it as a RosterImport (previewed, or rejected with errors)."""
+    """Decode, validate and plan a file; a valid one is stored as a previewed RosterImport."""
     today = today or timezone.localdate()
     record = RosterImport(
         insurer=insurer,
@@ -402,8 +402,7 @@ def roster_prepare(
         record.status = RosterImport.Status.REJECTED
         record.errors = [e.as_dict() for e in rejected.errors]
         record.encoding = record.encoding or "unknown"
-        record.save()
-        return record, None
+        return record, None  # a rejected file writes nothing, not even its import record
     plan = plan_roster(rows, insurer=insurer)
     record.row_count = len(rows)
     record.created_count = len(plan.new_persons)

@@ -1,0 +1,202 @@
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.admin import APIKeyModelAdmin
+
+from .actors import ActorKind
+from .admin_base import ScopedAdmin
+from .models import (
+    AccessLog,
+    ApiKey,
+    Clinic,
+    Employer,
+    Enrollment,
+    Exclusion,
+    InsuredPerson,
+    Insurer,
+    PersonChange,
+    RosterImport,
+    StaffMembership,
+)
+from .roster import roster_confirm, roster_prepare
+
+admin.site.site_header = _("特定健診・特定保健指導 管理")
+admin.site.site_title = _("特定健診・特定保健指導")
+admin.site.index_title = _("保険者職員メニュー")
+
+
+@admin.register(Insurer)
+class InsurerAdmin(ScopedAdmin):
+    list_display = ["number", "name", "insurer_type"]
+    search_fields = ["number", "name"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self.actor(request).kind == ActorKind.SUPERUSER
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.actor(request).is_staff
+
+
+@admin.register(Employer)
+class EmployerAdmin(ScopedAdmin):
+    staff_can_add = staff_can_change = True
+    list_display = ["code", "name", "insurer", "contact_person", "phone"]
+    list_filter = ["insurer"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Clinic)
+class ClinicAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+    search_fields = ["number", "name"]
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    extra = 0
+
+
+class ExclusionInline(admin.TabularInline):
+    model = Exclusion
+    extra = 0
+
+
+class PersonChangeInline(admin.TabularInline):
+    model = PersonChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["changed_at", "roster_import", "changes"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AgeBandFilter(admin.SimpleListFilter):
+    title = _("年齢(現在)")
+    parameter_name = "age_band"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("u40", _("40歳未満")), ("40-64", "40–64"), ("65-74", "65–74"), ("75+", _("75歳以上"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        today = timezone.localdate()
+
+        def born_after(years: int) -> dt.date:
+            return today.replace(year=today.year - years)
+
+        bands = {
+            "u40": {"birth_date__gt": born_after(40)},
+            "40-64": {"birth_date__lte": born_after(40), "birth_date__gt": born_after(65)},
+            "65-74": {"birth_date__lte": born_after(65), "birth_date__gt": born_after(75)},
+            "75+": {"birth_date__lte": born_after(75)},
+        }
+        return queryset.filter(**bands[self.value()]) if self.value() in bands else queryset
+
+
+@admin.register(InsuredPerson)
+class InsuredPersonAdmin(ScopedAdmin):
+    staff_can_change = True
+    list_display = ["card_label", "name_kana", "sex", "birth_date", "relationship", "employer"]
+    list_filter = ["insurer", "sex", "relationship", AgeBandFilter, "employer"]
+    search_fields = ["card_number", "name_kana"]
+    list_select_related = ["employer"]
+    readonly_fields = ["insurer", "card_symbol", "card_number", "card_branch", "user", "created_at", "updated_at"]
+    inlines = [EnrollmentInline, ExclusionInline, PersonChangeInline]
+    audit_action = AccessLog.Action.ADMIN_VIEW
+    show_full_result_count = False
+
+    def person_id_of(self, obj: InsuredPerson) -> int:
+        return obj.pk
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "insurer", "job_title"]
+    list_filter = ["insurer"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ScopedAdmin):
+    list_display = ["at", "actor_label", "actor_role", "person", "action", "target", "ip_address"]
+    list_filter = ["action"]
+    date_hierarchy = "at"
+    list_select_related = ["person"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(APIKeyModelAdmin):
+    list_display = [*APIKeyModelAdmin.list_display, "kind", "clinic", "employer", "guidance_provider", "insurer"]
+    list_filter = [*APIKeyModelAdmin.list_filter, "kind"]
+
+
+class RosterUploadForm(forms.Form):
+    insurer = forms.ModelChoiceField(queryset=Insurer.objects.none(), label=_("保険者"))
+    file = forms.FileField(label=_("名簿CSV (UTF-8 / Shift_JIS)"))
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(ScopedAdmin):
+    """Upload → preview (counts, changes, errors) → confirm. Nothing is written before confirm."""
+
+    list_display = ["created_at", "file_name", "insurer", "status", "row_count", "created_count", "updated_count"]
+    readonly_fields = [f.name for f in RosterImport._meta.fields if f.name != "content"]
+    exclude = ["content"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return RosterImport.objects.filter(insurer__in=Insurer.objects.visible_to(self.actor(request)))
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self.actor(request).is_staff
+
+    def get_urls(self) -> list:
+        return [
+            path("upload/", self.admin_site.admin_view(self.upload_view), name="members_rosterimport_upload"),
+            path(
+                "<int:pk>/confirm/",
+                self.admin_site.admin_view(self.confirm_view),
+                name="members_rosterimport_confirm",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:members_rosterimport_upload"))
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        form = RosterUploadForm(request.POST or None, request.FILES or None)
+        form.fields["insurer"].queryset = Insurer.objects.visible_to(self.actor(request))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form}
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            record, plan = roster_prepare(
+                data=upload.read(),
+                file_name=upload.name,
+                insurer=form.cleaned_data["insurer"],
+                uploaded_by_id=request.user.pk,
+            )
+            context.update(record=record, plan=plan, title=_("名簿取込の確認"))
+            return TemplateResponse(request, "admin/members/rosterimport/preview.html", context)
+        context["title"] = _("名簿CSVの取込")
+        return TemplateResponse(request, "admin/members/rosterimport/upload.html", context)
+
+    def confirm_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = get_object_or_404(self.get_queryset(request), pk=pk, status=RosterImport.Status.PREVIEWED)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:members_rosterimport_upload"))
+        roster_confirm(roster_import=record)
+        self.message_user(
+            request,
+            _("取り込みました: 新規 %(new)s 件, 更新 %(upd)s 件, 変更なし %(same)s 件")
+            % {"new": record.created_count, "upd": record.updated_count, "same": record.unchanged_count},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:members_rosterimport_changelist"))

@@ -1,0 +1,67 @@
+"""Base admin: every admin queryset starts from `visible_to(actor)`; another insurer's record is a 404."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .actors import Actor, actor_from_request
+from .audit import access_log_record
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Staff of an insurer manage that insurer's data; permissions follow the actor, not per-model perms."""
+
+    staff_can_add = False
+    staff_can_change = False
+    staff_can_delete = False
+    audit_action: str | None = None  # set to log each change-page view in the access log
+
+    def actor(self, request: HttpRequest) -> Actor:
+        return actor_from_request(request)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).visible_to(self.actor(request))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.actor(request).is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.actor(request).is_staff
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self.actor(request).is_staff and self.staff_can_add
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.actor(request).is_staff and self.staff_can_change
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.actor(request).is_staff and self.staff_can_delete
+
+    def person_id_of(self, obj: Any) -> int | None:
+        return getattr(obj, "person_id", None)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404  # not a redirect: another insurer's record must look like no record at all
+        if self.audit_action and request.method == "GET":
+            person_id = self.person_id_of(obj)
+            if person_id is not None:
+                access_log_record(
+                    actor=self.actor(request),
+                    person_ids=[person_id],
+                    action=self.audit_action,
+                    target=f"{obj._meta.model_name}:{obj.pk}",
+                    request=request,
+                )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        related = db_field.related_model
+        if hasattr(related.objects, "visible_to") and hasattr(related.objects.all(), "visible_to"):
+            kwargs["queryset"] = related.objects.all().visible_to(self.actor(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

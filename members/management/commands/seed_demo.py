@@ -1,0 +1,38 @@
+"""Build the demo insurer: people, enrollment, and (from the other apps) checkups, guidance, employer data, rates."""
+
+import importlib
+import time
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from members.demo import DEMO_INSURER_NUMBER, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_population
+from members.models import Insurer
+
+# Each later step is a `seed(population, today=...)` function in an app's demo module, run in this order.
+DEMO_STEPS = ("checkups.demo", "guidance.demo", "employer_data.demo", "rates.demo", "portal.demo")
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo population (idempotent: does nothing when the demo insurer exists)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--persons", type=int, default=2400)
+
+    def handle(self, *args: object, persons: int, **options: object) -> None:
+        if Insurer.objects.filter(number=DEMO_INSURER_NUMBER).exists():
+            self.stdout.write("demo data already loaded")
+        else:
+            started = time.monotonic()
+            today = timezone.localdate()
+            population = seed_population(persons=persons, today=today)
+            self.stdout.write(f"{population.person_count} insured persons")
+            for module_name in DEMO_STEPS:
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError:
+                    continue
+                summary = module.seed(population, today=today)
+                self.stdout.write(f"{module_name}: {summary}")
+            self.stdout.write(f"demo data loaded in {time.monotonic() - started:.1f} s")
+        self.stdout.write(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}")
