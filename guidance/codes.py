@@ -1,0 +1,127 @@
+"""Code lists of 特定保健指導 (SPEC §5): contact kinds and forms, programme level and status, outcomes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactKind(models.TextChoices):
+    """実施内容 (OID .18150, SPEC §5.2). Interim evaluation counts as a continuous-support contact."""
+
+    INITIAL = "initial", _("初回面接")
+    INITIAL_PART1 = "initial_part1", _("初回面接①")
+    INITIAL_PART2 = "initial_part2", _("初回面接②")
+    CONTINUOUS = "continuous", _("継続的支援")
+    INTERIM = "interim", _("中間評価")
+    FINAL = "final", _("実績評価")
+
+
+class ContactForm(models.IntegerChoices):
+    """支援形態 (OID .24010, SPEC §5.2). Remote counts the same as face-to-face."""
+
+    INDIVIDUAL_IN_PERSON = 1, _("個別支援(対面)")
+    INDIVIDUAL_REMOTE = 2, _("個別支援(遠隔)")
+    GROUP_IN_PERSON = 3, _("グループ支援(対面)")
+    GROUP_REMOTE = 4, _("グループ支援(遠隔)")
+    TELEPHONE = 5, _("電話")
+    EMAIL_CHAT = 6, _("電子メール・チャット等")
+
+
+class ProgrammeLevel(models.IntegerChoices):
+    """保健指導区分 (OID .1112, SPEC §2.8, §5.1)."""
+
+    INTENSIVE = 1, _("積極的支援")
+    MOTIVATIONAL = 2, _("動機付け支援")
+    MOTIVATIONAL_EQUIVALENT = 3, _("動機付け支援相当")
+
+
+class ProgrammeStatus(models.TextChoices):
+    """Programme states (SPEC §5.6)."""
+
+    NOT_STARTED = "not_started", _("未開始")
+    IN_PROGRESS = "in_progress", _("実施中")
+    COMPLETED = "completed", _("終了")
+    DROPPED_OUT = "dropped_out", _("途中終了")
+    INITIAL_INCOMPLETE = "initial_incomplete", _("初回未完了")
+    EXCLUDED = "excluded", _("対象外")
+
+
+class BehaviourCategory(models.TextChoices):
+    """行動変容 outcome categories (SPEC §5.5); drinking goals belong to OTHER."""
+
+    DIET = "diet", _("食習慣の改善")
+    EXERCISE = "exercise", _("運動習慣の改善")
+    SMOKING = "smoking", _("喫煙習慣の改善(禁煙)")
+    REST = "rest", _("休養習慣の改善")
+    OTHER = "other", _("その他の生活習慣の改善")
+
+
+class DropoutReason(models.TextChoices):
+    """途中終了の理由 (SPEC §5.6)."""
+
+    LOST_ELIGIBILITY = "lost_eligibility", _("資格喪失")
+    DECLINED = "declined", _("本人辞退")
+    UNREACHABLE = "unreachable", _("連絡不通")
+    OTHER = "other", _("その他")
+
+
+class ExclusionCause(models.TextChoices):
+    """Why a programme left the guidance denominator (対象外, SPEC §5.6)."""
+
+    # 再確認コード OID .24020 code 2: medication started after the checkup
+    MEDICATION_AFTER_CHECKUP = "medication_after_checkup", _("健診後に服薬開始")
+    # 保健指導時服薬確認 OID .24030 code 1: medication started after guidance began
+    MEDICATION_AFTER_GUIDANCE_START = "medication_after_guidance_start", _("保健指導開始後に服薬開始")
+
+
+# Plain Japanese names for rule explanations (SPEC §5.7). The rules stay pure and must not depend on Django
+# settings or the active language, so they cannot use the lazy labels above; a test keeps the two in step.
+# Keyed by enum class first: IntegerChoices/TextChoices members of different enums compare equal (1 == 1).
+_JA_NAMES: dict[type, dict[str | int, str]] = {
+    ContactKind: {
+        "initial": "初回面接",
+        "initial_part1": "初回面接①",
+        "initial_part2": "初回面接②",
+        "continuous": "継続的支援",
+        "interim": "中間評価",
+        "final": "実績評価",
+    },
+    ContactForm: {
+        1: "個別支援(対面)",
+        2: "個別支援(遠隔)",
+        3: "グループ支援(対面)",
+        4: "グループ支援(遠隔)",
+        5: "電話",
+        6: "電子メール・チャット等",
+    },
+    ProgrammeLevel: {1: "積極的支援", 2: "動機付け支援", 3: "動機付け支援相当"},
+    ProgrammeStatus: {
+        "not_started": "未開始",
+        "in_progress": "実施中",
+        "completed": "終了",
+        "dropped_out": "途中終了",
+        "initial_incomplete": "初回未完了",
+        "excluded": "対象外",
+    },
+    BehaviourCategory: {
+        "diet": "食習慣の改善",
+        "exercise": "運動習慣の改善",
+        "smoking": "喫煙習慣の改善(禁煙)",
+        "rest": "休養習慣の改善",
+        "other": "その他の生活習慣の改善",
+    },
+    DropoutReason: {
+        "lost_eligibility": "資格喪失",
+        "declined": "本人辞退",
+        "unreachable": "連絡不通",
+        "other": "その他",
+    },
+    ExclusionCause: {
+        "medication_after_checkup": "健診後に服薬開始",
+        "medication_after_guidance_start": "保健指導開始後に服薬開始",
+    },
+}
+
+
+def ja_name(choice: models.Choices) -> str:
+    """The Japanese name of a code, independent of Django settings and the active language."""
+    return _JA_NAMES[type(choice)][choice.value]

@@ -1,0 +1,311 @@
+"""Completion, status and next action of a guidance programme (SPEC §5.4–§5.7).
+
+`evaluate` is the one place that decides whether a programme is 終了 and shows how (SPEC §5.7).
+"""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from guidance.codes import (
+    ContactForm,
+    ContactKind,
+    DropoutReason,
+    ExclusionCause,
+    ProgrammeLevel,
+    ProgrammeStatus,
+    ja_name,
+)
+from guidance.contacts import (
+    ContactFacts,
+    ProgrammeFacts,
+    by_date,
+    final_evaluation_earliest,
+    initial_completed_on,
+    initial_start,
+    last_human_contact,
+)
+from guidance.points import (
+    COMPLETION_POINTS,
+    EMAIL_ROUND_TRIP_POINTS,
+    TIMED_CONTACT_POINTS,
+    PointLine,
+    early_interview_line,
+    main_target_threshold,
+    outcome_lines,
+    process_lines,
+)
+
+# SPEC §5.4 and §2.8: 動機付け支援相当 completes like 動機付け支援, without points
+MOTIVATIONAL_LEVELS = frozenset({ProgrammeLevel.MOTIVATIONAL, ProgrammeLevel.MOTIVATIONAL_EQUIVALENT})
+CONTACT_OVERDUE_DAYS = 60  # SPEC §5.6 ◆: no contact for more than 60 days is overdue
+OUTCOME_RULE_PREFIXES = ("outcome_", "behaviour_")
+INDIVIDUAL_CONTACT_POINTS = TIMED_CONTACT_POINTS[ContactForm.INDIVIDUAL_IN_PERSON][
+    1
+]  # SPEC §5.5: 70 per individual contact
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """What staff should do next (SPEC §5.6). `code` is stable; `due_on` is the date it is (or was) due."""
+
+    code: str
+    due_on: dt.date | None
+    overdue: bool
+    message_ja: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Points, status and the reasoning behind them (SPEC §5.5–§5.7)."""
+
+    status: ProgrammeStatus
+    completed: bool
+    completed_on: dt.date | None
+    outcome_points: int
+    process_points: int
+    total_points: int
+    lines: list[PointLine]
+    missing_points: int
+    hint_ja: str | None
+    hint_en: str | None
+    initial_started_on: dt.date | None
+    initial_completed_on: dt.date | None
+    final_evaluation_earliest: dt.date | None
+    final_evaluation_on: dt.date | None
+    next_contact_by: dt.date | None
+    next_action: NextAction
+    decision_ja: str
+    decision_en: str
+
+
+def intensive_points_complete(total: int) -> bool:
+    """積極的支援 needs outcome + process ≥ 180 at the final evaluation (SPEC §5.5)."""
+    return total >= COMPLETION_POINTS
+
+
+def _final_problem(programme: ProgrammeFacts, final: ContactFacts) -> str | None:
+    """Why a recorded final evaluation cannot be used (SPEC §5.3), or None when it can."""
+    start, done_on = initial_start(programme.contacts), initial_completed_on(programme.contacts)
+    if start is None or done_on is None or final.date < done_on:
+        return "initial interview not completed before it"
+    if final.date < final_evaluation_earliest(start.date):
+        return f"held before {final_evaluation_earliest(start.date)}"
+    if final.weight_kg is None or final.waist_cm is None:
+        return "weight or waist missing"
+    if final.measurements_self_declared:
+        return "measurements only self-declared"
+    if programme.dropped_out_on is not None and final.date > programme.dropped_out_on:
+        return "held after dropout"
+    return None
+
+
+def _points(lines: list[PointLine]) -> tuple[int, int]:
+    outcome = sum(line.points for line in lines if line.rule.startswith(OUTCOME_RULE_PREFIXES))
+    return outcome, sum(line.points for line in lines) - outcome
+
+
+def _lines_until(programme: ProgrammeFacts, start_index: int | None, end: dt.date | None) -> list[PointLine]:
+    start = programme.contacts[start_index] if start_index is not None else None
+    lines = [early_interview_line(programme, start_index, start)] if start and start_index is not None else []
+    period_start = start.date if start else dt.date.max
+    return lines + process_lines(programme, period_start=period_start, period_end=end)
+
+
+def evaluate(programme: ProgrammeFacts) -> Evaluation:
+    """Evaluate a programme as of `programme.today` (SPEC §5.4–§5.7)."""
+    start = initial_start(programme.contacts)
+    start_index = next((i for i, c in enumerate(programme.contacts) if c is start), None)
+    done_on = initial_completed_on(programme.contacts)
+    earliest = final_evaluation_earliest(start.date) if start else None
+    motivational = programme.level in MOTIVATIONAL_LEVELS
+
+    rejected: list[PointLine] = []
+    lines: list[PointLine] = []
+    used_final: tuple[int, ContactFacts] | None = None
+    completed = False
+    for index, final in (pair for pair in by_date(programme.contacts) if pair[1].kind == ContactKind.FINAL):
+        problem = _final_problem(programme, final)
+        if problem:
+            rejected.append(
+                PointLine(
+                    "final_evaluation_unusable",
+                    0,
+                    index,
+                    f"実績評価 {final.date} は使用できません ({problem})",
+                    f"Final evaluation on {final.date} cannot be used: {problem}",
+                    "SPEC §5.3",
+                )
+            )
+            continue
+        used_final = (index, final)
+        lines = _lines_until(programme, start_index, final.date) + outcome_lines(programme, index, final)
+        if motivational or intensive_points_complete(sum(line.points for line in lines)):
+            completed = True
+            break
+    if not completed:
+        # Support after an unsuccessful final evaluation keeps counting towards the next one.
+        lines = _lines_until(programme, start_index, programme.dropped_out_on)
+        if used_final is not None:
+            lines += outcome_lines(programme, *used_final)
+    lines = rejected + lines
+    outcome, process = _points(lines)
+    total = outcome + process
+
+    status = _status(programme, start, done_on, completed)
+    missing = 0 if motivational else max(0, COMPLETION_POINTS - total)
+    hint_ja, hint_en = _hint(programme, missing) if missing and status != ProgrammeStatus.EXCLUDED else (None, None)
+    last = last_human_contact(programme.contacts)
+    next_contact_by = last + dt.timedelta(days=CONTACT_OVERDUE_DAYS) if last else None
+    final_on = used_final[1].date if used_final else None
+    decision_ja, decision_en = _decision(programme, status, total, final_on, earliest, motivational)
+    return Evaluation(
+        status=status,
+        completed=status == ProgrammeStatus.COMPLETED,
+        completed_on=final_on if status == ProgrammeStatus.COMPLETED else None,
+        outcome_points=outcome,
+        process_points=process,
+        total_points=total,
+        lines=lines,
+        missing_points=missing,
+        hint_ja=hint_ja,
+        hint_en=hint_en,
+        initial_started_on=start.date if start else None,
+        initial_completed_on=done_on,
+        final_evaluation_earliest=earliest,
+        final_evaluation_on=final_on,
+        next_contact_by=next_contact_by,
+        next_action=_next_action(programme, status, earliest, next_contact_by, used_final is not None, missing),
+        decision_ja=decision_ja,
+        decision_en=decision_en,
+    )
+
+
+def _status(
+    programme: ProgrammeFacts, start: ContactFacts | None, done_on: dt.date | None, completed: bool
+) -> ProgrammeStatus:
+    """SPEC §5.6. Exclusion wins: the programme leaves the denominator whatever else happened."""
+    if programme.excluded_cause is not None:
+        return ProgrammeStatus.EXCLUDED
+    if completed:
+        return ProgrammeStatus.COMPLETED
+    if programme.dropped_out_on is not None:
+        return ProgrammeStatus.DROPPED_OUT
+    if start is None:
+        return ProgrammeStatus.NOT_STARTED
+    if done_on is None:
+        return ProgrammeStatus.INITIAL_INCOMPLETE
+    return ProgrammeStatus.IN_PROGRESS
+
+
+def _hint(programme: ProgrammeFacts, missing: int) -> tuple[str, str]:
+    """What would reach 180 (SPEC §5.5): the waist/weight target alone, or more support contacts."""
+    individual = math.ceil(missing / INDIVIDUAL_CONTACT_POINTS)
+    short = math.ceil(missing / EMAIL_ROUND_TRIP_POINTS)
+    ja = f"あと{missing}ポイント: 個別/グループ支援{individual}回、または電話・メール支援{short}回"
+    en = f"{missing} points missing: {individual} more individual/group contacts, or {short} telephone/email"
+    if programme.exam_weight_kg is not None:
+        target = main_target_threshold(programme.exam_weight_kg)
+        ja += f"。実績評価時に体重{target}kg以上かつ腹囲{target}cm以上の減少で180ポイント"
+        en += f"; or weight −{target} kg and waist −{target} cm at the final evaluation gives 180 alone"
+    return ja, en
+
+
+def _decision(
+    programme: ProgrammeFacts,
+    status: ProgrammeStatus,
+    total: int,
+    final_on: dt.date | None,
+    earliest: dt.date | None,
+    motivational: bool,
+) -> tuple[str, str]:
+    """How the status was reached, with dates and the rule row (SPEC §5.7)."""
+    if programme.excluded_cause is not None and status == ProgrammeStatus.EXCLUDED:
+        cause = ExclusionCause(programme.excluded_cause)
+        return f"対象外: {ja_name(cause)}", f"Excluded (SPEC §5.6): {cause.value}"
+    if status == ProgrammeStatus.DROPPED_OUT:
+        reason = DropoutReason(programme.dropout_reason) if programme.dropout_reason else None
+        return (
+            f"途中終了 {programme.dropped_out_on}: {ja_name(reason) if reason else '理由未登録'}",
+            f"Dropped out on {programme.dropped_out_on} (SPEC §5.6): {reason or 'no reason'}",
+        )
+    level = ProgrammeLevel(programme.level)
+    if motivational:
+        rule_ja, rule_en = (
+            "初回面接と実績評価の実施 (SPEC §5.4)",
+            "initial interview and final evaluation (SPEC §5.4)",
+        )
+    else:
+        rule_ja = f"実績評価の実施かつ合計{COMPLETION_POINTS}ポイント以上 (SPEC §5.5)"
+        rule_en = f"final evaluation and total ≥ {COMPLETION_POINTS} (SPEC §5.5)"
+    final_ja, final_en = (str(final_on), str(final_on)) if final_on else ("未実施", "not held")
+    return (
+        f"{ja_name(level)}: 終了条件 = {rule_ja}。実績評価 {final_ja}(実施可能日 {earliest or '未定'})、"
+        f"合計 {total}ポイント → {ja_name(status)}",
+        f"{level.name.lower()}: completion rule = {rule_en}; final evaluation {final_en} "
+        f"(earliest {earliest or 'unknown'}), total {total} → {status.value}",
+    )
+
+
+def _next_action(
+    programme: ProgrammeFacts,
+    status: ProgrammeStatus,
+    earliest: dt.date | None,
+    next_contact_by: dt.date | None,
+    final_held: bool,
+    missing: int,
+) -> NextAction:
+    today = programme.today
+    if status in (ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED):
+        return NextAction("none", None, False, "対応不要", "Nothing to do")
+    if status == ProgrammeStatus.NOT_STARTED:
+        return NextAction("initial_interview_not_held", None, False, "初回面接未実施", "Initial interview not held")
+    if next_contact_by is not None and today > next_contact_by:
+        return NextAction(
+            "contact_overdue",
+            next_contact_by,
+            True,
+            f"{CONTACT_OVERDUE_DAYS}日以上支援なし({next_contact_by}までに要連絡)",
+            f"No contact for over {CONTACT_OVERDUE_DAYS} days (was due by {next_contact_by})",
+        )
+    if status == ProgrammeStatus.INITIAL_INCOMPLETE:
+        return NextAction(
+            "initial_interview_part2_pending",
+            next_contact_by,
+            False,
+            "初回面接②未実施",
+            "Initial interview ② pending",
+        )
+    if final_held and missing > 0:
+        return NextAction(
+            "points_below_180",
+            next_contact_by,
+            False,
+            f"実績評価時点で{missing}ポイント不足: 支援を継続し再評価",
+            f"{missing} points short at the final evaluation: continue support and evaluate again",
+        )
+    if final_held:  # an earlier final fell short, later support has closed the gap
+        return NextAction(
+            "final_evaluation_due",
+            today,
+            False,
+            "再度の実績評価で終了可能",
+            "A new final evaluation can complete it",
+        )
+    assert earliest is not None  # in progress implies an initial interview
+    if today > earliest:
+        return NextAction(
+            "final_evaluation_overdue",
+            earliest,
+            True,
+            f"実績評価が未実施({earliest}から実施可能)",
+            f"Final evaluation overdue (possible since {earliest})",
+        )
+    return NextAction(
+        "final_evaluation_due",
+        earliest,
+        False,
+        f"実績評価 {earliest}以降",
+        f"Final evaluation due on {earliest}",
+    )

@@ -1,0 +1,62 @@
+"""Builders for guidance facts used by the guidance rule tests."""
+
+import datetime as dt
+from decimal import Decimal
+
+from guidance.codes import ContactForm, ContactKind, ProgrammeLevel
+from guidance.contacts import ContactFacts, ProgrammeFacts
+
+EXAM = dt.date(2024, 5, 10)
+EXAM_WEIGHT = Decimal("80.0")
+EXAM_WAIST = Decimal("95.0")
+LATE = dt.timedelta(days=8)  # an initial interview 8 days after the exam earns no early bonus (SPEC §5.5)
+
+
+def contact(
+    kind: ContactKind,
+    day: dt.date,
+    form: ContactForm = ContactForm.INDIVIDUAL_IN_PERSON,
+    minutes: int | None = 30,
+    **kwargs: object,
+) -> ContactFacts:
+    return ContactFacts(kind=kind, form=form, date=day, minutes=minutes, **kwargs)  # type: ignore[arg-type]
+
+
+def initial(day: dt.date = EXAM + LATE, **kwargs: object) -> ContactFacts:
+    return contact(ContactKind.INITIAL, day, **kwargs)  # type: ignore[arg-type]
+
+
+def support(
+    day: dt.date, form: ContactForm = ContactForm.INDIVIDUAL_IN_PERSON, minutes: int | None = 30, **kwargs: object
+) -> ContactFacts:
+    return contact(ContactKind.CONTINUOUS, day, form, minutes, **kwargs)
+
+
+def final(
+    day: dt.date,
+    weight_loss: str | Decimal = "0",
+    waist_loss: str | Decimal = "0",
+    exam_weight: Decimal = EXAM_WEIGHT,
+    **kwargs: object,
+) -> ContactFacts:
+    weight = exam_weight - Decimal(weight_loss)
+    waist = EXAM_WAIST - Decimal(waist_loss)
+    return contact(ContactKind.FINAL, day, weight_kg=weight, waist_cm=waist, **kwargs)  # type: ignore[arg-type]
+
+
+def programme(
+    *contacts: ContactFacts,
+    level: ProgrammeLevel = ProgrammeLevel.INTENSIVE,
+    exam_weight: Decimal = EXAM_WEIGHT,
+    today: dt.date = dt.date(2025, 3, 31),
+    **kwargs: object,
+) -> ProgrammeFacts:
+    return ProgrammeFacts(  # type: ignore[arg-type]
+        level=level,
+        exam_date=EXAM,
+        exam_weight_kg=exam_weight,
+        exam_waist_cm=EXAM_WAIST,
+        contacts=contacts,
+        today=today,
+        **kwargs,
+    )
