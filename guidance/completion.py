@@ -40,6 +40,9 @@ from guidance.points import (
 MOTIVATIONAL_LEVELS = frozenset({ProgrammeLevel.MOTIVATIONAL, ProgrammeLevel.MOTIVATIONAL_EQUIVALENT})
 CONTACT_OVERDUE_DAYS = 60  # SPEC §5.6 ◆: no contact for more than 60 days is overdue
 OUTCOME_RULE_PREFIXES = ("outcome_", "behaviour_")
+OPEN_STATUSES = frozenset(
+    {ProgrammeStatus.NOT_STARTED, ProgrammeStatus.INITIAL_INCOMPLETE, ProgrammeStatus.IN_PROGRESS}
+)
 INDIVIDUAL_CONTACT_POINTS = TIMED_CONTACT_POINTS[ContactForm.INDIVIDUAL_IN_PERSON][
     1
 ]  # SPEC §5.5: 70 per individual contact
@@ -155,7 +158,7 @@ def evaluate(programme: ProgrammeFacts) -> Evaluation:
 
     status = _status(programme, start, done_on, completed)
     missing = 0 if motivational else max(0, COMPLETION_POINTS - total)
-    hint_ja, hint_en = _hint(programme, missing) if missing and status != ProgrammeStatus.EXCLUDED else (None, None)
+    hint_ja, hint_en = _hint(programme, missing) if missing and status in OPEN_STATUSES else (None, None)
     last = last_human_contact(programme.contacts)
     next_contact_by = last + dt.timedelta(days=CONTACT_OVERDUE_DAYS) if last else None
     final_on = used_final[1].date if used_final else None

@@ -35,7 +35,7 @@ def _decimal(value: Number | None) -> Decimal | None:
     return Decimal(str(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ContactFacts:
     """One contact (SPEC §5.2). `behaviour_changes` are the categories achieved at this contact;
     `behaviour_sustained_months` says for how many whole months each has been kept (SPEC §5.5)."""
@@ -59,7 +59,7 @@ class ContactFacts:
         object.__setattr__(self, "behaviour_changes", frozenset(self.behaviour_changes))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProgrammeFacts:
     """A programme (SPEC §5.1) as of `today`, with its recorded contacts in any order."""
 
@@ -67,11 +67,11 @@ class ProgrammeFacts:
     exam_date: dt.date
     exam_weight_kg: Decimal | None
     exam_waist_cm: Decimal | None
+    today: dt.date  # passed in, so the rules stay pure
     contacts: tuple[ContactFacts, ...] = ()
     dropped_out_on: dt.date | None = None
     dropout_reason: DropoutReason | None = None
     excluded_cause: ExclusionCause | None = None
-    today: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exam_weight_kg", _decimal(self.exam_weight_kg))
