@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
@@ -58,3 +59,18 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         if getattr(request.user, "is_authenticated", False) and getattr(request.user, "pk", None):
             ident = f"user:{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class ApiKeySchemeExtension(OpenApiAuthenticationExtension):
+    """Documents `Authorization: Api-Key <key>` in the OpenAPI schema."""
+
+    target_class = "members.api_auth.ApiKeyAuthentication"
+    name = "ApiKeyAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>` (created with `manage.py create_api_key`, shown once)",
+        }
