@@ -1,8 +1,14 @@
 """Guidance providers and programmes (特定保健指導)."""
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from members.actors import Actor, ActorKind
+
+from .codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
 
 
 class GuidanceProvider(models.Model):
@@ -23,3 +29,143 @@ class GuidanceProvider(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def visible_to(self, actor: Actor) -> "ProgrammeQuerySet":
+        """Staff: their insurers; a provider: programmes assigned to it; a person: their own."""
+        match actor.kind:
+            case ActorKind.SUPERUSER:
+                return self
+            case ActorKind.STAFF:
+                return self.filter(insurer_id__in=actor.insurer_ids)
+            case ActorKind.GUIDANCE_PROVIDER:
+                return self.filter(provider_id=actor.guidance_provider_id)
+            case ActorKind.PERSON:
+                return self.filter(person_id=actor.person_id)
+        return self.none()
+
+
+class Programme(models.Model):
+    """One guidance programme per guidance-level checkup, attributed to the checkup's fiscal year (SPEC §5.1).
+
+    Points, status and the next action are the stored result of `guidance.rules.evaluate` (recomputed on every
+    contact, drop-out or exclusion) so work lists and rates read them without recomputing.
+    """
+
+    checkup = models.OneToOneField(
+        "checkups.Checkup", on_delete=models.PROTECT, related_name="programme", verbose_name=_("健診結果")
+    )
+    person = models.ForeignKey(
+        "members.InsuredPerson", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("加入者")
+    )
+    insurer = models.ForeignKey("members.Insurer", on_delete=models.PROTECT, related_name="programmes")
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))  # of the checkup, SPEC §5.1
+    level = models.PositiveSmallIntegerField(_("保健指導区分"), choices=ProgrammeLevel.choices)
+    status = models.CharField(
+        _("状態"), max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.NOT_STARTED
+    )
+    assigned_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_programmes",
+        verbose_name=_("担当職員"),
+    )
+    provider = models.ForeignKey(
+        GuidanceProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("保健指導機関"),
+    )
+    # Goals set at the initial interview (SPEC §5.5; plan codes OID .24110 / .24120)
+    target_weight_kg = models.DecimalField(_("目標体重"), max_digits=4, decimal_places=1, null=True, blank=True)
+    target_waist_cm = models.DecimalField(_("目標腹囲"), max_digits=4, decimal_places=1, null=True, blank=True)
+    planned_outcome = models.PositiveSmallIntegerField(
+        _("腹囲・体重の計画"), choices=[(0, _("なし")), (1, "1cm・1kg"), (2, "2cm・2kg")], default=2
+    )
+    behaviour_goals = models.JSONField(_("行動目標"), default=list, blank=True)
+    # Ending other than completion (SPEC §5.6)
+    dropped_out_on = models.DateField(_("途中終了日"), null=True, blank=True)
+    dropout_reason = models.CharField(_("途中終了の理由"), max_length=20, choices=DropoutReason.choices, blank=True)
+    excluded_cause = models.CharField(_("対象外の理由"), max_length=40, choices=ExclusionCause.choices, blank=True)
+    excluded_on = models.DateField(_("対象外とした日"), null=True, blank=True)
+    # Stored evaluation (SPEC §5.4–§5.7)
+    outcome_points = models.PositiveSmallIntegerField(_("アウトカム評価"), default=0)
+    process_points = models.PositiveSmallIntegerField(_("プロセス評価"), default=0)
+    total_points = models.PositiveSmallIntegerField(_("合計ポイント"), default=0)
+    completed_on = models.DateField(_("終了日"), null=True, blank=True)
+    initial_on = models.DateField(_("初回面接日"), null=True, blank=True)
+    last_contact_on = models.DateField(_("最終支援日"), null=True, blank=True)
+    next_action = models.CharField(_("次の対応"), max_length=40, blank=True)
+    next_action_due = models.DateField(_("対応期限"), null=True, blank=True)
+    evaluation = models.JSONField(_("評価の内訳"), default=dict, blank=True)
+    version = models.PositiveIntegerField(default=0)  # optimistic locking: no lost update between two editors
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("保健指導プログラム")
+        verbose_name_plural = _("保健指導プログラム")
+        ordering = ["-fiscal_year", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__in=[1, 2, 3]), name="programme_level_code"),
+            models.CheckConstraint(
+                condition=Q(total_points=models.F("outcome_points") + models.F("process_points")),
+                name="programme_total_is_sum",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_on__isnull=False),
+                name="programme_completed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="dropped_out") | Q(dropped_out_on__isnull=False),
+                name="programme_dropout_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["insurer", "fiscal_year", "status"], name="programme_insurer_fy_idx"),
+            models.Index(fields=["provider", "status"], name="programme_provider_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.get_level_display()} {self.person_id}"
+
+
+class Contact(models.Model):
+    """One guidance contact (SPEC §5.2): initial interview, continuous support, interim or final evaluation."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contacts")
+    kind = models.CharField(_("実施内容"), max_length=20, choices=ContactKind.choices)
+    form = models.PositiveSmallIntegerField(_("支援形態"), choices=ContactForm.choices)
+    date = models.DateField(_("実施日"))
+    minutes = models.PositiveSmallIntegerField(_("実施時間(分)"), null=True, blank=True)
+    automated = models.BooleanField(_("自動応答・AI生成"), default=False)
+    has_guidance_content = models.BooleanField(_("実質的な指導内容あり"), default=True)
+    weight_kg = models.DecimalField(_("体重"), max_digits=4, decimal_places=1, null=True, blank=True)
+    waist_cm = models.DecimalField(_("腹囲"), max_digits=4, decimal_places=1, null=True, blank=True)
+    measurements_self_declared = models.BooleanField(_("自己申告のみ"), default=False)
+    behaviour_changes = models.JSONField(_("行動変容"), default=list, blank=True)
+    behaviour_sustained_months = models.JSONField(_("継続月数"), default=dict, blank=True)
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    provider = models.ForeignKey(GuidanceProvider, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.TextField(_("記録"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("支援記録")
+        verbose_name_plural = _("支援記録")
+        ordering = ["programme", "date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(form__gte=1) & Q(form__lte=6), name="contact_form_1_to_6"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "checkups",
     "guidance",
     "employer_data",
+    "rates",
+    "portal",
 ]
 
 MIDDLEWARE = [
