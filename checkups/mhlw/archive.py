@@ -10,6 +10,7 @@ import io
 import re
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -118,15 +119,19 @@ class Archive:
         assert self._zip is not None
         chunks: list[bytes] = []
         size = 0
-        with self._zip.open(name) as stream:
-            while chunk := stream.read(READ_CHUNK):
-                size += len(chunk)
-                self._read_total += len(chunk)
-                if size > self._limits.max_member or self._read_total > self._limits.max_total_uncompressed:
-                    raise _reject(
-                        f"{name} の展開後サイズが上限を超えました。", f"{name} unpacks beyond the limits.", name
-                    )
-                chunks.append(chunk)
+        try:
+            with self._zip.open(name) as stream:
+                while chunk := stream.read(READ_CHUNK):
+                    size += len(chunk)
+                    self._read_total += len(chunk)
+                    if size > self._limits.max_member or self._read_total > self._limits.max_total_uncompressed:
+                        raise _reject(
+                            f"{name} の展開後サイズが上限を超えました。", f"{name} unpacks beyond the limits.", name
+                        )
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+            # CRC or size mismatch: zipfile stops at the declared size, so a lying header ends here
+            raise _reject(f"{name} を展開できません: {exc}", f"{name} cannot be unpacked: {exc}", name) from exc
         return b"".join(chunks)
 
     def data_names(self) -> list[str]:

@@ -29,6 +29,13 @@ __all__ = ["CdaError", "parse_cda", "write_cda"]
 
 _V = "{" + NS + "}"
 _XSI_TYPE = "{" + XSI + "}type"
+_TAG_CODE = _V + "code"
+_TAG_VALUE = _V + "value"
+_TAG_INTERPRETATION = _V + "interpretationCode"
+_TAG_METHOD = _V + "methodCode"
+_TAG_AUTHOR = _V + "author"
+_TAG_REFERENCE_RANGE = _V + "referenceRange"
+_TAG_RELATIONSHIP = _V + "entryRelationship"
 
 
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
@@ -59,7 +66,9 @@ def _parse_date(value: str | None, path: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.datetime.strptime(value[:8], "%Y%m%d").date()  # noqa: DTZ007 - a calendar date, no time
+        if len(value) < 8 or not value[:8].isdigit():
+            raise ValueError(value)
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError as exc:
         raise CdaError(
             f"{path} の日付 '{value}' がYYYYMMDD形式ではありません。",
@@ -82,32 +91,31 @@ def _value_type(value: etree._Element) -> str:
     return (value.get(_XSI_TYPE) or "").rpartition(":")[2]
 
 
-def _parse_observation(element: etree._Element, section: str) -> Observation:
-    code_element = element.find(_V + "code")
-    code = code_element.get("code", "") if code_element is not None else ""
-    observation = Observation(
-        code=code,
-        value_type="",
-        section=section,
-        negated=element.get("negationInd") == "true",
-        display_name=code_element.get("displayName", "") if code_element is not None else "",
-        item_code_system=(code_element.get("codeSystem") if code_element is not None else None) or ITEM_CODE_OID,
-    )
+def _parse_observation(
+    element: etree._Element, section: str, relationships: list[etree._Element] | None = None
+) -> Observation:
+    observation = Observation(code="", value_type="", section=section, negated=element.get("negationInd") == "true")
     for child in element:
         tag = child.tag
-        if tag == _V + "value":
+        if tag == _TAG_CODE:
+            observation.code = child.get("code", "")
+            observation.display_name = child.get("displayName", "")
+            observation.item_code_system = child.get("codeSystem") or ITEM_CODE_OID
+        elif tag == _TAG_VALUE:
             _apply_value(observation, child)
-        elif tag == _V + "interpretationCode":
+        elif tag == _TAG_INTERPRETATION:
             observation.interpretation = child.get("code", "")
-        elif tag == _V + "methodCode":
+        elif tag == _TAG_METHOD:
             observation.method_code = child.get("code", "")
-        elif tag == _V + "author":
+        elif tag == _TAG_AUTHOR:
             person = _child(_child(child, "assignedAuthor"), "assignedPerson")
             observation.author_name = _text(_child(person, "name"))
-        elif tag == _V + "referenceRange":
+        elif tag == _TAG_REFERENCE_RANGE:
             _apply_reference_range(observation, child)
-    if not observation.value_type:
-        definition = item(code)
+        elif tag == _TAG_RELATIONSHIP and relationships is not None:
+            relationships.append(child)
+    if not observation.value_type and observation.code:
+        definition = item(observation.code)
         observation.value_type = definition.value_type if definition else ""
     return observation
 
@@ -137,10 +145,10 @@ def _apply_reference_range(observation: Observation, reference: etree._Element) 
 
 
 def _parse_entry_observation(element: etree._Element, section: str) -> list[Observation]:
-    code_element = _child(element, "code")
-    relationships = list(_children(element, "entryRelationship"))
-    if not relationships or (code_element is not None and code_element.get("code")):
-        return [_parse_observation(element, section)]
+    relationships: list[etree._Element] = []
+    observation = _parse_observation(element, section, relationships)
+    if not relationships or observation.code:
+        return [observation]
     members: list[Observation] = []
     for relationship in relationships:
         inner = _child(relationship, "observation")
