@@ -36,6 +36,8 @@ _TAG_METHOD = _V + "methodCode"
 _TAG_AUTHOR = _V + "author"
 _TAG_REFERENCE_RANGE = _V + "referenceRange"
 _TAG_RELATIONSHIP = _V + "entryRelationship"
+_TAG_ENTRY = _V + "entry"
+_TAG_OBSERVATION = _V + "observation"
 
 
 def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
@@ -85,6 +87,15 @@ def _attr(element: etree._Element | None, name: str, default: str = "") -> str:
 
 def _text(element: etree._Element | None) -> str:
     return "".join(element.itertext()).strip() if element is not None else ""
+
+
+def _own_text(element: etree._Element | None) -> str:
+    """Text directly inside an element, without its children's text (addr = postalCode + address text)."""
+    if element is None:
+        return ""
+    parts = [element.text or ""]
+    parts.extend(child.tail or "" for child in element)
+    return "".join(parts).strip()
 
 
 def _value_type(value: etree._Element) -> str:
@@ -174,9 +185,12 @@ def _parse_body(root: etree._Element) -> list[Observation]:
         if section is None:
             continue
         section_code = _attr(_child(section, "code"), "code", SECTION_SPECIFIC)
-        for entry in _children(section, "entry"):
-            for element in _children(entry, "observation"):
-                observations.extend(_parse_entry_observation(element, section_code))
+        for entry in section:
+            if entry.tag != _TAG_ENTRY:
+                continue
+            for element in entry:
+                if element.tag == _TAG_OBSERVATION:
+                    observations.extend(_parse_entry_observation(element, section_code))
     return observations
 
 
@@ -226,7 +240,7 @@ def _parse_patient(root: etree._Element, doc: CheckupDocument) -> None:
     address = _child(role, "addr")
     if address is not None:
         doc.postal_code = _text(_child(address, "postalCode"))
-        doc.address = "".join(address.xpath("text()")).strip()
+        doc.address = _own_text(address)
     patient = _require(role, "patient", path + "/patient")
     doc.name_kana = _text(_child(patient, "name"))
     sex = _attr(_child(patient, "administrativeGenderCode"), "code")
@@ -242,7 +256,7 @@ def _organization_fields(organization: etree._Element | None) -> tuple[str, str,
     telecom = _attr(_child(organization, "telecom"), "value").removeprefix("tel:")
     address = _child(organization, "addr")
     postal = _text(_child(address, "postalCode"))
-    text = "".join(address.xpath("text()")).strip() if address is not None else ""
+    text = _own_text(address)
     return number, _text(_child(organization, "name")), telecom, postal, text
 
 

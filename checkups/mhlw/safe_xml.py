@@ -42,6 +42,8 @@ def _parser() -> etree.XMLParser:
             huge_tree=False,
             remove_comments=True,
             remove_pis=True,
+            remove_blank_text=True,  # fewer nodes to build and walk; mixed-content tails are not blank
+            collect_ids=False,
         )
         _local.parser = parser
     return parser
