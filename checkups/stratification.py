@@ -273,7 +273,9 @@ def judge_blood_pressure(inputs: StratificationInputs, rules: RuleSet) -> Findin
 
 def usable_triglycerides(inputs: StratificationInputs, rules: RuleSet) -> tuple[str, Decimal | None, str]:
     """(column, value, note) of the TG value the time code allows (SPEC §2.3 ②); value None if none is usable."""
-    column = rules.triglycerides_any_timing or rules.triglycerides_column_by_timing.get(inputs.meal_timing)  # type: ignore[arg-type]
+    column, timing = rules.triglycerides_any_timing, inputs.meal_timing
+    if column is None and timing is not None:
+        column = rules.triglycerides_column_by_timing.get(timing)
     if column is not None:
         value = getattr(inputs, column)
         if value is not None:
@@ -667,7 +669,7 @@ def stratify_judged(
         (step3, without_med, level), reasons, intensive_possible = _enumerate(facts, senior)
         missing = tuple(name for name, fact in zip(FACTS, facts, strict=True) if fact is None)
     else:
-        step3, without_med, level = _levels(a, b, bp.present, lip.present, glu.present, smk.present, med, senior)  # type: ignore[arg-type]
+        step3, without_med, level = _levels(*facts, senior)  # type: ignore[arg-type]
         reasons = missing = ()
         intensive_possible = step3 is _I
     risk_count = None
