@@ -332,7 +332,7 @@ def judge_smoking(inputs: StratificationInputs, rules: RuleSet) -> Finding:
     if code not in rules.smoking_codes:
         return Finding("smoking", None, ())
     met = code == rules.smoker_code
-    return Finding("smoking", met, (Criterion("smoking", code, "==", rules.smoker_code, met),))  # type: ignore[arg-type]
+    return Finding("smoking", met, (Criterion("smoking", code, "==", rules.smoker_code, met),))
 
 
 def on_medication(inputs: StratificationInputs, rules: RuleSet) -> bool | None:
