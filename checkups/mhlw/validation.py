@@ -7,9 +7,10 @@ caller's business (it needs the database).
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from checkups.bmi import bmi_differs, compute_bmi
 from checkups.mhlw.document import CheckupDocument, Observation
 from checkups.mhlw.itemtable import (
     PROGRAM_EMPLOYER_CHECKUP,
@@ -23,7 +24,6 @@ from checkups.mhlw.itemtable import (
 )
 from checkups.mhlw.validation_rules import (
     BMI,
-    BMI_TOLERANCE,
     CARD_BRANCH_LENGTH,
     HEIGHT,
     INSURER_NUMBER_LENGTH,
@@ -355,22 +355,16 @@ def _check_meal_timing(doc: CheckupDocument, period: int, report: ValidationRepo
         )
 
 
-def computed_bmi(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
-    """BMI = weight / (height/100)², half-up to 1 decimal in decimal arithmetic (SPEC §2.1)."""
-    metres = height_cm / Decimal(100)
-    return (weight_kg / (metres * metres)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def _check_bmi(doc: CheckupDocument, report: ValidationReport) -> None:
     values = {o.code: o.value for o in doc.observations if o.code in (HEIGHT, WEIGHT, BMI)}
     try:
         height, weight, sent = (Decimal(values[c] or "") for c in (HEIGHT, WEIGHT, BMI))
         if not (height.is_finite() and weight.is_finite() and sent.is_finite()) or height <= 0:
             return
-        computed = computed_bmi(height, weight)
+        computed = compute_bmi(height, weight)
     except (KeyError, InvalidOperation, ZeroDivisionError):
         return
-    if abs(sent - computed) > BMI_TOLERANCE:
+    if bmi_differs(sent, computed):
         report.warnings.append(
             _item_error(
                 BMI,
@@ -382,6 +376,13 @@ def _check_bmi(doc: CheckupDocument, report: ValidationReport) -> None:
                 "0.1 (SPEC §2.1).",
             )
         )
+
+
+def validate_observation(observation: Observation, *, period: int = 4) -> ValidationReport:
+    """One item on its own (a staff correction): known code, answer set, unit, plausible range, format."""
+    report = ValidationReport()
+    _check_observation(observation, period, report)
+    return report
 
 
 def validate_document(doc: CheckupDocument, *, today: dt.date, period: int | None = None) -> ValidationReport:

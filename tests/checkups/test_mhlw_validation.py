@@ -4,9 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from checkups.bmi import compute_bmi as computed_bmi
 from checkups.mhlw.cda import parse_cda
 from checkups.mhlw.document import CheckupDocument, Observation
-from checkups.mhlw.validation import ValidationReport, computed_bmi, validate_document
+from checkups.mhlw.validation import ValidationReport, validate_document
 from tests.checkups.mhlw_samples import SAMPLE_CDA
 
 TODAY = dt.date(2026, 4, 1)
