@@ -1,3 +1,9 @@
-"""API routes of this app, included under /api/v1/ by config/api_urls.py."""
+"""API routes of this app, included under /api/v1/guidance/ by config/api_urls.py."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .api import ProgrammeViewSet
+
+router = SimpleRouter()
+router.register("programmes", ProgrammeViewSet, basename="guidance-programme")
+urlpatterns = router.urls

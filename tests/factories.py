@@ -77,3 +77,14 @@ def api_key(kind: str, name: str = "test", **target: object) -> str:
     """Create a key and return the raw key string (shown once)."""
     _, key = ApiKey.objects.create_key(name=name, kind=kind, **target)
     return key
+
+
+class GuidanceProviderFactory(factory.django.DjangoModelFactory):
+    """保健指導機関 (guidance app)."""
+
+    class Meta:
+        model = "guidance.GuidanceProvider"
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: f"{2700000000 + n:010d}")
+    name = factory.Sequence(lambda n: f"テスト保健指導機関{n}")

@@ -1,0 +1,227 @@
+"""Guidance API for guidance providers and insurer staff (SPEC §5). Thin views: serializers, services, selectors."""
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from members.actors import ActorKind
+from members.api_base import ActorKindPermission, ActorScopedMixin
+from members.audit import access_log_record
+from members.models import AccessLog
+
+from .codes import ProgrammeStatus
+from .models import Programme
+from .selectors import programme_list
+from .serializers import (
+    ContactInputSerializer,
+    DropOutInputSerializer,
+    ErrorsSerializer,
+    ProgrammeSerializer,
+)
+from .services import GuidanceRefused, ProgrammeVersionConflict, contact_add, programme_drop_out
+
+GUIDANCE_KINDS = (ActorKind.STAFF, ActorKind.SUPERUSER, ActorKind.GUIDANCE_PROVIDER)
+
+CONTACT_EXAMPLE = OpenApiExample(
+    "最終評価 (final evaluation)",
+    value={
+        "kind": "final",
+        "form": 1,
+        "date": "2025-09-01",
+        "minutes": 20,
+        "automated": False,
+        "weight_kg": "78.0",
+        "waist_cm": "93.0",
+        "behaviour_changes": ["diet", "exercise"],
+    },
+    request_only=True,
+)
+REFUSED_EXAMPLE = OpenApiExample(
+    "電話での初回面接は不可 (telephone initial interview refused)",
+    value={
+        "errors": [
+            {
+                "field": "form",
+                "code": "initial_interview_form",
+                "message_ja": "初回面接は電話・電子メール等では実施できません",
+                "message_en": "The initial interview cannot be held by telephone or email/chat",
+            }
+        ]
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+PROGRAMME_EXAMPLE = OpenApiExample(
+    "積極的支援 終了 (completed intensive programme)",
+    value={
+        "id": 12,
+        "checkup": 345,
+        "person": {"insurer_number": "06999999", "card_symbol": "10", "card_number": "1234", "card_branch": "00"},
+        "fiscal_year": 2025,
+        "level": 1,
+        "status": "completed",
+        "points": {"outcome": 180, "process": 10, "total": 190},
+        "lines": [
+            {"rule": "early_interview_within_week", "points": 10, "contact": 1, "detail_ja": "…", "detail_en": "…"},
+            {"rule": "outcome_2cm_2kg", "points": 180, "contact": 2, "detail_ja": "…", "detail_en": "…"},
+        ],
+        "completed_on": "2025-09-01",
+    },
+    response_only=True,
+)
+
+
+def errors_response(errors: list[dict[str, Any]], code: int = status.HTTP_400_BAD_REQUEST) -> Response:
+    return Response(
+        {"errors": [{k: e[k] for k in ("field", "code", "message_ja", "message_en")} for e in errors]}, code
+    )
+
+
+def invalid_input(serializer_errors: dict[str, Any]) -> Response:
+    """DRF field errors in the same shape as rule refusals: field, code, message."""
+    errors = []
+    for field, details in serializer_errors.items():
+        for detail in details if isinstance(details, list) else [details]:
+            message = str(detail)
+            errors.append(
+                {
+                    "field": field,
+                    "code": getattr(detail, "code", "invalid"),
+                    "message_ja": message,
+                    "message_en": message,
+                }
+            )
+    return errors_response(errors)
+
+
+def refused(exc: GuidanceRefused) -> Response:
+    return errors_response(
+        [
+            {"field": v.field, "code": v.rule, "message_ja": v.message_ja, "message_en": v.message_en}
+            for v in exc.violations
+        ]
+    )
+
+
+def conflict() -> Response:
+    return errors_response(
+        [
+            {
+                "field": "version",
+                "code": "version_conflict",
+                "message_ja": "他の利用者が更新しました。再読み込みしてください",
+                "message_en": "The programme was changed by someone else; reload and retry",
+            }
+        ],
+        status.HTTP_409_CONFLICT,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("checkup", OpenApiTypes.INT, description="健診結果ID"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=ProgrammeStatus.values),
+            OpenApiParameter("fiscal_year", OpenApiTypes.INT, description="年度 (SPEC §1.1)"),
+            OpenApiParameter("card_number", OpenApiTypes.STR, description="被保険者証番号"),
+        ],
+        examples=[PROGRAMME_EXAMPLE],
+    ),
+    retrieve=extend_schema(examples=[PROGRAMME_EXAMPLE]),
+)
+class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
+    """保健指導プログラム: a provider sees those assigned to it, staff those of their insurers (others: 404)."""
+
+    scoped_model = Programme
+    serializer_class = ProgrammeSerializer
+    permission_classes = [ActorKindPermission]
+    allowed_actor_kinds = GUIDANCE_KINDS
+    filter_backends: list = []  # filters are the selector's keyword arguments
+
+    def get_queryset(self):
+        params = self.request.query_params
+
+        def integer(name: str) -> int | None:
+            value = params.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        return programme_list(
+            actor=self.actor,
+            checkup_id=integer("checkup"),
+            status=params.get("status") or None,
+            fiscal_year=integer("fiscal_year"),
+            card_number=params.get("card_number") or None,
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        programme = self.get_object()
+        access_log_record(
+            actor=self.actor,
+            person_ids=[programme.person_id],
+            action=AccessLog.Action.API_READ,
+            target=f"programme:{programme.pk}",
+            request=request,
+        )
+        return Response(self.get_serializer(programme).data)
+
+    def _respond(self, programme: Programme, code: int = status.HTTP_200_OK, **extra: Any) -> Response:
+        fresh = self.get_queryset().get(pk=programme.pk)
+        return Response({**self.get_serializer(fresh).data, **extra}, code)
+
+    @extend_schema(
+        request=ContactInputSerializer,
+        responses={201: ProgrammeSerializer, 400: ErrorsSerializer, 409: ErrorsSerializer},
+        examples=[CONTACT_EXAMPLE, REFUSED_EXAMPLE],
+    )
+    @action(detail=True, methods=["post"])
+    def contacts(self, request: Request, pk: str | None = None) -> Response:
+        """Add a contact (SPEC §5.2); 400 names the rule that refused it."""
+        programme = self.get_object()
+        serializer = ContactInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return invalid_input(serializer.errors)
+        data = dict(serializer.validated_data)
+        version = data.pop("version")
+        try:
+            contact = contact_add(programme=programme, data=data, actor=self.actor, expected_version=version)
+        except GuidanceRefused as exc:
+            return refused(exc)
+        except ProgrammeVersionConflict:
+            return conflict()
+        warnings = [
+            {"field": w.field, "code": w.rule, "message_ja": w.message_ja, "message_en": w.message_en}
+            for w in contact.rule_warnings
+        ]
+        return self._respond(programme, status.HTTP_201_CREATED, contact_id=contact.pk, warnings=warnings)
+
+    @extend_schema(
+        request=DropOutInputSerializer,
+        responses={200: ProgrammeSerializer, 400: ErrorsSerializer, 409: ErrorsSerializer},
+        examples=[OpenApiExample("連絡不通", value={"reason": "unreachable", "date": "2025-10-01"}, request_only=True)],
+    )
+    @action(detail=True, methods=["post"], url_path="drop-out")
+    def drop_out(self, request: Request, pk: str | None = None) -> Response:
+        """途中終了 with a reason (SPEC §5.6)."""
+        programme = self.get_object()
+        serializer = DropOutInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return invalid_input(serializer.errors)
+        data = serializer.validated_data
+        try:
+            programme_drop_out(
+                programme=programme,
+                reason=data["reason"],
+                date=data["date"],
+                actor=self.actor,
+                expected_version=data["version"],
+            )
+        except GuidanceRefused as exc:
+            return refused(exc)
+        except ProgrammeVersionConflict:
+            return conflict()
+        return self._respond(programme)
