@@ -118,17 +118,19 @@ class Checkup(models.Model):
     sleep_rest = _small(_("Q20 睡眠"))
     lifestyle_intention = _small(_("Q21 生活習慣の改善"))
     guidance_history = _small(_("Q22 特定保健指導の受診歴"))
+    guidance_wish = _small(_("Q22(第3期) 保健指導の希望"))  # 9N806, replaced by 9N808 from FY2024 (SPEC §4.2)
     med_reconfirmed = _small(_("保険者再確認(服薬)"))  # OID .24020, highest code of 9N702/9N707/9N712
     current_smoker = models.BooleanField(_("現在喫煙"), null=True, blank=True)  # SPEC §4.3
     risky_drinking = models.BooleanField(_("リスクを高める飲酒"), null=True, blank=True)  # SPEC §4.3
 
     # Our judgments (SPEC §2, §3) and what the clinic sent (SPEC §2.9)
     guidance_level = _small(_("保健指導レベル"), choices=GuidanceLevel.choices)
-    guidance_level_before_exceptions = _small(_("例外適用前のレベル"), choices=GuidanceLevel.choices)
+    # SPEC §2.5a: the level the rules give without the medication exclusion, kept for analysis
+    guidance_level_without_medication = _small(_("服薬除外前のレベル"), choices=GuidanceLevel.choices)
     medication_excluded = models.BooleanField(_("服薬中により対象外"), default=False)
     metabolic_judgment = _small(_("メタボ判定"), choices=MetabolicJudgment.choices)
-    stratification = models.JSONField(_("階層化の根拠"), default=dict, blank=True)
-    metabolic_detail = models.JSONField(_("メタボ判定の根拠"), default=dict, blank=True)
+    # Why (SPEC §2.7, §3): compact record of the values used, risks, group and exceptions (checkups.judgments)
+    judgment = models.JSONField(_("判定の根拠"), default=dict, blank=True)
     rules_version = models.CharField(_("判定ルール"), max_length=8, blank=True)
     clinic_guidance_level = _small(_("健診機関の保健指導レベル"), choices=GuidanceLevel.choices)
     clinic_metabolic_judgment = _small(_("健診機関のメタボ判定"), choices=MetabolicJudgment.choices)
@@ -177,6 +179,57 @@ class Checkup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exam_date} {self.person_id}"
+
+
+class HeldRecordQuerySet(models.QuerySet["HeldRecord"]):
+    def visible_to(self, actor: Actor) -> "HeldRecordQuerySet":
+        match actor.kind:
+            case ActorKind.SUPERUSER:
+                return self
+            case ActorKind.STAFF:
+                return self.filter(insurer_id__in=actor.insurer_ids)
+            case ActorKind.CLINIC:
+                return self.filter(submitted_by_clinic_id=actor.clinic_id)
+            case ActorKind.EMPLOYER:
+                return self.filter(submitted_by_employer_id=actor.employer_id)
+        return self.none()
+
+
+class HeldRecord(models.Model):
+    """A received record that matched no insured person (SPEC §1.5): held for staff review, never dropped."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("確認待ち")
+        LINKED = "linked", _("加入者に紐付け済")
+        REJECTED = "rejected", _("却下")
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="held_records")
+    submitted_by_clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_by_employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source = models.CharField(_("取得経路"), max_length=20, choices=Source.choices)
+    document = models.JSONField(_("受信内容"))
+    exam_date = models.DateField(_("健診実施日"))
+    reason_ja = models.CharField(_("保留理由"), max_length=200)
+    reason_en = models.CharField(max_length=200)
+    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.HELD)
+    checkup = models.OneToOneField(Checkup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HeldRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("照合保留の健診結果")
+        verbose_name_plural = _("照合保留の健診結果")
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.exam_date} {self.get_status_display()}"
 
 
 class CheckupCorrection(models.Model):

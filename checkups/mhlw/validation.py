@@ -26,6 +26,7 @@ from checkups.mhlw.validation_rules import (
     BMI,
     CARD_BRANCH_LENGTH,
     HEIGHT,
+    INSURER_COMPUTED_ITEMS,
     INSURER_NUMBER_LENGTH,
     MAX_AGE,
     MEAL_TIMING,
@@ -300,6 +301,8 @@ def _missing_requirements(program: str, present: set[str], doc: CheckupDocument,
     findings: list[RecordError] = []
     values = {o.code: o.value for o in doc.observations}
     for definition in required_items(program):
+        if definition.code in INSURER_COMPUTED_ITEMS:
+            continue
         if definition.code in present or not _applicable(definition, present, values, period):
             continue
         label = _label(definition.code, definition)

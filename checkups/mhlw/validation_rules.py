@@ -71,3 +71,8 @@ PLAUSIBLE_RANGES: dict[str, tuple[Decimal, Decimal]] = {
     **_ranges(("3C015000002327101", "3C015000002399901"), "0.1", "30"),  # creatinine mg/dL
     **_ranges(("8A065000002391901",), "1", "300"),  # eGFR
 }
+
+# ◆ メタボ判定 (9N501) and 保健指導レベル (9N506) are required in the files we write, but on receipt we compute our
+# own (SPEC §2.9: a clinic-sent value is stored as sent, flagged when it differs, and ours is used), so a record
+# without them is not rejected.
+INSURER_COMPUTED_ITEMS = frozenset({"9N501000000000011", "9N506000000000011"})

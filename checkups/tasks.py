@@ -1,0 +1,11 @@
+"""Celery tasks for checkups: thin wrappers around services, passing primary keys and numbers only."""
+
+from celery import shared_task
+
+from .services import checkups_restratify
+
+
+@shared_task(acks_late=True)
+def checkups_restratify_task(fiscal_year: int, insurer_id: int | None = None) -> int:
+    """Restratify a whole fiscal year in batches; idempotent (the same inputs give the same results)."""
+    return checkups_restratify(fiscal_year=fiscal_year, insurer_id=insurer_id)
