@@ -1,0 +1,101 @@
+"""Staff issue invitation letters (登録・パスワード再設定) and may read a person's own weight/waist log."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from members.admin_base import ScopedAdmin
+from members.models import AccessLog, InsuredPerson
+
+from .models import Invitation, SelfMeasurement
+from .services import invitation_issue
+
+SESSION_CODES = "portal_invitation_codes"  # {invitation pk: code}, popped when the letter is shown once
+
+
+class IssueForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=InsuredPerson.objects.none(), label=_("加入者"))
+
+    def __init__(self, *args: Any, persons: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons
+        self.fields["person"].widget = forms.NumberInput()
+        self.fields["person"].help_text = _("加入者一覧のID(番号)。加入者の画面の「招待状を発行」からも開けます。")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ScopedAdmin):
+    staff_can_add = True
+    list_display = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "created_by"]
+    list_filter = ["is_reset"]
+    list_select_related = ["person", "created_by"]
+    readonly_fields = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "created_by"]
+
+    def get_urls(self) -> list:
+        return [
+            path("issue/", self.admin_site.admin_view(self.issue_view), name="portal_invitation_issue"),
+            path(
+                "issue/<int:person_id>/",
+                self.admin_site.admin_view(self.issue_view),
+                name="portal_invitation_issue_for",
+            ),
+            path("<int:pk>/letter/", self.admin_site.admin_view(self.letter_view), name="portal_invitation_letter"),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None) -> HttpResponse:
+        return HttpResponseRedirect(reverse("admin:portal_invitation_issue"))
+
+    def issue_view(self, request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+        """GET shows a confirmation, POST issues: a new code replaces any unused one (password reset too)."""
+        if not self.has_add_permission(request):
+            raise Http404
+        persons = InsuredPerson.objects.visible_to(self.actor(request)).select_related("insurer")
+        initial = {"person": person_id} if person_id else {}
+        form = IssueForm(request.POST or None, initial=initial, persons=persons)
+        if request.method == "POST" and form.is_valid():
+            issued = invitation_issue(person=form.cleaned_data["person"], created_by=request.user)
+            codes = request.session.get(SESSION_CODES, {})
+            codes[str(issued.invitation.pk)] = issued.code
+            request.session[SESSION_CODES] = codes
+            return HttpResponseRedirect(reverse("admin:portal_invitation_letter", args=[issued.invitation.pk]))
+        person = persons.filter(pk=person_id).first() if person_id else None
+        if person_id and person is None:
+            raise Http404
+        context = {**self.admin_site.each_context(request), "form": form, "person": person, "opts": self.opts,
+                   "title": _("招待状を発行")}  # fmt: skip
+        return TemplateResponse(request, "portal/admin/issue.html", context)
+
+    def letter_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The printable letter; the code is in it only the first time (it is not stored)."""
+        invitation = self.get_queryset(request).select_related("person", "person__insurer", "person__user")
+        invitation = invitation.filter(pk=pk).first()
+        if invitation is None:
+            raise Http404
+        codes = request.session.get(SESSION_CODES, {})
+        code = codes.pop(str(pk), None)
+        request.session[SESSION_CODES] = codes
+        context = {
+            "invitation": invitation,
+            "person": invitation.person,
+            "code": code,
+            "register_url": request.build_absolute_uri(reverse("portal:register")),
+        }
+        response = TemplateResponse(request, "portal/admin/letter.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@admin.register(SelfMeasurement)
+class SelfMeasurementAdmin(ScopedAdmin):
+    """Read-only: what a person logged for themselves (never counts for the final evaluation, SPEC §5.3)."""
+
+    list_display = ["person", "measured_on", "weight_kg", "waist_cm", "created_at"]
+    list_select_related = ["person"]
+    readonly_fields = ["person", "measured_on", "weight_kg", "waist_cm", "created_at"]
+    audit_action = AccessLog.Action.ADMIN_VIEW

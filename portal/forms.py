@@ -1,0 +1,117 @@
+"""Forms of the self-service page: login, register/reset with an invitation, own weight/waist entry."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+WEIGHT_RANGE_KG = (Decimal("20"), Decimal("300"))  # plausibility only; the DB has the same check
+WAIST_RANGE_CM = (Decimal("40"), Decimal("250"))
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("ログインID"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("パスワード"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    error_messages = {"invalid": _("ログインIDまたはパスワードが正しくありません。")}
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user: Any = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        username, password = data.get("username"), data.get("password")
+        if username and password:
+            # authenticate() with the request so django-axes counts failures and locks out (AXES_FAILURE_LIMIT)
+            user = authenticate(self.request, username=username, password=password)
+            person = getattr(user, "insured_person", None) if user is not None else None
+            # Staff accounts never use the member login: same answer as a wrong password
+            if user is None or user.is_staff or user.is_superuser or person is None:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            self.user = user
+        return data
+
+
+class RegisterForm(forms.Form):
+    code = forms.CharField(
+        label=_("招待コード"),
+        max_length=30,
+        help_text=_("招待状に書かれた12文字のコード(ハイフンは省略可)"),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+    )
+    birth_date = forms.DateField(label=_("生年月日"), widget=forms.DateInput(attrs={"type": "date"}))
+    username = forms.CharField(
+        label=_("ログインID"),
+        max_length=150,
+        required=False,
+        help_text=_("はじめて登録するときに決めます(半角英数字と @.+-_)。パスワード再設定のときは不要です。"),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password1 = forms.CharField(
+        label=_("パスワード"),
+        strip=False,
+        help_text=_("10文字以上。よく使われるパスワードや数字だけのものは使えません。"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("パスワード(確認)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username", "").strip()
+        if username:
+            UnicodeUsernameValidator()(username)
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("確認用のパスワードが一致しません。"))
+        return data
+
+
+class SelfMeasurementForm(forms.Form):
+    measured_on = forms.DateField(label=_("測定日"), widget=forms.DateInput(attrs={"type": "date"}))
+    weight_kg = forms.DecimalField(
+        label=_("体重 (kg)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=WEIGHT_RANGE_KG[0],
+        max_value=WEIGHT_RANGE_KG[1],
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    waist_cm = forms.DecimalField(
+        label=_("腹囲 (cm)"),
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        min_value=WAIST_RANGE_CM[0],
+        max_value=WAIST_RANGE_CM[1],
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+
+    def clean_measured_on(self) -> dt.date:
+        measured_on = self.cleaned_data["measured_on"]
+        if measured_on > timezone.localdate():
+            raise ValidationError(_("未来の日付は入力できません。"))
+        return measured_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("weight_kg") is None and data.get("waist_cm") is None and not self.errors:
+            raise ValidationError(_("体重か腹囲のどちらかを入力してください。"))
+        return data

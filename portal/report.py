@@ -1,0 +1,158 @@
+"""A checkup as the person reads it: each value next to its standard values and a plain note (SPEC §8)."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from checkups import standards
+from checkups.standards import Band
+
+# Report order: (row key, Checkup column or derived value, standards field or None for "no standard")
+REPORT_ITEMS: Sequence[tuple[str, str | None]] = (
+    ("height_cm", None),
+    ("weight_kg", None),
+    ("bmi", "bmi"),
+    ("waist_cm", "waist"),
+    ("systolic", "systolic"),
+    ("diastolic", "diastolic"),
+    ("triglycerides_fasting", "triglycerides_fasting"),
+    ("triglycerides_random", "triglycerides_random"),
+    ("hdl", "hdl"),
+    ("ldl", "ldl"),
+    ("non_hdl", "non_hdl"),
+    ("glucose_fasting", "glucose_fasting"),
+    ("glucose_random", "glucose_random"),
+    ("hba1c", "hba1c"),
+    ("ast", "ast"),
+    ("alt", "alt"),
+    ("ggt", "ggt"),
+    ("egfr", "egfr"),
+    ("urine_protein", "urine_protein"),
+    ("hemoglobin", "hemoglobin"),
+)
+PLAIN_ITEMS: Mapping[str, tuple[str, str, str]] = {  # items shown without standard values
+    "height_cm": ("身長", "Height", "cm"),
+    "weight_kg": ("体重", "Weight", "kg"),
+}
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    key: str
+    label: str
+    value: str
+    unit: str
+    band: Band | None
+    guidance: str
+    referral: str
+    note: str
+    about: str
+
+    @property
+    def flagged(self) -> bool:
+        return self.band in (Band.GUIDANCE, Band.REFERRAL)
+
+
+def mean_reading(first: Decimal | None, second: Decimal | None, other: Decimal | None) -> Decimal | None:
+    """Mean of the 1st and 2nd readings, else the one that exists, else その他 (SPEC §2.1), unrounded."""
+    if first is not None and second is not None:
+        return (Decimal(first) + Decimal(second)) / 2
+    for value in (first, second, other):
+        if value is not None:
+            return Decimal(value)
+    return None
+
+
+def values_of(checkup: Any) -> dict[str, Any]:
+    """Report values of a Checkup (or any object with its column names)."""
+    values = {key: getattr(checkup, key, None) for key, _ in REPORT_ITEMS}
+    values["systolic"] = mean_reading(checkup.systolic_1, checkup.systolic_2, checkup.systolic_other)
+    values["diastolic"] = mean_reading(checkup.diastolic_1, checkup.diastolic_2, checkup.diastolic_other)
+    return values
+
+
+def _show(key: str, value: Any) -> str:
+    if key == "urine_protein":
+        return standards.URINE_QUALITATIVE.get(int(value), str(value))
+    number = Decimal(value)
+    if key in ("systolic", "diastolic"):
+        return f"{number.quantize(Decimal('0.1')).normalize():f}"  # a mean may end in .5: show it, unrounded
+    return f"{number:f}"
+
+
+def report_rows(checkup: Any, *, sex: int, lang: str = "ja") -> list[ResultRow]:
+    """Rows for the values present; missing items are left out rather than shown as 'normal'."""
+    rows = []
+    for key, value in values_of(checkup).items():
+        if value is None:
+            continue
+        field = dict(REPORT_ITEMS)[key]
+        if field is None:
+            ja, en, unit = PLAIN_ITEMS[key]
+            rows.append(ResultRow(key, ja if lang == "ja" else en, _show(key, value), unit, None, "", "", "", ""))
+            continue
+        standard = standards.STANDARDS[field]
+        band = standards.judge(field, value, sex)
+        rows.append(
+            ResultRow(
+                key=key,
+                label=standards.label(field, lang),
+                value=_show(key, value),
+                unit=standard.unit,
+                band=band,
+                guidance=standards.describe_limit(field, Band.GUIDANCE, sex, lang),
+                referral=standards.describe_limit(field, Band.REFERRAL, sex, lang),
+                note=standards.note(field, value, sex, lang),
+                about=standards.about(field, lang),
+            )
+        )
+    return rows
+
+
+# Trend charts (issue #8): chart id → (ja title, en title, unit, [(value key, ja, en)], standards field for a line)
+TREND_CHARTS: Sequence[tuple[str, str, str, str, Sequence[tuple[str, str, str]], str | None]] = (
+    ("weight", "体重", "Weight", "kg", (("weight_kg", "体重", "Weight"),), None),
+    ("waist", "腹囲", "Waist", "cm", (("waist_cm", "腹囲", "Waist"),), "waist"),
+    ("bp", "血圧", "Blood pressure", "mmHg",
+     (("systolic", "収縮期", "Systolic"), ("diastolic", "拡張期", "Diastolic")), "systolic"),
+    ("tg", "中性脂肪", "Triglycerides", "mg/dl",
+     (("triglycerides_fasting", "空腹時", "Fasting"), ("triglycerides_random", "随時", "Non-fasting")),
+     "triglycerides_fasting"),
+    ("hdl", "HDLコレステロール", "HDL cholesterol", "mg/dl", (("hdl", "HDL", "HDL"),), "hdl"),
+    ("hba1c", "HbA1c", "HbA1c", "%", (("hba1c", "HbA1c", "HbA1c"),), "hba1c"),
+    ("glucose", "血糖", "Glucose", "mg/dl",
+     (("glucose_fasting", "空腹時", "Fasting"), ("glucose_random", "随時", "Non-fasting")), "glucose_fasting"),
+)  # fmt: skip
+
+
+def trend_data(checkups: Iterable[Any], *, sex: int, lang: str = "ja") -> list[dict[str, Any]]:
+    """Chart.js-ready series, oldest first; a chart with no values at all is left out."""
+    ordered = sorted(checkups, key=lambda c: c.exam_date)
+    labels = [c.exam_date.isoformat() for c in ordered]
+    values = [values_of(c) for c in ordered]
+    i = 0 if lang == "ja" else 1
+    charts = []
+    for chart_id, title_ja, title_en, unit, series, line_field in TREND_CHARTS:
+        datasets = []
+        for key, name_ja, name_en in series:
+            points = [None if v[key] is None else float(v[key]) for v in values]
+            if any(p is not None for p in points):
+                datasets.append({"label": (name_ja, name_en)[i], "data": points})
+        if not datasets:
+            continue
+        guidance = None
+        if line_field is not None:
+            guidance = float(standards.STANDARDS[line_field].limits_for(sex).guidance)
+        charts.append(
+            {
+                "id": chart_id,
+                "title": (title_ja, title_en)[i],
+                "unit": unit,
+                "labels": labels,
+                "datasets": datasets,
+                "guidance": guidance,
+                "guidanceLabel": ("保健指導判定値", "Guidance level")[i],
+            }
+        )
+    return charts

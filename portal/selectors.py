@@ -1,0 +1,97 @@
+"""Read paths of the self-service page; every query starts from `visible_to(actor)`."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from checkups.codes import Program
+from checkups.models import Checkup
+from guidance.models import Contact, Programme
+from members.actors import Actor
+from members.models import AccessLog, InsuredPerson
+
+from .models import SelfMeasurement
+
+
+def person_get(*, actor: Actor) -> InsuredPerson:
+    person = InsuredPerson.objects.visible_to(actor).select_related("insurer").filter(pk=actor.person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def checkup_list(*, actor: Actor, program: str | None = None) -> QuerySet[Checkup]:
+    queryset = Checkup.objects.visible_to(actor).select_related("clinic").order_by("-exam_date", "pk")
+    return queryset.filter(program=program) if program else queryset
+
+
+def checkups_of_year(*, actor: Actor, fiscal_year: int) -> list[Checkup]:
+    """All checkups of one fiscal year (特定健診 first); none → 404, whoever else's they might be."""
+    checkups = sorted(checkup_list(actor=actor).filter(fiscal_year=fiscal_year), key=lambda c: (c.program, c.exam_date))
+    if not checkups:
+        raise Http404
+    return checkups
+
+
+def checkup_years(*, actor: Actor) -> list[int]:
+    return list(checkup_list(actor=actor).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
+
+
+def level_checkup(*, actor: Actor) -> Checkup | None:
+    """The latest checkup that carries a guidance level (the one the fiscal year counts, SPEC §6.1)."""
+    return (
+        checkup_list(actor=actor)
+        .filter(guidance_level__isnull=False, counts_for_fiscal_year=True)
+        .order_by("-fiscal_year", "-exam_date")
+        .first()
+    )
+
+
+def programme_latest(*, actor: Actor) -> Programme | None:
+    return Programme.objects.visible_to(actor).select_related("checkup").order_by("-fiscal_year", "-pk").first()
+
+
+def contact_list(*, programme: Programme) -> QuerySet[Contact]:
+    """Contacts of a programme already narrowed to the person; staff notes are never selected."""
+    return Contact.objects.filter(programme=programme).only(
+        "kind", "form", "date", "minutes", "weight_kg", "waist_cm", "programme_id"
+    )
+
+
+def self_measurement_list(*, actor: Actor) -> QuerySet[SelfMeasurement]:
+    return SelfMeasurement.objects.visible_to(actor).order_by("measured_on", "pk")
+
+
+def self_measurement_get(*, actor: Actor, public_id: str) -> SelfMeasurement:
+    entry = self_measurement_list(actor=actor).filter(public_id=public_id).first()
+    if entry is None:
+        raise Http404
+    return entry
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    at: datetime
+    who: str
+    action: str
+
+
+def access_rows(*, actor: Actor, person: InsuredPerson, limit: int = 500) -> list[AccessRow]:
+    """Who at the insurer read the record: staff names or job titles, as the insurer chose (issue #8)."""
+    show_names = person.insurer.show_staff_names_to_members
+    rows = []
+    for log in AccessLog.objects.visible_to(actor).select_related("user")[:limit]:
+        if log.user is None:
+            who = _("保険者のシステム")
+        elif show_names:
+            who = log.user.get_full_name() or log.user.get_username()
+        else:
+            who = log.actor_role or _("保険者の職員")
+        rows.append(AccessRow(at=log.at, who=who, action=log.get_action_display()))
+    return rows
+
+
+EMPLOYER_PROGRAM = Program.EMPLOYER_CHECKUP  # 030 (SPEC §7.1), received also for people under 40
