@@ -1,0 +1,200 @@
+"""Demo guidance (seed_demo): programmes in every state for the demo insurer's guidance-level checkups.
+
+Deterministic. Contacts are generated in Python, each checked with the pure rules (`validate_contact`) against the
+contacts before it, written with one bulk insert, and the programmes are then evaluated in batches.
+"""
+
+import datetime as dt
+import random
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from checkups.models import Checkup
+from members.demo import DEMO_STAFF_USERNAME
+from members.fiscal import fiscal_year_of
+
+from .codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
+from .contacts import add_months_clamped
+from .facts import contact_facts, programme_facts, sustained_months_default
+from .models import Contact, GuidanceProvider, Programme
+from .rules import blocking, validate_contact
+from .services import programmes_refresh, programmes_sync_for_checkups
+
+DEMO_PROVIDER = ("2799999999", "架空保健指導センター")
+# Scenario weights for a past fiscal year: about 25–30 % completed, as insurers commonly report (rates 15–45 %)
+PAST_YEAR = {
+    "none": 44,
+    "complete_2kg": 9,
+    "complete_points": 15,
+    "in_progress": 8,
+    "short_final": 5,
+    "dropped_out": 11,
+    "initial_incomplete": 3,
+    "excluded": 5,
+}
+CURRENT_YEAR = {
+    "none": 45,
+    "complete_2kg": 4,
+    "complete_points": 4,
+    "in_progress": 30,
+    "short_final": 2,
+    "dropped_out": 5,
+    "initial_incomplete": 6,
+    "excluded": 4,
+}
+# The first programmes of the earliest year take each scenario once, so every state exists in the demo
+GUARANTEED = ["complete_2kg", "complete_points", "in_progress", "dropped_out", "initial_incomplete", "excluded"]
+
+
+class _Builder:
+    """Contacts of one programme, each accepted by the rules before the next is planned."""
+
+    def __init__(self, programme: Programme, checkup: Checkup, today: dt.date, who: dict[str, Any]) -> None:
+        self.programme, self.checkup, self.today, self.who = programme, checkup, today, who
+        self.contacts: list[Contact] = []
+
+    def add(self, **fields: Any) -> bool:
+        behaviour = fields.pop("behaviour_changes", [])
+        contact = Contact(
+            programme=self.programme,
+            behaviour_changes=behaviour,
+            behaviour_sustained_months=sustained_months_default(behaviour, None),
+            **self.who,
+            **fields,
+        )
+        facts = programme_facts(
+            level=self.programme.level,
+            exam_date=self.checkup.exam_date,
+            exam_weight_kg=self.checkup.weight_kg,
+            exam_waist_cm=self.checkup.waist_cm,
+            contacts=self.contacts,
+            today=self.today,
+        )
+        if blocking(validate_contact(facts, contact_facts(contact))):
+            return False
+        self.contacts.append(contact)
+        return True
+
+
+def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
+    """Add the contacts of `scenario`; returns programme fields to set (drop-out, exclusion)."""
+    exam, today = b.checkup.exam_date, b.today
+    if scenario == "none":
+        return {}
+    if scenario == "excluded":
+        when = exam + dt.timedelta(days=rng.randint(14, 60))
+        return {"excluded_cause": ExclusionCause.MEDICATION_AFTER_CHECKUP, "excluded_on": min(when, today)}
+    if scenario == "initial_incomplete":
+        b.add(kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON, date=exam, minutes=20)
+        return {}
+    start = exam + dt.timedelta(days=rng.choice([0, 0, 2, 5, 10, 14, 21, 30]))
+    if start > today or not b.add(
+        kind=ContactKind.INITIAL, form=rng.choice([1, 1, 1, 2, 3]), date=start, minutes=rng.choice([20, 30, 40])
+    ):
+        return {}
+    weight, waist = b.checkup.weight_kg or Decimal("75.0"), b.checkup.waist_cm or Decimal("90.0")
+    intensive = b.programme.level == ProgrammeLevel.INTENSIVE
+    month = 1
+    supports = {"complete_points": 3, "complete_2kg": 1, "short_final": 1, "in_progress": rng.randint(0, 2)}
+    for _ in range(supports.get(scenario, 1) if intensive or scenario == "in_progress" else 0):
+        day = add_months_clamped(start, month)
+        form = rng.choice([1, 2, 5]) if scenario != "complete_points" else rng.choice([1, 2])
+        loss = Decimal(month) * Decimal("0.4")
+        b.add(
+            kind=ContactKind.CONTINUOUS if month < 2 else ContactKind.INTERIM,
+            form=form,
+            date=day,
+            minutes=30 if form != 5 else 10,
+            weight_kg=weight - loss,
+            waist_cm=waist - loss,
+        )
+        month += 1
+    if scenario == "dropped_out":
+        last = b.contacts[-1].date
+        return {
+            "dropped_out_on": min(today, last + dt.timedelta(days=rng.randint(30, 90))),
+            "dropout_reason": rng.choice(DropoutReason.values),
+        }
+    if scenario == "in_progress":
+        return {}
+    final_day = add_months_clamped(start, 3) + dt.timedelta(days=rng.randint(0, 20))
+    if final_day > today:
+        return {}
+    weight_loss = {"complete_2kg": "2.5", "complete_points": "1.2", "short_final": "0.6"}[scenario]
+    jitter = Decimal(rng.randint(0, 10)) / 10
+    b.add(
+        kind=ContactKind.FINAL,
+        form=rng.choice([1, 2]),
+        date=final_day,
+        minutes=20,
+        weight_kg=weight - Decimal(weight_loss) - jitter,
+        waist_cm=waist - Decimal(weight_loss) - jitter,
+        behaviour_changes=rng.sample(["diet", "exercise", "rest", "other"], k=rng.randint(0, 2)),
+    )
+    return {}
+
+
+@transaction.atomic
+def seed(population: Any, *, today: dt.date) -> str:
+    """Programmes for the demo insurer's guidance-level checkups, with contacts so that every state exists."""
+    rng = random.Random(20260405)
+    insurer = population.insurer
+    programmes_sync_for_checkups(
+        checkup_ids=Checkup.objects.filter(insurer=insurer).values_list("pk", flat=True), today=today
+    )
+    current_fy = fiscal_year_of(today)
+    if Contact.objects.filter(programme__insurer=insurer).exists():
+        return _summary(insurer, current_fy)  # already seeded: running twice changes nothing
+    provider, _ = GuidanceProvider.objects.get_or_create(number=DEMO_PROVIDER[0], defaults={"name": DEMO_PROVIDER[1]})
+    staff = get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).first()
+    programmes = list(
+        Programme.objects.filter(insurer=insurer, contacts__isnull=True, status=ProgrammeStatus.NOT_STARTED)
+        .select_related("checkup")
+        .order_by("fiscal_year", "pk")
+    )
+    guaranteed = list(GUARANTEED)
+    contacts: list[Contact] = []
+    for programme in programmes:
+        checkup = programme.checkup
+        if checkup.consecutive_intensive_eligible and rng.random() < 0.5:
+            programme.level = ProgrammeLevel.MOTIVATIONAL_EQUIVALENT  # a staff decision (SPEC §2.8)
+        weights = CURRENT_YEAR if programme.fiscal_year >= current_fy else PAST_YEAR
+        past = programme.fiscal_year < current_fy
+        scenario = guaranteed.pop(0) if guaranteed and past else rng.choices(list(weights), list(weights.values()))[0]
+        by_provider = rng.random() < 0.5
+        programme.provider = provider if by_provider else None
+        programme.assigned_staff = None if by_provider else staff
+        who = {"provider": provider} if by_provider else {"staff": staff}
+        builder = _Builder(programme, checkup, today, who)
+        for name, value in _play(scenario, builder, rng).items():
+            setattr(programme, name, value)
+        contacts += builder.contacts
+    fields = [
+        "level",
+        "provider",
+        "assigned_staff",
+        "dropped_out_on",
+        "dropout_reason",
+        "excluded_cause",
+        "excluded_on",
+    ]
+    Programme.objects.bulk_update(programmes, fields, batch_size=500)
+    Contact.objects.bulk_create(contacts, batch_size=1000)
+    programmes_refresh(programme_ids=[p.pk for p in programmes], today=today)
+    return _summary(insurer, current_fy)
+
+
+def _summary(insurer: Any, current_fy: int) -> str:
+    counts = Counter(Programme.objects.filter(insurer=insurer).values_list("fiscal_year", "status"))
+    parts = []
+    for year in sorted({fy for fy, _ in counts}):
+        total = sum(n for (fy, _), n in counts.items() if fy == year)
+        done = counts[(year, ProgrammeStatus.COMPLETED)]
+        denominator = total - counts[(year, ProgrammeStatus.EXCLUDED)]  # 対象外 leave the denominator (SPEC §5.6)
+        rate = f"{100 * done / denominator:.0f}%" if denominator else "—"
+        parts.append(f"FY{year}: {total} programmes, {done} completed ({rate})")
+    return "; ".join(parts) or "no guidance-level checkups"
