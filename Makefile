@@ -53,3 +53,17 @@ serve: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# --- Browser tests of the self-service page (portal, issue #8) -------------------------------------------------
+# Playwright drives Debian's chromium (/usr/bin/chromium); it never downloads a browser (no `playwright install`).
+.PHONY: browser-deps portal-screenshots
+test: browser-deps
+
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	  else echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; }
+
+portal-screenshots: install browser-deps
+	PORTAL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/portal/test_browser.py -k register
