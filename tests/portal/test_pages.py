@@ -164,7 +164,15 @@ def test_csv_download_has_own_values_only(client_a: Client, world) -> None:
 def test_english_is_available(client_a: Client) -> None:
     client_a.post("/i18n/setlang/", {"language": "en", "next": "/me/"})
     body = client_a.get(reverse("portal:me")).content.decode()
-    assert 'lang="en"' in body
+    assert 'lang="en"' in body and "My checkups" in body and "Log out" in body
+
+
+def test_english_report_and_notes(client_a: Client, world) -> None:
+    make_checkup(world.person_a, dt.date(2025, 6, 1), hba1c=Decimal("6.8"))
+    client_a.post("/i18n/setlang/", {"language": "en", "next": "/me/"})
+    body = client_a.get(reverse("portal:checkup_year", args=[2025])).content.decode()
+    assert "Referral level" in body and "6.5 % or more" in body and "not a diagnosis" in body
+    assert "Why this level" in client_a.get(reverse("portal:guidance")).content.decode()
 
 
 def test_person_actor_kind(member_a) -> None:
