@@ -1,3 +1,9 @@
-"""API routes of this app, included under /api/v1/ by config/api_urls.py."""
+"""API routes of this app, included under /api/v1/employer-data/ by config/api_urls.py."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .api import SubmissionViewSet
+
+router = SimpleRouter()
+router.register("submissions", SubmissionViewSet, basename="employer-submission")
+urlpatterns = router.urls
