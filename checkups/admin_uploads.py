@@ -1,0 +1,226 @@
+"""Admin for uploads (status, progress, per-record report), the queue of held records, and the MHLW export action.
+
+Held records (SPEC §1.5: a record that matches nobody is never dropped) are linked by staff to a person found
+by card number, kana name or birth date, or rejected; a linked record is then stored and judged like any other.
+`export_mhlw_action` is added to the checkup admin's actions by checkups/admin.py.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from members.actors import actor_from_request
+from members.admin_base import ScopedAdmin
+from members.audit import access_log_record
+from members.models import AccessLog, InsuredPerson, Insurer
+from members.normalize import normalize_card_part, normalize_kana
+
+from .exports import ExportInvalid, checkups_export_mhlw
+from .models import HeldRecord, Upload
+from .services import held_record_link, held_record_reject
+
+CANDIDATE_LIMIT = 50
+
+
+@admin.register(Upload)
+class UploadAdmin(ScopedAdmin):
+    list_display = [
+        "created_at",
+        "file_name",
+        "kind",
+        "submitter",
+        "status",
+        "progress",
+        "accepted",
+        "rejected",
+        "held",
+    ]
+    list_filter = ["status", "kind", "source"]
+    exclude = ["content"]
+    readonly_fields = [
+        "submitter",
+        "submitted_by_clinic",
+        "submitted_by_employer",
+        "insurer",
+        "kind",
+        "source",
+        "file_name",
+        "sha256",
+        "size",
+        "idempotency_key",
+        "status",
+        "progress",
+        "accepted",
+        "rejected",
+        "held",
+        "file_error",
+        "record_report",
+        "created_at",
+        "finished_at",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("content")
+
+    @admin.display(description=_("進捗"))
+    def progress(self, obj: Upload) -> str:
+        return f"{obj.done} / {obj.total}"
+
+    @admin.display(description=_("ファイルエラー"))
+    def file_error(self, obj: Upload) -> str:
+        return obj.error["message_ja"] if obj.error else "—"
+
+    @admin.display(description=_("記録ごとの結果"))
+    def record_report(self, obj: Upload) -> str:
+        rows = [
+            (
+                entry["index"],
+                entry["file"],
+                entry["status"],
+                entry.get("checkup") or entry.get("held") or "",
+                " / ".join(e["message_ja"] for e in entry.get("errors", [])) or entry.get("message_ja", ""),
+            )
+            for entry in obj.report
+        ]
+        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+        return format_html(
+            "<table><tr><th>#</th><th>file</th><th>結果</th><th>ID</th><th>理由</th></tr>{}</table>", body
+        )
+
+
+def _document_field(name: str, label: str) -> Any:
+    def value(obj: HeldRecord) -> Any:
+        return obj.document.get(name, "")
+
+    value.short_description = label  # type: ignore[attr-defined]
+    return value
+
+
+@admin.register(HeldRecord)
+class HeldRecordAdmin(ScopedAdmin):
+    """照合保留: link to a person (then stored like any record) or reject."""
+
+    list_display = [
+        "created_at",
+        "exam_date",
+        "insurer",
+        _document_field("card_number", _("番号")),
+        _document_field("name_kana", _("氏名(カナ)")),
+        _document_field("birth_date", _("生年月日")),
+        "reason_ja",
+        "status",
+        "link_button",
+    ]
+    list_filter = ["status", "source"]
+    actions = ["reject_selected"]
+    readonly_fields = ["insurer", "source", "exam_date", "reason_ja", "status", "checkup", "resolved_by", "resolved_at"]
+    exclude = ["document", "reason_en", "submitted_by_clinic", "submitted_by_employer"]
+
+    @admin.display(description=_("紐付け"))
+    def link_button(self, obj: HeldRecord) -> str:
+        if obj.status != HeldRecord.Status.HELD:
+            return "—"
+        url = reverse("admin:checkups_heldrecord_link", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("加入者を探して紐付け"))
+
+    def get_urls(self) -> list:
+        return [
+            path("<int:pk>/link/", self.admin_site.admin_view(self.link_view), name="checkups_heldrecord_link"),
+            *super().get_urls(),
+        ]
+
+    def _candidates(self, request: HttpRequest, held: HeldRecord) -> QuerySet:
+        people = InsuredPerson.objects.visible_to(self.actor(request)).filter(insurer_id=held.insurer_id)
+        number = normalize_card_part(request.GET.get("card_number", ""))
+        kana = normalize_kana(request.GET.get("name_kana", ""))
+        birth = request.GET.get("birth_date", "")
+        if not (number or kana or birth):
+            return people.none()
+        if number:
+            people = people.filter(card_number=number)
+        if kana:
+            people = people.filter(name_kana__contains=kana)
+        if birth:
+            try:
+                people = people.filter(birth_date=dt.date.fromisoformat(birth))
+            except ValueError:
+                return people.none()
+        return people.order_by("card_number", "card_branch")[:CANDIDATE_LIMIT]
+
+    def link_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        held = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method == "POST" and held.status == HeldRecord.Status.HELD:
+            if request.POST.get("reject"):
+                held_record_reject(held=held, user=request.user)
+                self.message_user(request, _("却下しました。"), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:checkups_heldrecord_changelist"))
+            person = get_object_or_404(
+                InsuredPerson.objects.visible_to(self.actor(request)),
+                pk=request.POST.get("person"),
+                insurer=held.insurer,
+            )
+            checkup = held_record_link(held=held, person=person, user=request.user)
+            access_log_record(
+                actor=self.actor(request),
+                person_ids=[person.pk],
+                action=AccessLog.Action.ADMIN_CHANGE,
+                target=f"checkup:{checkup.pk}",
+                request=request,
+            )
+            self.message_user(request, _("加入者に紐付けて取り込みました。"), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:checkups_heldrecord_changelist"))
+        document = held.document
+        initial = {
+            "card_number": request.GET.get("card_number", document.get("card_number", "")),
+            "name_kana": request.GET.get("name_kana", ""),
+            "birth_date": request.GET.get("birth_date", ""),
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("照合保留の健診結果を加入者に紐付け"),
+            "held": held,
+            "document": document,
+            "initial": initial,
+            "candidates": self._candidates(request, held),
+        }
+        return TemplateResponse(request, "admin/checkups/heldrecord/link.html", context)
+
+    @admin.action(description=_("選択した保留記録を却下"))
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for held in queryset.filter(status=HeldRecord.Status.HELD):
+            held_record_reject(held=held, user=request.user)
+            count += 1
+        self.message_user(request, _("%(n)s 件を却下しました。") % {"n": count}, messages.SUCCESS)
+
+
+@admin.action(description=_("選択した年度・保険者をMHLW形式で出力 (第4期アーカイブ)"))
+def export_mhlw_action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+    """Exports the whole fiscal year of the selected checkups' insurer (same as `manage.py export_mhlw`)."""
+    pairs = list(queryset.order_by().values_list("insurer_id", "fiscal_year").distinct())
+    if len(pairs) != 1:
+        modeladmin.message_user(
+            request, _("出力は1つの保険者・1つの年度の健診結果を選択して実行してください。"), messages.ERROR
+        )
+        return None
+    insurer_id, fiscal_year = pairs[0]
+    actor = actor_from_request(request)
+    insurer = get_object_or_404(Insurer.objects.visible_to(actor), pk=insurer_id)
+    try:
+        result = checkups_export_mhlw(insurer=insurer, fiscal_year=fiscal_year, actor=actor, request=request)
+    except ExportInvalid as exc:
+        modeladmin.message_user(request, _("XSD検証に失敗したため出力しません: %(e)s") % {"e": exc}, messages.ERROR)
+        return None
+    response = HttpResponse(result.data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
+    return response

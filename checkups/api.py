@@ -1,0 +1,371 @@
+"""Clinic and employer upload API: one JSON record, MHLW archive / CDA files, and reading back what was sent.
+
+Thin views: a serializer checks the shape, `checkups.uploads` does the work, the answer is serialized.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from members.actors import ActorKind
+from members.api_auth import ApiKeyRateThrottle
+from members.api_base import ActorKindPermission, ActorScopedMixin
+from members.audit import access_log_record
+from members.models import AccessLog
+
+from .codes import GuidanceLevel, MetabolicJudgment
+from .models import Checkup, Upload
+from .serializers import (
+    CheckupCreatedSerializer,
+    CheckupHeldSerializer,
+    CheckupInputSerializer,
+    CheckupSerializer,
+    RecordErrorsSerializer,
+    UploadFileSerializer,
+    UploadSerializer,
+    code_label,
+)
+from .uploads import SMALL_UPLOAD_RECORDS, Submitter, checkup_submit, upload_receive
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 200
+READ_KINDS = (ActorKind.CLINIC, ActorKind.EMPLOYER, ActorKind.STAFF, ActorKind.SUPERUSER)
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "アップロードが大きすぎます / upload too large"
+    default_code = "payload_too_large"
+
+
+def _max_bytes() -> int:
+    return int(settings.UPLOAD_MAX_BYTES)
+
+
+class RawFile:
+    """A file sent as the raw request body (Content-Type application/zip or application/xml)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self.data = name, data
+
+    def read(self) -> bytes:
+        return self.data
+
+
+class RawZipParser(BaseParser):
+    media_type = "application/zip"
+    default_name = "upload.zip"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> dict:
+        limit = _max_bytes()
+        data = stream.read(limit + 1) if stream is not None else b""
+        if len(data) > limit:
+            raise PayloadTooLarge
+        request = (parser_context or {}).get("request")
+        disposition = request.META.get("HTTP_CONTENT_DISPOSITION", "") if request is not None else ""
+        name = disposition.partition("filename=")[2].strip('"; ') or self.default_name
+        return {"file": RawFile(name[:255], data)}
+
+
+class RawXmlParser(RawZipParser):
+    media_type = "application/xml"
+    default_name = "upload.xml"
+
+
+class TextXmlParser(RawXmlParser):
+    media_type = "text/xml"
+
+
+def _error(field: str, code: str, ja: str, en: str, value: Any = None) -> dict[str, Any]:
+    return {"field": field, "code": code, "value": value, "message_ja": ja, "message_en": en}
+
+
+def _serializer_errors(errors: Any, prefix: str = "") -> list[dict[str, Any]]:
+    """DRF's nested error dict flattened to the project's error list."""
+    flat: list[dict[str, Any]] = []
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            flat.extend(_serializer_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(errors, list):
+        for position, value in enumerate(errors):
+            if isinstance(value, dict | list) and value:
+                flat.extend(_serializer_errors(value, f"{prefix}[{position}]"))
+            elif not isinstance(value, dict | list):
+                code = getattr(value, "code", "invalid")
+                flat.append(_error(prefix or "body", code, f"{prefix}: {value}", f"{prefix}: {value}"))
+    return flat
+
+
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        raise exceptions.ValidationError(
+            {"errors": [_error("Idempotency-Key", "too_long", "Idempotency-Key が長すぎます。", "key too long")]}
+        )
+    return key
+
+
+ERRORS_EXAMPLE = OpenApiExample(
+    "回答範囲外 (answer outside its set)",
+    value={
+        "errors": [
+            {
+                "field": "items[9N736000000000011]",
+                "code": "answer_not_in_set",
+                "value": "9",
+                "message_ja": "9N736000000000011 (喫煙) の回答 '9' は回答範囲 (1:はい、…) にありません (SPEC §4.4)。",
+                "message_en": "9N736000000000011 (喫煙): answer '9' is not in the allowed set (…) (SPEC §4.4).",
+            }
+        ]
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+CHECKUP_EXAMPLE = OpenApiExample(
+    "特定健診 1件 (one 特定健診 record)",
+    value={
+        "insurer_number": "06999999",
+        "card_symbol": "10",
+        "card_number": "1234567",
+        "card_branch": "01",
+        "name_kana": "ケンシンタロウ",
+        "sex": 1,
+        "birth_date": "1970-01-01",
+        "exam_date": "2026-04-15",
+        "program": "010",
+        "items": [
+            {"code": "9N001000000000001", "value": 170.2},
+            {"code": "9N006000000000001", "value": 72.4},
+            {"code": "9N016160100000001", "value": 88.0},
+            {"code": "9A751000000000001", "value": 134},
+            {"code": "9N141000000000011", "value": "2"},
+            {"code": "3F015000002327101", "value": 142, "method": "3F01510000"},
+            {"code": "9N736000000000011", "value": "3"},
+            {"code": "9N511000000000049", "value": "生活習慣の改善を要す"},
+            {"code": "9N516000000000049", "value": "架空医師"},
+        ],
+    },
+    request_only=True,
+)
+CREATED_EXAMPLE = OpenApiExample(
+    "取込済 (stored)",
+    value={
+        "id": 123,
+        "guidance_level": {"code": 1, "label": "積極的支援"},
+        "metabolic_syndrome": {"code": 2, "label": "予備群該当"},
+        "warnings": [],
+    },
+    response_only=True,
+    status_codes=["201"],
+)
+HELD_EXAMPLE = OpenApiExample(
+    "照合保留 (no matching insured person: held for staff review)",
+    value={
+        "held": 45,
+        "status": "held_for_review",
+        "message_ja": "記号・番号・枝番に一致する加入者がいません",
+        "message_en": "no insured person with this card",
+    },
+    response_only=True,
+    status_codes=["202"],
+)
+UPLOAD_EXAMPLE = OpenApiExample(
+    "処理結果 (report)",
+    value={
+        "id": 7,
+        "status": "done",
+        "kind": "archive",
+        "file_name": "9999999999_06999999_202604010_1.zip",
+        "sha256": "…",
+        "size": 48213,
+        "created_at": "2026-04-01T10:00:00+09:00",
+        "finished_at": "2026-04-01T10:00:01+09:00",
+        "progress": {"done": 3, "total": 3},
+        "summary": {"accepted": 1, "rejected": 1, "held": 1},
+        "errors": [],
+        "warnings": [],
+        "records": [
+            {"index": 0, "file": "…/DATA/h…0.xml", "status": "accepted", "checkup": 123, "created": True,
+             "errors": [], "warnings": []},
+            {"index": 1, "file": "…/DATA/h…1.xml", "status": "rejected", "errors": [
+                {"field": "items[3F015000002327101]", "code": "meal_timing_required", "value": None,
+                 "message_ja": "… 採血時間(食後) 9N141000000000011 = 2 が必要です …",
+                 "message_en": "… requires 採血時間 9N141000000000011 = 2 …"}], "warnings": []},
+            {"index": 2, "file": "…/DATA/h…2.xml", "status": "held", "held": 45,
+             "message_ja": "記号・番号・枝番に一致する加入者がいません",
+             "message_en": "no insured person with this card",
+             "errors": [], "warnings": []},
+        ],
+    },
+    response_only=True,
+)  # fmt: skip
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Sent twice (same key, same sender), the request is processed once and answers the first result.",
+)
+
+
+class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
+    """健診結果 1件の送信と、送信した記録の取得 (clinic API key)."""
+
+    scoped_model = Checkup
+    serializer_class = CheckupSerializer
+    permission_classes = [ActorKindPermission]
+    throttle_classes = [ApiKeyRateThrottle]
+
+    @property
+    def allowed_actor_kinds(self) -> tuple[ActorKind, ...]:
+        return (ActorKind.CLINIC,) if self.action == "create" else READ_KINDS
+
+    def get_queryset(self):
+        return self.scoped_queryset().select_related("insurer", "person").order_by("pk")
+
+    @extend_schema(
+        request=CheckupInputSerializer,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: CheckupCreatedSerializer,
+            202: OpenApiResponse(CheckupHeldSerializer, description="no matching insured person: held for review"),
+            400: RecordErrorsSerializer,
+        },
+        examples=[CHECKUP_EXAMPLE, CREATED_EXAMPLE, HELD_EXAMPLE, ERRORS_EXAMPLE],
+        description=(
+            "One checkup as JSON. Units, value types and answer OIDs come from the item table (XMLhc24tab). "
+            "Validated per SPEC §9.4/§4.4; a person who cannot be matched (SPEC §1.5) is held for staff review "
+            "(202) and processed once staff link it."
+        ),
+    )
+    def create(self, request: Request) -> Response:
+        key = _idempotency_key(request)
+        serializer = CheckupInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response({"errors": _serializer_errors(serializer.errors)}, status=status.HTTP_400_BAD_REQUEST)
+        submitter = Submitter.for_actor(self.actor)
+        clinic = submitter.clinic
+        document = serializer.to_document(
+            clinic_number=clinic.number if clinic else "", clinic_name=clinic.name if clinic else ""
+        )
+        body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str).encode()
+        result = checkup_submit(submitter=submitter, document=document, body=body, idempotency_key=key)
+        headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
+        entry = result.entry
+        if entry.get("status") == "accepted":
+            levels = Checkup.objects.values("guidance_level", "metabolic_judgment").get(pk=entry["checkup"])
+            answer = {
+                "id": entry["checkup"],
+                "guidance_level": code_label(GuidanceLevel, levels["guidance_level"]),
+                "metabolic_syndrome": code_label(MetabolicJudgment, levels["metabolic_judgment"]),
+                "warnings": entry["warnings"],
+            }
+            return Response(answer, status=status.HTTP_201_CREATED, headers=headers)
+        if entry.get("status") == "held":
+            answer = {
+                "held": entry["held"],
+                "status": "held_for_review",
+                "message_ja": entry["message_ja"],
+                "message_en": entry["message_en"],
+            }
+            return Response(answer, status=status.HTTP_202_ACCEPTED, headers=headers)
+        return Response({"errors": entry.get("errors", [])}, status=status.HTTP_400_BAD_REQUEST)
+
+    @extend_schema(responses={200: CheckupSerializer, 404: OpenApiResponse(description="not yours or not found")})
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        checkup = self.get_object()
+        access_log_record(
+            actor=self.actor,
+            person_ids=[checkup.person_id],
+            action=AccessLog.Action.API_READ,
+            target=f"checkup:{checkup.pk}",
+            request=request,
+        )
+        return Response(CheckupSerializer(checkup).data)
+
+
+class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """MHLW archive / CDA file uploads with progress and a per-record report (clinic or employer API key)."""
+
+    scoped_model = Upload
+    serializer_class = UploadSerializer
+    permission_classes = [ActorKindPermission]
+    throttle_classes = [ApiKeyRateThrottle]
+    parser_classes = [MultiPartParser, RawZipParser, RawXmlParser, TextXmlParser]
+
+    @property
+    def allowed_actor_kinds(self) -> tuple[ActorKind, ...]:
+        return (ActorKind.CLINIC, ActorKind.EMPLOYER) if self.action == "create" else READ_KINDS
+
+    def get_queryset(self):
+        return self.scoped_queryset().defer("content").order_by("pk")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > _max_bytes():  # refuse before reading the body
+                raise PayloadTooLarge
+
+    @extend_schema(
+        request={
+            "multipart/form-data": UploadFileSerializer,
+            "application/zip": OpenApiTypes.BINARY,
+            "application/xml": OpenApiTypes.BINARY,
+        },
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: OpenApiResponse(UploadSerializer, description="processed at once (small upload)"),
+            202: OpenApiResponse(UploadSerializer, description="queued: poll GET /api/v1/uploads/{id}/"),
+            200: OpenApiResponse(UploadSerializer, description="the same file or key was sent before: first result"),
+            400: OpenApiResponse(UploadSerializer, description="unreadable or unsafe file (kept with its reason)"),
+            413: OpenApiResponse(description="larger than UPLOAD_MAX_BYTES"),
+        },
+        examples=[UPLOAD_EXAMPLE],
+        description=(
+            "A 4th- or 3rd-period 送付用アーカイブ (ZIP: `<root>/ix08_V08.xml`, `<root>/DATA/h….xml`) or one "
+            "特定健診情報ファイル (CDA XML). Send it as multipart field `file`, or as the raw body with "
+            "`Content-Type: application/zip` or `application/xml` (optional `Content-Disposition: attachment; "
+            f"filename=…`). Up to {SMALL_UPLOAD_RECORDS} records are processed at once (201); larger uploads are "
+            "processed in the background (202) — poll the upload. An employer key stores 事業者健診 (program 030) "
+            "records with the 特定健診 items they lack."
+        ),
+    )
+    def create(self, request: Request) -> Response:
+        key = _idempotency_key(request)
+        uploaded = request.data.get("file") if hasattr(request.data, "get") else None
+        if uploaded is None or not hasattr(uploaded, "read"):
+            error = _error("file", "required", "ファイル (file) がありません。", "No file (field 'file').")
+            return Response({"errors": [error]}, status=status.HTTP_400_BAD_REQUEST)
+        data = uploaded.read()
+        if len(data) > _max_bytes():
+            raise PayloadTooLarge
+        intake = upload_receive(
+            submitter=Submitter.for_actor(self.actor),
+            data=data,
+            file_name=getattr(uploaded, "name", "") or "",
+            idempotency_key=key,
+        )
+        upload = intake.upload
+        body = UploadSerializer(Upload.objects.defer("content").get(pk=upload.pk)).data
+        headers = {"Location": f"/api/v1/uploads/{upload.pk}/"}
+        if upload.status == Upload.Status.FAILED:
+            code = status.HTTP_400_BAD_REQUEST
+        elif not intake.created:
+            code, headers[REPLAYED_HEADER] = status.HTTP_200_OK, "true"
+        elif upload.status == Upload.Status.DONE:
+            code = status.HTTP_201_CREATED
+        else:
+            code = status.HTTP_202_ACCEPTED
+        return Response(body, status=code, headers=headers)
