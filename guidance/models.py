@@ -127,10 +127,18 @@ class Programme(models.Model):
                 condition=~Q(status="dropped_out") | Q(dropped_out_on__isnull=False),
                 name="programme_dropout_has_date",
             ),
+            # 対象外 always says why and since when (SPEC §5.6)
+            models.CheckConstraint(
+                condition=~Q(status="excluded") | ~Q(excluded_cause=""), name="programme_excluded_has_cause"
+            ),
+            models.CheckConstraint(
+                condition=Q(excluded_cause="") | Q(excluded_on__isnull=False), name="programme_exclusion_has_date"
+            ),
         ]
         indexes = [
             models.Index(fields=["insurer", "fiscal_year", "status"], name="programme_insurer_fy_idx"),
             models.Index(fields=["provider", "status"], name="programme_provider_idx"),
+            models.Index(fields=["insurer", "next_action", "next_action_due"], name="programme_work_list_idx"),
         ]
 
     def __str__(self) -> str:

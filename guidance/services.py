@@ -8,12 +8,13 @@ instead of silently overwriting the first.
 
 import datetime as dt
 import itertools
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from checkups.codes import GuidanceLevel
@@ -33,6 +34,18 @@ LEVEL_FROM_CHECKUP: dict[int, ProgrammeLevel] = {
 }
 TARGET_AGE_MIN, TARGET_AGE_MAX = 40, 74  # SPEC §1.3: age basis 40–74
 SYNC_CHUNK = 2000  # checkup ids per round trip: well below SQLite's bound-parameter limit
+# What the rules read of a programme and its checkup (SPEC §5.5: exam-day weight and waist), and what they write
+REFRESH_READS = (
+    "level",
+    "dropped_out_on",
+    "dropout_reason",
+    "excluded_cause",
+    *EVALUATION_FIELDS,
+    "updated_at",
+    "checkup__exam_date",
+    "checkup__weight_kg",
+    "checkup__waist_cm",
+)
 CLOSED_STATUSES = frozenset({ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED})
 
 
@@ -102,54 +115,50 @@ def programmes_sync_for_checkups(*, checkup_ids: Iterable[int], today: dt.date |
 
 
 def _sync_chunk(chunk: list[int], today: dt.date) -> int:
-    rows = list(
-        _eligible(chunk).values_list(
-            "pk", "person_id", "insurer_id", "fiscal_year", "guidance_level", "consecutive_intensive_eligible"
+    eligible = {
+        row[0]: row
+        for row in _eligible(chunk).values_list(
+            "pk",
+            "person_id",
+            "insurer_id",
+            "fiscal_year",
+            "guidance_level",
+            "consecutive_intensive_eligible",
+            "exam_date",
+            "weight_kg",
+            "waist_cm",
         )
-    )
-    eligible = {row[0]: row for row in rows}
-    existing = dict(Programme.objects.filter(checkup_id__in=chunk).values_list("checkup_id", "level"))
-    not_started = set(
-        Programme.objects.filter(
-            checkup_id__in=chunk, status=ProgrammeStatus.NOT_STARTED, contacts__isnull=True
-        ).values_list("checkup_id", flat=True)
-    )
+    }
+    has_contacts = Exists(Contact.objects.filter(programme_id=OuterRef("pk")))
+    existing = {
+        checkup_id: (pk, level, status == ProgrammeStatus.NOT_STARTED and not started)
+        for checkup_id, pk, level, status, started in Programme.objects.filter(checkup_id__in=chunk)
+        .annotate(started=has_contacts)
+        .values_list("checkup_id", "pk", "level", "status", "started")
+    }
     # A not-started programme follows a corrected checkup level; started ones keep theirs (the work is under way).
-    relevel: dict[ProgrammeLevel, list[int]] = {}
-    for checkup_id, level in existing.items():
-        if checkup_id in eligible and checkup_id in not_started:
-            _, _, _, _, checkup_level, allowed = eligible[checkup_id]
-            wanted = _desired_level(checkup_level, level, allowed)
-            if wanted != level:
-                relevel.setdefault(wanted, []).append(checkup_id)
-    for level, ids in relevel.items():
-        Programme.objects.filter(checkup_id__in=ids).update(level=level, version=F("version") + 1)
-    gone = [cid for cid in not_started if cid not in eligible]
+    relevel: dict[ProgrammeLevel, list[int]] = defaultdict(list)
+    gone: list[int] = []
+    for checkup_id, (pk, level, not_started) in existing.items():
+        if not not_started:
+            continue
+        if checkup_id not in eligible:
+            gone.append(pk)
+        elif (wanted := _desired_level(eligible[checkup_id][4], level, eligible[checkup_id][5])) != level:
+            relevel[wanted].append(pk)
+    for level, pks in relevel.items():
+        Programme.objects.filter(pk__in=pks).update(level=level, version=F("version") + 1)
     if gone:
-        Programme.objects.filter(checkup_id__in=gone, status=ProgrammeStatus.NOT_STARTED).delete()
-
-    missing = [row for cid, row in eligible.items() if cid not in existing]
-    if missing:
-        exams = {
-            pk: (exam_date, weight, waist)
-            for pk, exam_date, weight, waist in Checkup.objects.filter(pk__in=[r[0] for r in missing]).values_list(
-                "pk", "exam_date", "weight_kg", "waist_cm"
-            )
-        }
-        Programme.objects.bulk_create(
-            [_new_programme(row, *exams[row[0]], today) for row in missing], ignore_conflicts=True
-        )
-    kept = [cid for cid in existing if cid not in gone]
-    programmes_refresh(
-        programme_ids=Programme.objects.filter(checkup_id__in=kept).values_list("pk", flat=True), today=today
-    )
+        Programme.objects.filter(pk__in=gone, status=ProgrammeStatus.NOT_STARTED).delete()
+    missing = [row for checkup_id, row in eligible.items() if checkup_id not in existing]
+    Programme.objects.bulk_create([_new_programme(row, today) for row in missing], ignore_conflicts=True)
+    removed = set(gone)
+    programmes_refresh(programme_ids=[pk for pk, _, _ in existing.values() if pk not in removed], today=today)
     return len(missing)
 
 
-def _new_programme(
-    row: tuple, exam_date: dt.date, weight: Decimal | None, waist: Decimal | None, today: dt.date
-) -> Programme:
-    checkup_id, person_id, insurer_id, fiscal_year, checkup_level, _ = row
+def _new_programme(row: tuple, today: dt.date) -> Programme:
+    checkup_id, person_id, insurer_id, fiscal_year, checkup_level, _, exam_date, weight, waist = row
     level = LEVEL_FROM_CHECKUP[checkup_level]
     facts = programme_facts(
         level=level, exam_date=exam_date, exam_weight_kg=weight, exam_waist_cm=waist, contacts=(), today=today
@@ -170,21 +179,26 @@ def programmes_refresh(*, programme_ids: Iterable[int], today: dt.date | None = 
     version is not bumped because nothing a person entered changes."""
     today = _today(today)
     changed = 0
-    for chunk in _chunks(list(programme_ids), SYNC_CHUNK):
+    for chunk in _chunks(programme_ids, SYNC_CHUNK):
         with transaction.atomic():
             programmes = list(
                 Programme.objects.filter(pk__in=chunk)
                 .select_for_update(of=("self",))
                 .select_related("checkup")
-                .prefetch_related("contacts")
+                .only(*REFRESH_READS)
             )
-            dirty = []
+            # One query for the contacts of the whole chunk, grouped here: no queryset per programme
+            contacts: dict[int, list[Contact]] = defaultdict(list)
+            for contact in Contact.objects.filter(programme_id__in=chunk).order_by("date", "pk"):
+                contacts[contact.programme_id].append(contact)
+            dirty, now = [], timezone.now()
             for programme in programmes:
-                contacts = list(programme.contacts.all())
-                values = evaluation_fields(evaluate(facts_of(programme, contacts, today)), [c.pk for c in contacts])
+                mine = contacts[programme.pk]
+                values = evaluation_fields(evaluate(facts_of(programme, mine, today)), [c.pk for c in mine])
                 if any(getattr(programme, name) != values[name] for name in EVALUATION_FIELDS):
                     for name, value in values.items():
                         setattr(programme, name, value)
+                    programme.updated_at = now
                     dirty.append(programme)
             Programme.objects.bulk_update(dirty, [*EVALUATION_FIELDS, "updated_at"], batch_size=500)
             changed += len(dirty)
