@@ -1,0 +1,122 @@
+"""Admin: targets and standard populations (national data), base years, snapshots, and the staff dashboard."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+
+from members.actors import ActorKind
+from members.admin_base import ScopedAdmin
+
+from . import views
+from .models import RateDashboard, RateSnapshot, RateTarget, ReductionBase, StandardPopulation
+from .services import rate_snapshot_request
+
+
+class NationalDataAdmin(admin.ModelAdmin):
+    """Rows that apply to every insurer: staff read them, only a superuser edits them."""
+
+    def _superuser(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._superuser(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._superuser(request)
+
+
+@admin.register(RateTarget)
+class RateTargetAdmin(NationalDataAdmin):
+    list_display = ["scope", "target_fiscal_year", "checkup_percent", "guidance_percent", "metabolic_reduction_percent"]
+    list_filter = ["target_fiscal_year"]
+
+
+@admin.register(StandardPopulation)
+class StandardPopulationAdmin(NationalDataAdmin):
+    list_display = ["table", "sex", "age_from", "population"]
+    list_filter = ["table"]
+
+
+@admin.register(ReductionBase)
+class ReductionBaseAdmin(ScopedAdmin):
+    staff_can_add = staff_can_change = staff_can_delete = True
+    list_display = ["insurer", "base_fiscal_year", "standard_table"]
+
+
+@admin.register(RateSnapshot)
+class RateSnapshotAdmin(ScopedAdmin):
+    list_display = [
+        "insurer",
+        "fiscal_year",
+        "status",
+        "progress",
+        "checkup_rate",
+        "guidance_rate",
+        "metabolic_reduction",
+        "computed_at",
+        "duration_ms",
+    ]
+    list_filter = ["status", "fiscal_year", "insurer"]
+    actions = ["recompute"]
+    exclude = ["breakdown", "strata", "lookahead"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if self.actor(request).is_staff:  # ScopedAdmin forbids delete, so the action list would be empty
+            actions.setdefault("recompute", self.get_action("recompute"))
+        return actions
+
+    @admin.action(description=_("選択した保険者・年度の実施率を再計算"))
+    def recompute(self, request: HttpRequest, queryset: QuerySet[RateSnapshot]) -> None:
+        pairs = {(s.insurer, s.fiscal_year) for s in queryset.select_related("insurer")}
+        for insurer, fiscal_year in pairs:
+            rate_snapshot_request(insurer=insurer, fiscal_year=fiscal_year, requested_by_id=request.user.pk)
+        messages.info(
+            request,
+            _("%(count)d 件の再計算を受け付けました。ダッシュボードで進捗を確認できます。") % {"count": len(pairs)},
+        )
+
+
+@admin.register(RateDashboard)
+class RateDashboardAdmin(ScopedAdmin):
+    """The admin index lists 実施率ダッシュボード; its list page is the dashboard itself."""
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("csv/", wrap(self._staff(views.dashboard_csv)), name="rates_dashboard_csv"),
+            path("compute/", wrap(self._staff(views.compute)), name="rates_dashboard_compute"),
+            path("progress/<int:pk>/", wrap(self._staff(views.progress)), name="rates_dashboard_progress"),
+            path("worklist/<slug:kind>/", wrap(self._staff(self._worklist)), name="rates_worklist"),
+            *super().get_urls(),
+        ]
+
+    def _staff(self, view: Any) -> Any:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if self.actor(request).kind not in (ActorKind.STAFF, ActorKind.SUPERUSER):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    def _worklist(self, request: HttpRequest, kind: str) -> HttpResponse:
+        return views.worklist(request, kind, dict(self.admin_site.each_context(request)))
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return self._staff(lambda req: views.dashboard(req, dict(self.admin_site.each_context(req))))(request)

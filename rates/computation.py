@@ -1,0 +1,131 @@
+"""The SQL side of the rates: who is a target, who received a checkup, who completed guidance (SPEC §1.3, §6).
+
+Two grouped queries per fiscal year, no per-person loop: targets grouped by the breakdown dimensions, and the
+targets' counted checkups (LEFT JOIN their programme) with conditional counts. Works on SQLite and PostgreSQL.
+"""
+
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+
+from checkups.codes import GuidanceLevel
+from checkups.models import Checkup
+from guidance.codes import ProgrammeStatus
+from members.models import Enrollment, Exclusion, InsuredPerson
+
+from .figures import Cell
+from .periods import AGE_BANDS, band_birth_window, target_birth_window, whole_year
+
+# SPEC §6.2: the guidance denominator is people stratified 積極的支援 or 動機付け支援 (medication excluded)
+GUIDANCE_LEVELS = (GuidanceLevel.INTENSIVE, GuidanceLevel.MOTIVATIONAL)
+
+
+def enrolled_all_year(fiscal_year: int, person_ref: str = "pk") -> Exists:
+    """One enrollment covering April 1 of N through March 31 of N+1 without interruption (SPEC §1.3).
+
+    `lost_on` is the first day not enrolled, so enrolled on March 31 means lost_on after it.
+    """
+    first, last = whole_year(fiscal_year)
+    return Exists(
+        Enrollment.objects.filter(person=OuterRef(person_ref), acquired_on__lte=first).filter(
+            Q(lost_on__isnull=True) | Q(lost_on__gt=last)
+        )
+    )
+
+
+def excluded_in_year(fiscal_year: int, person_ref: str = "pk") -> Exists:
+    """An exclusion (SPEC §1.4) whose period touches the fiscal year removes the person from its denominators."""
+    first, last = whole_year(fiscal_year)
+    return Exists(
+        Exclusion.objects.filter(person=OuterRef(person_ref), starts_on__lte=last).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=first)
+        )
+    )
+
+
+def target_condition(fiscal_year: int, *, prefix: str = "", person_ref: str = "pk") -> Q:
+    """特定健診対象者 of FY N (SPEC §1.3) as a WHERE clause; `prefix` reaches the person from another model."""
+    born_after, born_by = target_birth_window(fiscal_year)
+    return (
+        Q(**{f"{prefix}birth_date__gt": born_after, f"{prefix}birth_date__lte": born_by})
+        & Q(enrolled_all_year(fiscal_year, person_ref))
+        & ~Q(excluded_in_year(fiscal_year, person_ref))
+    )
+
+
+def target_persons(*, insurer_id: int, fiscal_year: int) -> QuerySet[InsuredPerson]:
+    return InsuredPerson.objects.filter(insurer_id=insurer_id).filter(target_condition(fiscal_year))
+
+
+def counted_checkups(*, insurer_id: int, fiscal_year: int) -> QuerySet[Checkup]:
+    """The targets' checkups that make them receivers (SPEC §6.1, §7.1): counted for the year and complete."""
+    return Checkup.objects.filter(
+        insurer_id=insurer_id,
+        person__insurer_id=insurer_id,
+        fiscal_year=fiscal_year,
+        counts_for_fiscal_year=True,
+        is_complete=True,
+    ).filter(target_condition(fiscal_year, prefix="person__", person_ref="person_id"))
+
+
+def receiver_persons(*, insurer_id: int, fiscal_year: int) -> Exists:
+    return Exists(counted_checkups(insurer_id=insurer_id, fiscal_year=fiscal_year).filter(person=OuterRef("pk")))
+
+
+def guidance_target_condition(prefix: str = "") -> Q:
+    """特定保健指導対象者 (SPEC §6.2, §5.6): level 1/2, not on medication, programme not made 対象外."""
+    return Q(**{f"{prefix}guidance_level__in": GUIDANCE_LEVELS, f"{prefix}medication_excluded": False}) & ~Q(
+        **{f"{prefix}programme__status": ProgrammeStatus.EXCLUDED}
+    )
+
+
+def guidance_completed_condition(prefix: str = "") -> Q:
+    """終了者 (SPEC §6.2, §5.4–§5.5): within the denominator and the checkup's programme reached 終了.
+
+    The programme hangs off the checkup, so a completion in FY N+1 still counts for the checkup's FY N.
+    """
+    return guidance_target_condition(prefix) & Q(**{f"{prefix}programme__status": ProgrammeStatus.COMPLETED})
+
+
+def age_band_case(fiscal_year: int, field: str) -> Case:
+    """The age band's lower bound from the birth date, in SQL (SPEC §6.3: 5-year bands of the age basis)."""
+    whens = []
+    for band in AGE_BANDS:
+        born_after, born_by = band_birth_window(fiscal_year, band)
+        whens.append(When(**{f"{field}__gt": born_after, f"{field}__lte": born_by}, then=Value(band.low)))
+    return Case(*whens, default=Value(None), output_field=IntegerField())
+
+
+def fiscal_year_cells(*, insurer_id: int, fiscal_year: int) -> list[Cell]:
+    """All four counts of FY N per (sex, age band, 本人/家族, employer)."""
+    target_rows = (
+        target_persons(insurer_id=insurer_id, fiscal_year=fiscal_year)
+        .annotate(band=age_band_case(fiscal_year, "birth_date"))
+        .values("sex", "band", "relationship", "employer_id")
+        .annotate(targets=Count("pk"))
+        .order_by()
+    )
+    checkup_rows = (
+        counted_checkups(insurer_id=insurer_id, fiscal_year=fiscal_year)
+        .annotate(band=age_band_case(fiscal_year, "person__birth_date"))
+        .values("person__sex", "band", "person__relationship", "person__employer_id")
+        .annotate(
+            receivers=Count("pk"),
+            guidance_targets=Count("pk", filter=guidance_target_condition()),
+            guidance_completed=Count("pk", filter=guidance_completed_condition()),
+        )
+        .order_by()
+    )
+    counts: dict[tuple, dict[str, int]] = {}
+    for row in target_rows:
+        key = (row["sex"], row["band"], row["relationship"], row["employer_id"])
+        counts[key] = {"targets": row["targets"]}
+    for row in checkup_rows:
+        key = (row["person__sex"], row["band"], row["person__relationship"], row["person__employer_id"])
+        counts.setdefault(key, {}).update(
+            receivers=row["receivers"],
+            guidance_targets=row["guidance_targets"],
+            guidance_completed=row["guidance_completed"],
+        )
+    return [
+        Cell(sex=sex, band=band, relationship=rel, employer_id=employer, **values)
+        for (sex, band, rel, employer), values in sorted(counts.items(), key=lambda item: str(item[0]))
+    ]

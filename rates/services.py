@@ -1,0 +1,179 @@
+"""Writes: request and compute rate snapshots (SPEC §6), nightly and on demand."""
+
+import datetime as dt
+import logging
+import time
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from checkups.models import Checkup
+from members.codes import Relationship, Sex
+from members.fiscal import fiscal_year_of
+from members.models import Employer, Insurer
+
+from . import figures
+from .computation import fiscal_year_cells
+from .lookahead import additional_needed, at_risk_programmes, finishable_programmes, open_guidance_years
+from .models import RateSnapshot, ReductionBase, StandardPopulation
+from .periods import latest_initial_interview_for, reporting_deadline
+from .selectors import Targets, targets_for
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def rate_snapshot_request(*, insurer: Insurer, fiscal_year: int, requested_by_id: int | None = None) -> RateSnapshot:
+    """Create a pending snapshot and compute it in the background once this transaction commits."""
+    from .tasks import rate_snapshot_compute_task
+
+    snapshot = RateSnapshot.objects.create(insurer=insurer, fiscal_year=fiscal_year, requested_by_id=requested_by_id)
+    transaction.on_commit(lambda: rate_snapshot_compute_task.delay(snapshot.pk))
+    return snapshot
+
+
+def rates_nightly_fiscal_years(*, today: dt.date) -> list[int]:
+    """Years whose figures can still change: the current one, and the previous one until its report (§5.4)."""
+    return sorted({fiscal_year_of(today), *open_guidance_years(today=today)})
+
+
+def rates_request_nightly(*, today: dt.date) -> list[int]:
+    """One snapshot per insurer and open fiscal year; returns the new snapshot ids."""
+    return [
+        rate_snapshot_request(insurer=insurer, fiscal_year=year).pk
+        for insurer in Insurer.objects.order_by("number")
+        for year in rates_nightly_fiscal_years(today=today)
+    ]
+
+
+def _progress(snapshot: RateSnapshot, percent: int, **fields: object) -> None:
+    # A plain UPDATE outside any transaction, so the admin's progress poll sees it while the task runs
+    RateSnapshot.objects.filter(pk=snapshot.pk).update(progress=percent, **fields)
+
+
+def _base_year(insurer: Insurer) -> tuple[int | None, str]:
+    """The chosen base year, or by default the insurer's first fiscal year with checkups (SPEC §6.3 ◆)."""
+    chosen = ReductionBase.objects.filter(insurer=insurer).first()
+    if chosen is not None:
+        return chosen.base_fiscal_year, chosen.standard_table
+    first = Checkup.objects.filter(insurer=insurer, counts_for_fiscal_year=True).aggregate(first=Min("fiscal_year"))
+    return first["first"], ""
+
+
+def _standard(table: str, base_strata: dict[figures.Stratum, tuple[int, int]]) -> dict[figures.Stratum, int]:
+    if not table:
+        return figures.own_receivers_standard(base_strata)
+    rows = StandardPopulation.objects.filter(table=table).values_list("sex", "age_from", "population")
+    return {(sex, age_from): population for sex, age_from, population in rows}
+
+
+def _lookahead(*, insurer: Insurer, fiscal_year: int, today: dt.date, totals: figures.Totals, targets: Targets) -> dict:
+    """Projection if nothing more is done, and what is still needed (only while the year is still open)."""
+    if fiscal_year not in open_guidance_years(today=today):
+        return {}
+    deadline = reporting_deadline(fiscal_year)
+    finishable = finishable_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
+    at_risk = at_risk_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
+    guidance = totals.guidance
+    reachable = figures.Fraction(min(guidance.numerator + finishable, guidance.denominator), guidance.denominator)
+    return {
+        "as_of": today.isoformat(),
+        "reporting_deadline": deadline.isoformat(),
+        "latest_initial_interview": latest_initial_interview_for(deadline).isoformat(),
+        "checkup": {
+            "projected_rate": totals.checkup.rate,
+            "without_checkup": totals.checkup.denominator - totals.checkup.numerator,
+            "needed": additional_needed(
+                numerator=totals.checkup.numerator, denominator=totals.checkup.denominator, target=targets.checkup
+            ),
+        },
+        "guidance": {
+            "projected_rate": guidance.rate,
+            "finishable": finishable,
+            "reachable_rate": reachable.rate,
+            "at_risk": at_risk,
+            "needed": additional_needed(
+                numerator=guidance.numerator, denominator=guidance.denominator, target=targets.guidance
+            ),
+        },
+    }
+
+
+def _labels(insurer: Insurer) -> dict[str, dict]:
+    employers = {
+        pk: f"{code} {name}"
+        for pk, code, name in Employer.objects.filter(insurer=insurer).values_list("pk", "code", "name")
+    }
+    return {
+        "sex_labels": {value: str(label) for value, label in Sex.choices},
+        "relationship_labels": {value: str(label) for value, label in Relationship.choices},
+        "employer_labels": {**employers, None: "事業所なし"},
+    }
+
+
+def rate_snapshot_compute(*, snapshot_id: int, today: dt.date | None = None) -> RateSnapshot:
+    """Fill one snapshot: two grouped queries per fiscal year, then sums over the cells (SPEC §6.1–§6.5)."""
+    snapshot = RateSnapshot.objects.select_related("insurer").get(pk=snapshot_id)
+    today = today or timezone.localdate()
+    started = time.monotonic()
+    insurer, year = snapshot.insurer, snapshot.fiscal_year
+    try:
+        _progress(snapshot, 5, status=RateSnapshot.Status.RUNNING, error="")
+        cells = fiscal_year_cells(insurer_id=insurer.pk, fiscal_year=year)
+        totals = figures.totals(cells)
+        this_strata = figures.strata(cells)
+        _progress(snapshot, 50)
+
+        base_year, table = _base_year(insurer)
+        base_estimate = estimate = reduction = None
+        if base_year is not None:
+            base_strata = (
+                this_strata
+                if base_year == year
+                else figures.strata(fiscal_year_cells(insurer_id=insurer.pk, fiscal_year=base_year))
+            )
+            standard = _standard(table, base_strata)
+            base_estimate = figures.standardised_estimate(base_strata, standard)
+            estimate = figures.standardised_estimate(this_strata, standard)
+            reduction = figures.reduction_rate(base_estimate, estimate)
+        _progress(snapshot, 80)
+
+        targets = targets_for(insurer=insurer)
+        lookahead = _lookahead(insurer=insurer, fiscal_year=year, today=today, totals=totals, targets=targets)
+        _progress(snapshot, 95)
+
+        snapshot.checkup_numerator = totals.checkup.numerator
+        snapshot.checkup_denominator = totals.checkup.denominator
+        snapshot.checkup_rate = totals.checkup.rate
+        snapshot.guidance_numerator = totals.guidance.numerator
+        snapshot.guidance_denominator = totals.guidance.denominator
+        snapshot.guidance_rate = totals.guidance.rate
+        snapshot.metabolic_base_year = base_year if reduction is not None else None
+        snapshot.metabolic_base_estimate = base_estimate if reduction is not None else None
+        snapshot.metabolic_estimate = estimate if reduction is not None else None
+        snapshot.metabolic_reduction = reduction
+        snapshot.breakdown = figures.breakdown(cells, **_labels(insurer))
+        snapshot.strata = [
+            {"sex": sex, "age_from": band, "receivers": receivers, "guidance_targets": targets_count}
+            for (sex, band), (receivers, targets_count) in sorted(this_strata.items())
+        ]
+        snapshot.lookahead = lookahead
+        snapshot.status = RateSnapshot.Status.DONE
+        snapshot.progress = 100
+        snapshot.computed_at = timezone.now()
+        snapshot.duration_ms = int((time.monotonic() - started) * 1000)
+        snapshot.save()
+    except Exception as error:  # the admin shows the failure; the traceback goes to the log (no health values)
+        logger.exception("rate snapshot %s failed", snapshot_id)
+        RateSnapshot.objects.filter(pk=snapshot.pk).update(
+            status=RateSnapshot.Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000]
+        )
+        snapshot.refresh_from_db()
+    return snapshot
+
+
+def rate_snapshot_compute_now(*, insurer: Insurer, fiscal_year: int, today: dt.date | None = None) -> RateSnapshot:
+    """Synchronous path (management command, demo, bench): create and compute in this process."""
+    snapshot = RateSnapshot.objects.create(insurer=insurer, fiscal_year=fiscal_year)
+    return rate_snapshot_compute(snapshot_id=snapshot.pk, today=today)
