@@ -1,0 +1,279 @@
+"""Read paths for the staff checkup pages: a checkup laid out like a checkup report (健診結果報告書).
+
+Values are grouped as on a paper report; each value that has a standard (SPEC §8, `checkups.standards`) carries its
+band (基準範囲内 / 保健指導判定値 / 受診勧奨判定値) as a CSS class and as words, so no one depends on colour alone.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from . import standards
+from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, WaistMethod
+from .items import CODED_ITEMS, NUMERIC_ITEMS, RECONFIRM_ITEMS, WAIST_ITEMS
+from .judgments import READ_FIELDS, explain_checkup
+from .mhlw.itemtable import item
+from .models import Checkup, CheckupCorrection
+from .questionnaire import answer_label, questions_for
+from .stratification import EXCEPTION_AGE, EXCEPTION_MEDICATION
+
+BAND_TEXT: Mapping[str, tuple[str, str]] = {  # SPEC §8: band → (words, CSS class)
+    standards.Band.NORMAL: ("基準範囲内", "band-normal"),
+    standards.Band.GUIDANCE: ("保健指導判定値", "band-guidance"),
+    standards.Band.REFERRAL: ("受診勧奨判定値", "band-referral"),
+}
+PERIOD_TEXT: Mapping[str, str] = {"4th": "第4期(2024年度〜)", "3rd": "第3期(〜2023年度)"}  # SPEC §2.7
+EXCEPTION_TEXT: Mapping[str, str] = {
+    EXCEPTION_MEDICATION: "服薬中のため特定保健指導の対象外(SPEC §2.5a)",
+    EXCEPTION_AGE: "65〜74歳のため積極的支援を動機付け支援とした(SPEC §2.5b)",
+}
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    label: str
+    value: str
+    unit: str = ""
+    band: str = ""  # "", or a standards.Band value
+    band_text: str = ""
+    css: str = ""
+    limits: str = ""  # e.g. "保健指導判定値 130 mmHg 以上 / 受診勧奨判定値 140 mmHg 以上"
+    note: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class ReportGroup:
+    title: str
+    rows: list[ReportRow] = field(default_factory=list)
+
+
+# (column, label, standard field or None); groups in the order of a checkup report (formats-notes §2.1)
+GROUPS: tuple[tuple[str, tuple[tuple[str, str, str | None], ...]], ...] = (
+    ("身体計測", (
+        ("height_cm", "身長", None),
+        ("weight_kg", "体重", None),
+        ("bmi", "BMI", "bmi"),
+        ("waist_cm", "腹囲", "waist"),
+        ("visceral_fat_area_cm2", "内臓脂肪面積", None),
+    )),
+    ("血圧", (
+        ("systolic_1", "収縮期血圧(1回目)", "systolic"),
+        ("systolic_2", "収縮期血圧(2回目)", "systolic"),
+        ("systolic_other", "収縮期血圧(その他)", "systolic"),
+        ("diastolic_1", "拡張期血圧(1回目)", "diastolic"),
+        ("diastolic_2", "拡張期血圧(2回目)", "diastolic"),
+        ("diastolic_other", "拡張期血圧(その他)", "diastolic"),
+    )),
+    ("脂質", (
+        ("meal_timing", "採血時間", None),
+        ("triglycerides_fasting", "中性脂肪(空腹時)", "triglycerides_fasting"),
+        ("triglycerides_random", "中性脂肪(随時)", "triglycerides_random"),
+        ("hdl", "HDLコレステロール", "hdl"),
+        ("ldl", "LDLコレステロール", "ldl"),
+        ("non_hdl", "Non-HDLコレステロール", "non_hdl"),
+    )),
+    ("肝機能", (
+        ("ast", "AST(GOT)", "ast"),
+        ("alt", "ALT(GPT)", "alt"),
+        ("ggt", "γ-GT(γ-GTP)", "ggt"),
+    )),
+    ("血糖", (
+        ("glucose_fasting", "空腹時血糖", "glucose_fasting"),
+        ("glucose_random", "随時血糖", "glucose_random"),
+        ("hba1c", "HbA1c(NGSP)", "hba1c"),
+    )),
+    ("尿検査", (
+        ("urine_glucose", "尿糖", None),
+        ("urine_protein", "尿蛋白", "urine_protein"),
+    )),
+    ("詳細健診・その他の検査", (
+        ("creatinine", "血清クレアチニン", None),
+        ("egfr", "eGFR", "egfr"),
+        ("hemoglobin", "血色素量(ヘモグロビン)", "hemoglobin"),
+        ("hematocrit", "ヘマトクリット値", None),
+        ("red_blood_cells", "赤血球数", None),
+    )),
+)  # fmt: skip
+UNITS: Mapping[str, str] = {
+    "height_cm": "cm", "weight_kg": "kg", "waist_cm": "cm", "visceral_fat_area_cm2": "cm²", "creatinine": "mg/dl",
+    "hematocrit": "%", "red_blood_cells": "万/mm³", "hemoglobin": "g/dl", "egfr": "ml/min/1.73m²",
+}  # fmt: skip
+_STANDARD_UNITS = {name: s.unit for name, s in standards.STANDARDS.items()}
+# SPEC §2.3 ②: a triglyceride value drawn < 3.5 h after a meal (採血時間 4) is kept but not used
+AFTER_MEAL_NOTE = "食後3.5時間未満の採血のため、階層化・メタボ判定には使用しません(SPEC §2.3②)"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value == value.to_integral() else str(value)
+    return str(value)
+
+
+def _band_row(label: str, column: str, value: Any, standard: str | None, sex: int) -> ReportRow:
+    unit = UNITS.get(column) or (_STANDARD_UNITS.get(standard, "") if standard else "")
+    if column == "meal_timing":
+        return ReportRow(label, MealTiming(value).label if value in MealTiming.values else _text(value))
+    if column in ("urine_glucose", "urine_protein"):
+        shown = standards.URINE_QUALITATIVE.get(value, _text(value))
+    elif column == "waist_cm":
+        unit = "cm"
+        shown = _text(value)
+    else:
+        shown = _text(value)
+    if standard is None:
+        return ReportRow(label, shown, unit)
+    band = standards.judge(standard, value, sex)
+    words, css = BAND_TEXT[band]
+    limits = " / ".join(
+        f"{BAND_TEXT[b][0]} {standards.describe_limit(standard, b, sex)}"
+        for b in (standards.Band.GUIDANCE, standards.Band.REFERRAL)
+        if standards.describe_limit(standard, b, sex) != "—"
+    )
+    return ReportRow(label, shown, unit, str(band), words, css, limits, standards.note(standard, value, sex))
+
+
+def report_groups(checkup: Checkup) -> list[ReportGroup]:
+    """The results grouped like a checkup report, each value placed against its standard (SPEC §8)."""
+    sex = checkup.person.sex
+    groups: list[ReportGroup] = []
+    for title, columns in GROUPS:
+        rows = []
+        for column, label, standard in columns:
+            value = getattr(checkup, column)
+            if value is None:
+                continue
+            row = _band_row(label, column, value, standard, sex)
+            if column == "waist_cm" and checkup.waist_method:
+                row = ReportRow(**{**row.__dict__, "label": f"{label}({WaistMethod(checkup.waist_method).label})"})
+            if column == "triglycerides_random" and checkup.meal_timing == MealTiming.AFTER_MEAL:
+                row = ReportRow(**{**row.__dict__, "note": AFTER_MEAL_NOTE})
+            rows.append(row)
+        if rows:
+            groups.append(ReportGroup(title, rows))
+    other = other_items(checkup)
+    if other:
+        groups.append(ReportGroup("その他の記録項目", other))
+    return groups
+
+
+def _shown_codes(fiscal_year: int) -> set[str]:
+    codes = {code for codes in (*NUMERIC_ITEMS.values(), *CODED_ITEMS.values()) for code in codes}
+    codes |= {code for code, _ in WAIST_ITEMS} | set(RECONFIRM_ITEMS)
+    codes |= {q.item_code for q in questions_for(fiscal_year)}
+    return codes
+
+
+def other_items(checkup: Checkup) -> list[ReportRow]:
+    """Items of the record not shown in a group above (詳細健診 findings, doctor's judgment…), by item code."""
+    period = 4 if checkup.fiscal_year >= 2024 else 3  # SPEC §2.7
+    shown = _shown_codes(checkup.fiscal_year)
+    rows = []
+    for code, data in sorted(checkup.items.items()):
+        if code in shown:
+            continue
+        definition = item(code, period) or item(code)
+        raw = (data or {}).get("value")
+        if data and data.get("negated"):
+            value = "未実施"
+        elif data and data.get("null_flavor"):
+            value = "測定不能"
+        elif definition and definition.answers and raw is not None:
+            value = definition.answers.get(str(raw), str(raw))
+        else:
+            value = "" if raw is None else str(raw)
+        rows.append(ReportRow(definition.name if definition else code, value, (data or {}).get("unit", ""), code=code))
+    return rows
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    number: int
+    question: str
+    answer: str
+    answered: bool
+
+
+def questionnaire_answers(checkup: Checkup) -> list[AnswerRow]:
+    """The 22 answers as text in the fiscal year's answer sets (SPEC §4)."""
+    rows = []
+    for q in questions_for(checkup.fiscal_year):
+        code = getattr(checkup, q.field)
+        label = answer_label(q.field, code, checkup.fiscal_year)
+        if label is None and code is not None:
+            label = f"回答コード {code}(選択肢にない値)"
+        rows.append(AnswerRow(q.number, q.text_ja, label or "未回答", code is not None))
+    return rows
+
+
+def judgment_row(checkup: Checkup) -> dict[str, Any]:
+    """The stored columns the rules read, as a plain mapping (for `explain_checkup`)."""
+    return {name: getattr(checkup, name) for name in READ_FIELDS}
+
+
+@dataclass(frozen=True)
+class JudgmentSummary:
+    level: str
+    level_without_medication: str
+    metabolic: str
+    clinic_level: str
+    clinic_metabolic: str
+    mismatch: bool
+    consecutive: bool
+    period: str
+    exception: str
+    stratification: list[str]
+    metabolic_lines: list[str]
+    missing: list[str]
+
+
+def _label(choices: type, value: int | None) -> str:
+    return choices(value).label if value in choices.values else "—"
+
+
+def judgment_summary(checkup: Checkup) -> JudgmentSummary:
+    """Our level and metabolic judgment with their reasons in words (SPEC §2.7), next to what the clinic sent."""
+    explanation = explain_checkup(judgment_row(checkup), sex=checkup.person.sex, lang="ja")
+    record = checkup.judgment or {}
+    return JudgmentSummary(
+        level=_label(GuidanceLevel, checkup.guidance_level),
+        level_without_medication=_label(GuidanceLevel, checkup.guidance_level_without_medication),
+        metabolic=_label(MetabolicJudgment, checkup.metabolic_judgment),
+        clinic_level=_label(GuidanceLevel, checkup.clinic_guidance_level),
+        clinic_metabolic=_label(MetabolicJudgment, checkup.clinic_metabolic_judgment),
+        mismatch=checkup.clinic_mismatch,
+        consecutive=checkup.consecutive_intensive_eligible,
+        period=PERIOD_TEXT.get(checkup.rules_version, checkup.rules_version or "—"),
+        exception=EXCEPTION_TEXT.get(record.get("exception") or "", ""),
+        stratification=explanation["stratification"],
+        metabolic_lines=explanation["metabolic"],
+        missing=list(record.get("missing") or []),
+    )
+
+
+def correction_history(checkup: Checkup) -> QuerySet[CheckupCorrection]:
+    return checkup.corrections.select_related("corrected_by").order_by("-corrected_at", "-pk")
+
+
+def correctable_items(checkup: Checkup) -> list[tuple[str, str]]:
+    """Item codes staff may correct: the record's items and the items the rules read, named from XMLhc24tab."""
+    period = 4 if checkup.fiscal_year >= 2024 else 3  # SPEC §2.7
+    codes = set(checkup.items)
+    codes |= {codes[0] for codes in NUMERIC_ITEMS.values()}
+    codes |= {CODED_ITEMS["meal_timing"][0], WAIST_ITEMS[0][0]}
+    codes |= {q.item_code for q in questions_for(checkup.fiscal_year)}
+    choices = []
+    for code in sorted(codes):
+        definition = item(code, period) or item(code)
+        if definition is None and code not in checkup.items:
+            continue
+        name = definition.name if definition else code
+        current = (checkup.items.get(code) or {}).get("value")
+        suffix = f"(現在値 {current})" if current not in (None, "") else ""
+        choices.append((code, f"{name} [{code}]{suffix}"))
+    return choices
