@@ -100,11 +100,17 @@ def _column_for(field_name: str, column_of: dict[str, str]) -> str:
 
 
 def evaluate_row(
-    line: int, raw: dict[str, str | None], specs: Sequence[ColumnSpec], *, insurer_number: str, today: dt.date
+    line: int,
+    raw: dict[str, str | None],
+    specs: Sequence[ColumnSpec],
+    *,
+    insurer_number: str,
+    today: dt.date,
+    clinic: tuple[str, str] = ("", ""),
 ) -> RowOutcome:
     """Map one row and run the common validation (SPEC §9.4): 事業者健診 requirements are errors, 特定健診 gaps
     are listed as missing (SPEC §7.1)."""
-    mapped = map_row(raw, specs, insurer_number=insurer_number)
+    mapped = map_row(raw, specs, insurer_number=insurer_number, clinic_number=clinic[0], clinic_name=clinic[1])
     outcome = RowOutcome(line, mapped.document, errors=list(mapped.errors))
     report = validate_document(mapped.document, today=today)
     mapped_columns = {e.column for e in mapped.errors}
@@ -131,13 +137,19 @@ def evaluate_row(
 
 
 def evaluate_file(
-    data: bytes, specs: Sequence[ColumnSpec], *, insurer_number: str, today: dt.date
+    data: bytes,
+    specs: Sequence[ColumnSpec],
+    *,
+    insurer_number: str,
+    today: dt.date,
+    clinic: tuple[str, str] = ("", ""),
 ) -> tuple[str, list[tuple[dict[str, str | None], RowOutcome]]]:
     """(encoding, [(raw row, outcome)]) for every data row of the file."""
     text, encoding = decode(data)
     rows = read_rows(text, specs)
     return encoding, [
-        (raw, evaluate_row(line, raw, specs, insurer_number=insurer_number, today=today)) for line, raw in rows
+        (raw, evaluate_row(line, raw, specs, insurer_number=insurer_number, today=today, clinic=clinic))
+        for line, raw in rows
     ]
 
 

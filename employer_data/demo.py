@@ -218,7 +218,7 @@ def seed(population: Any, *, today: dt.date) -> str:
                 },
             )
             if status in (SubmissionStatus.RECEIVED, SubmissionStatus.PARTIAL):
-                counts = _seed_records(employer, staff, fiscal_year, today, rng, specs)
+                counts = _seed_records(employer, staff, fiscal_year, today, rng, specs, clinic)
                 stored, under_40, incomplete = stored + counts[0], under_40 + counts[1], incomplete + counts[2]
     for fiscal_year in (current, current - 1):
         submissions_refresh(insurer_id=insurer.pk, fiscal_year=fiscal_year, received_on=today)
@@ -236,6 +236,7 @@ def _seed_records(
     today: dt.date,
     rng: random.Random,
     specs: list[ColumnSpec],
+    clinic: Clinic,
 ) -> tuple[int, int, int]:
     young = [p for p in staff if age_at_fiscal_year_end(p.birth_date, fiscal_year) < TARGET_AGE_MIN]
     older = [p for p in staff if TARGET_AGE_MIN <= age_at_fiscal_year_end(p.birth_date, fiscal_year) <= 74]
@@ -247,7 +248,9 @@ def _seed_records(
             continue
         questionnaire = index % 4 != 3  # every 4th ≥ 40 record lacks the medication questions
         raw = sample_row(person, exam, rng, questionnaire=questionnaire)
-        outcome = evaluate_row(0, raw, specs, insurer_number=employer.insurer.number, today=today)
+        outcome = evaluate_row(
+            0, raw, specs, insurer_number=employer.insurer.number, today=today, clinic=(clinic.number, clinic.name)
+        )
         if not outcome.ok or outcome.document is None:
             continue
         result = checkup_receive(

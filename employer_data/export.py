@@ -21,6 +21,9 @@ REPORT_CATEGORY_EMPLOYER = "41"  # 報告区分 41 事業者健診 (formats-note
 SERVICE_EVENT_TYPE_OTHER_CHECKUP = 4  # 実施区分 4 他の健診結果の受領分 (formats-notes §1.2, §3) ◆
 INTERACTION_INSURER_TO_FUND = 10  # 種別 10 保険者→国(支払基金) (formats-notes §1.3) ◆
 PAYMENT_FUND_RECEIVER = "00000000"  # ◆ UNCONFIRMED receiver number of the 支払基金 (formats-notes §3)
+# ◆ A record typed from paper or a CSV without the institution names no clinic; the CDA needs an organisation
+# id, so it carries the employers' common sender number (formats-notes §1.2, §3).
+EMPLOYER_SENDER_NUMBER = "6631111116"
 
 
 def under_40_checkups(*, insurer: Insurer, fiscal_year: int) -> QuerySet[Checkup]:
@@ -40,6 +43,9 @@ def under_40_documents(*, insurer: Insurer, fiscal_year: int) -> list[CheckupDoc
         document = document_from_checkup(checkup)
         document.report_category = REPORT_CATEGORY_EMPLOYER
         document.period = 4  # written as a 4th-period file (SPEC §9.3)
+        if not document.clinic_number:
+            document.clinic_number = EMPLOYER_SENDER_NUMBER
+            document.clinic_name = document.clinic_name or "事業主"
         documents.append(document)
     return documents
 

@@ -195,7 +195,7 @@ def _observation(spec: ColumnSpec, raw: str, errors: list[CellError]) -> Observa
     )
     label = f"{spec.column} ({definition.name})"
     if definition.value_type == "PQ":
-        text = fold(raw).replace(",", "")
+        text = fold(raw)  # a comma is ambiguous (5,2 = 5.2 or 52?): rejected as not a number
         try:
             number = Decimal(text)
             if not number.is_finite():
@@ -242,9 +242,22 @@ class MappedRow:
     column_of: dict[str, str]  # document field or "items[<code>]" → CSV column
 
 
-def map_row(raw: Mapping[str, str | None], specs: Sequence[ColumnSpec], *, insurer_number: str) -> MappedRow:
-    """One CSV row → a 事業者健診 (030) document and the cells that could not be read."""
-    document = CheckupDocument(insurer_number=insurer_number, program=PROGRAM_EMPLOYER_CHECKUP)
+def map_row(
+    raw: Mapping[str, str | None],
+    specs: Sequence[ColumnSpec],
+    *,
+    insurer_number: str,
+    clinic_number: str = "",
+    clinic_name: str = "",
+) -> MappedRow:
+    """One CSV row → a 事業者健診 (030) document and the cells that could not be read; the clinic defaults to
+    the mapping's checkup institution when the file has no clinic column."""
+    document = CheckupDocument(
+        insurer_number=insurer_number,
+        program=PROGRAM_EMPLOYER_CHECKUP,
+        clinic_number=clinic_number,
+        clinic_name=clinic_name,
+    )
     errors: list[CellError] = []
     column_of: dict[str, str] = {}
     authors: list[tuple[ColumnSpec, str]] = []

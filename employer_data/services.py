@@ -105,6 +105,10 @@ def _specs(mapping: CsvMapping) -> list[ColumnSpec]:
     return [ColumnSpec.from_json(c) for c in mapping.columns]
 
 
+def _clinic(mapping: CsvMapping) -> tuple[str, str]:
+    return (mapping.clinic.number, mapping.clinic.name) if mapping.clinic else ("", "")
+
+
 @transaction.atomic
 def csv_import_prepare(
     *,
@@ -122,7 +126,7 @@ def csv_import_prepare(
     """
     sha256 = hashlib.sha256(data).hexdigest()
     specs = _specs(mapping)
-    encoding, rows = evaluate_file(data, specs, insurer_number=insurer.number, today=today)
+    encoding, rows = evaluate_file(data, specs, insurer_number=insurer.number, today=today, clinic=_clinic(mapping))
     duplicate = CsvImport.objects.filter(insurer=insurer, sha256=sha256, status=CsvImport.Status.IMPORTED).first()
     record = CsvImport.objects.create(
         insurer=insurer,
@@ -187,7 +191,9 @@ def csv_import_confirm(*, csv_import: CsvImport, today: dt.date) -> CsvImport:
         return record
     employer = record.employer
     specs = _specs(record.mapping)
-    _, rows = evaluate_file(bytes(record.content), specs, insurer_number=record.insurer.number, today=today)
+    _, rows = evaluate_file(
+        bytes(record.content), specs, insurer_number=record.insurer.number, today=today, clinic=_clinic(record.mapping)
+    )
     report, years = [], set()
     stored = held = rejected = incomplete = 0
     for _, outcome in rows:
