@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
@@ -109,10 +110,28 @@ class InsuredPersonAdmin(ScopedAdmin):
     list_filter = ["insurer", "sex", "relationship", AgeBandFilter, "employer"]
     search_fields = ["card_number", "name_kana"]
     list_select_related = ["employer"]
-    readonly_fields = ["insurer", "card_symbol", "card_number", "card_branch", "user", "created_at", "updated_at"]
+    readonly_fields = [
+        "insurer",
+        "card_symbol",
+        "card_number",
+        "card_branch",
+        "user",
+        "self_service",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [EnrollmentInline, ExclusionInline, PersonChangeInline]
     audit_action = AccessLog.Action.ADMIN_VIEW
     show_full_result_count = False
+
+    @admin.display(description=_("本人用ページ"))
+    def self_service(self, obj: InsuredPerson) -> str:
+        """Issue (or re-issue, as a password reset) the printable invitation letter with a one-time code."""
+        if obj.pk is None:
+            return "—"
+        url = reverse("admin:portal_invitation_issue_for", args=[obj.pk])
+        label = _("招待状を再発行(パスワード再設定)") if obj.user_id else _("招待状を発行")
+        return format_html('<a class="button" href="{}">{}</a>', url, label)
 
     def person_id_of(self, obj: InsuredPerson) -> int:
         return obj.pk

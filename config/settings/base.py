@@ -156,6 +156,7 @@ AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 
 # Celery: eager unless a broker is configured
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
