@@ -93,7 +93,8 @@ def _serializer_errors(errors: Any, prefix: str = "") -> list[dict[str, Any]]:
     flat: list[dict[str, Any]] = []
     if isinstance(errors, dict):
         for key, value in errors.items():
-            flat.extend(_serializer_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+            name = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
+            flat.extend(_serializer_errors(value, name))
     elif isinstance(errors, list):
         for position, value in enumerate(errors):
             if isinstance(value, dict | list) and value:

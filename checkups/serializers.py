@@ -9,7 +9,7 @@ from rest_framework import serializers
 from .codes import GuidanceLevel, MetabolicJudgment
 from .mhlw.cda_codes import FOURTH_PERIOD_START
 from .mhlw.document import SECTION_OPTIONAL, SECTION_SPECIFIC, CheckupDocument, Observation
-from .mhlw.itemtable import author_parents, item
+from .mhlw.itemtable import author_parents, format_digits, item
 from .models import Checkup, Upload
 
 MAX_ITEMS = 500  # ◆ more than every item of XMLhc24tab a single exam can carry
@@ -94,6 +94,8 @@ def _observation(code: str, value: str, method: str) -> Observation:
     if definition is None:  # validation names the unknown code
         return Observation(code=code, value_type="", value=value, method_code=method)
     coded = definition.is_coded
+    if definition.value_type == "PQ":
+        value = _trim_zeros(value, definition.format)
     return Observation(
         code=code,
         value_type=definition.value_type,
@@ -105,6 +107,16 @@ def _observation(code: str, value: str, method: str) -> Observation:
         group_code=definition.group_id or None,
         relation=(definition.group_relation or "COMP") if definition.group_id else None,
     )
+
+
+def _trim_zeros(value: str, fmt: str) -> str:
+    """JSON 134.0 for a NNN item is 134: drop only zero digits beyond the format's fraction (never round)."""
+    digits = format_digits(fmt)
+    integer, dot, fraction = value.partition(".")
+    if digits is None or not dot or len(fraction) <= digits[1] or fraction[digits[1] :].strip("0"):
+        return value
+    kept = fraction[: digits[1]]
+    return f"{integer}.{kept}" if kept else integer
 
 
 class CodeLabelSerializer(serializers.Serializer):

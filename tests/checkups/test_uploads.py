@@ -168,7 +168,9 @@ def test_duplicate_file_is_stored_once_and_answers_the_first_result(world, clini
 
 
 def test_same_idempotency_key_answers_the_first_upload(world, clinic_submitter) -> None:
-    first = upload_receive(submitter=clinic_submitter, data=cda(world.person_a), file_name="a.xml", idempotency_key="k1")
+    first = upload_receive(
+        submitter=clinic_submitter, data=cda(world.person_a), file_name="a.xml", idempotency_key="k1"
+    )
     other = cda(world.person_a, exam_date=dt.date(2025, 7, 1))
     second = upload_receive(submitter=clinic_submitter, data=other, file_name="b.xml", idempotency_key="k1")
     assert (second.created, second.upload.pk) == (False, first.upload.pk)
@@ -199,12 +201,16 @@ def test_racing_duplicate_gets_the_committed_upload(world, clinic_submitter, mon
     assert Upload.objects.count() == 1
 
 
-def test_large_upload_runs_in_a_task_with_progress(world, clinic_submitter, monkeypatch, django_capture_on_commit_callbacks) -> None:
+def test_large_upload_runs_in_a_task_with_progress(
+    world, clinic_submitter, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
     people = [PersonFactory(insurer=world.insurer_a, card_number=f"7{i:03d}") for i in range(5)]
     monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 2)
     monkeypatch.setattr(uploads, "CHUNK_SIZE", 2)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        intake = upload_receive(submitter=clinic_submitter, data=archive_of([cda(p) for p in people]), file_name="big.zip")
+        intake = upload_receive(
+            submitter=clinic_submitter, data=archive_of([cda(p) for p in people]), file_name="big.zip"
+        )
     assert intake.upload.status == Upload.Status.RECEIVED
     assert (intake.upload.done, intake.upload.total) == (0, 5)
     assert len(callbacks) == 1

@@ -25,7 +25,7 @@ def _race(work: Callable[[], Any]) -> list[Any]:
         try:
             barrier.wait()
             results.append(work())
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()
