@@ -11,13 +11,14 @@ from members.actors import ActorKind
 from members.api_base import ActorKindPermission, ActorScopedMixin
 
 from .models import Submission
-from .selectors import Counts, submission_counts
+from .selectors import Counts, live_status, submission_counts
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
     employer_code = serializers.CharField(source="employer.code")
     employer_name = serializers.CharField(source="employer.name")
-    status_label = serializers.CharField(source="get_status_display")
+    status = serializers.SerializerMethodField()
+    status_label = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
 
     class Meta:
@@ -35,10 +36,18 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "counts",
         ]
 
-    def get_counts(self, submission: Submission) -> list[dict[str, object]]:
+    def _counts(self, submission: Submission) -> Counts:
         counts: dict[tuple[int, int], dict[int, Counts]] = self.context.get("counts", {})
-        by_employer = counts.get((submission.insurer_id, submission.fiscal_year), {})
-        return by_employer.get(submission.employer_id, Counts()).bands()
+        return counts.get((submission.insurer_id, submission.fiscal_year), {}).get(submission.employer_id, Counts())
+
+    def get_status(self, submission: Submission) -> str:
+        return live_status(submission, self._counts(submission)).value
+
+    def get_status_label(self, submission: Submission) -> str:
+        return str(live_status(submission, self._counts(submission)).label)
+
+    def get_counts(self, submission: Submission) -> list[dict[str, object]]:
+        return self._counts(submission).bands()
 
 
 class SubmissionViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):

@@ -25,6 +25,7 @@ from members.models import Employer, Enrollment, InsuredPerson
 
 from .age_bands import BANDS, TARGET_AGE_MAX, TARGET_AGE_MIN, band_birth_bounds
 from .models import IncompleteEmployerCheckup, Submission, SubmissionStatus
+from .status import submission_status
 
 
 @dataclass
@@ -130,6 +131,17 @@ def submission_counts(*, insurer_id: int, fiscal_year: int) -> dict[int, Counts]
     return dict(counts)
 
 
+def live_status(submission: Submission | None, counts: Counts) -> SubmissionStatus:
+    """The status from the current counts (SPEC §7.3), so records that arrived by any route (API upload, CSV,
+    paper) show at once; the stored `status` is the same rule's result at the last refresh."""
+    return submission_status(
+        requested=submission is not None and submission.requested_on is not None,
+        expected=counts.expected_total,
+        received=counts.received_total,
+        confirmed_complete=submission is not None and submission.confirmed_complete,
+    )
+
+
 @dataclass
 class StatusRow:
     employer: Employer
@@ -138,7 +150,7 @@ class StatusRow:
 
     @property
     def status(self) -> str:
-        return self.submission.status if self.submission else SubmissionStatus.NONE
+        return live_status(self.submission, self.counts)
 
     @property
     def status_label(self) -> str:
