@@ -1,16 +1,17 @@
 """The SQL side of the rates: who is a target, who received a checkup, who completed guidance (SPEC §1.3, §6).
 
-Two grouped queries per fiscal year, no per-person loop: targets grouped by the breakdown dimensions, and the
-targets' counted checkups (LEFT JOIN their programme) with conditional counts. Works on SQLite and PostgreSQL.
+One grouped query per fiscal year, no per-person loop: the targets LEFT JOIN their counted checkup and its
+programme, grouped by the breakdown dimensions, with conditional counts. Works on SQLite and PostgreSQL.
 """
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from checkups.codes import GuidanceLevel
 from checkups.models import Checkup
 from guidance.codes import ProgrammeStatus
 from members.models import Enrollment, Exclusion, InsuredPerson
 
+from .db import large_query_settings
 from .figures import Cell
 from .periods import AGE_BANDS, band_birth_window, target_birth_window, whole_year
 
@@ -95,37 +96,45 @@ def age_band_case(fiscal_year: int, field: str) -> Case:
 
 
 def fiscal_year_cells(*, insurer_id: int, fiscal_year: int) -> list[Cell]:
-    """All four counts of FY N per (sex, age band, 本人/家族, employer)."""
-    target_rows = (
-        target_persons(insurer_id=insurer_id, fiscal_year=fiscal_year)
-        .annotate(band=age_band_case(fiscal_year, "birth_date"))
-        .values("sex", "band", "relationship", "employer_id")
-        .annotate(targets=Count("pk"))
-        .order_by()
+    """All four counts of FY N per (sex, age band, 本人/家族, employer), in one grouped query.
+
+    Targets LEFT JOIN their counted checkup of the year (at most one: `uniq_counted_checkup_per_year`) LEFT JOIN
+    its programme, so each target is one row and every count is a conditional COUNT over those rows.
+    """
+    counted = FilteredRelation(
+        "checkups",
+        condition=Q(
+            checkups__insurer_id=insurer_id,
+            checkups__fiscal_year=fiscal_year,
+            checkups__counts_for_fiscal_year=True,
+            checkups__is_complete=True,
+        ),
     )
-    checkup_rows = (
-        counted_checkups(insurer_id=insurer_id, fiscal_year=fiscal_year)
-        .annotate(band=age_band_case(fiscal_year, "person__birth_date"))
-        .values("person__sex", "band", "person__relationship", "person__employer_id")
+    rows = (
+        target_persons(insurer_id=insurer_id, fiscal_year=fiscal_year)
+        .annotate(counted=counted, band=age_band_case(fiscal_year, "birth_date"))
+        .values("sex", "band", "relationship", "employer_id")
         .annotate(
-            receivers=Count("pk"),
-            guidance_targets=Count("pk", filter=guidance_target_condition()),
-            guidance_completed=Count("pk", filter=guidance_completed_condition()),
+            targets=Count("pk"),
+            receivers=Count("counted__pk"),
+            guidance_targets=Count("counted__pk", filter=guidance_target_condition("counted__")),
+            guidance_completed=Count("counted__pk", filter=guidance_completed_condition("counted__")),
         )
         .order_by()
     )
-    counts: dict[tuple, dict[str, int]] = {}
-    for row in target_rows:
-        key = (row["sex"], row["band"], row["relationship"], row["employer_id"])
-        counts[key] = {"targets": row["targets"]}
-    for row in checkup_rows:
-        key = (row["person__sex"], row["band"], row["person__relationship"], row["person__employer_id"])
-        counts.setdefault(key, {}).update(
+    with large_query_settings():
+        rows = list(rows)
+    cells = [
+        Cell(
+            sex=row["sex"],
+            band=row["band"],
+            relationship=row["relationship"],
+            employer_id=row["employer_id"],
+            targets=row["targets"],
             receivers=row["receivers"],
             guidance_targets=row["guidance_targets"],
             guidance_completed=row["guidance_completed"],
         )
-    return [
-        Cell(sex=sex, band=band, relationship=rel, employer_id=employer, **values)
-        for (sex, band, rel, employer), values in sorted(counts.items(), key=lambda item: str(item[0]))
+        for row in rows
     ]
+    return sorted(cells, key=lambda cell: str(cell.key))

@@ -15,6 +15,7 @@ from members.models import Employer, Insurer
 
 from . import figures
 from .computation import fiscal_year_cells
+from .db import large_query_settings
 from .lookahead import additional_needed, at_risk_programmes, finishable_programmes, open_guidance_years
 from .models import RateSnapshot, ReductionBase, StandardPopulation
 from .periods import latest_initial_interview_for, reporting_deadline
@@ -73,8 +74,9 @@ def _lookahead(*, insurer: Insurer, fiscal_year: int, today: dt.date, totals: fi
     if fiscal_year not in open_guidance_years(today=today):
         return {}
     deadline = reporting_deadline(fiscal_year)
-    finishable = finishable_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
-    at_risk = at_risk_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
+    with large_query_settings():
+        finishable = finishable_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
+        at_risk = at_risk_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
     guidance = totals.guidance
     reachable = figures.Fraction(min(guidance.numerator + finishable, guidance.denominator), guidance.denominator)
     return {
