@@ -183,6 +183,7 @@ class ProgrammeAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
         """Edits go through the services, so versions are claimed like any other edit."""
         actor = self.actor(request)
+        staff, provider = obj.assigned_staff, obj.provider  # read before the service reloads the stored row
         try:
             programme_set_goals(
                 programme=obj,
@@ -193,7 +194,7 @@ class ProgrammeAdmin(ScopedAdmin):
                 behaviour_goals=obj.behaviour_goals,
             )
             if {"assigned_staff", "provider"} & set(form.changed_data):
-                programmes_assign(programme_ids=[obj.pk], staff=obj.assigned_staff, provider=obj.provider, actor=actor)
+                programmes_assign(programme_ids=[obj.pk], staff=staff, provider=provider, actor=actor)
         except ProgrammeVersionConflict:
             self.message_user(request, _("他の利用者が更新しました。再読み込みしてください"), messages.ERROR)
 

@@ -98,3 +98,34 @@ def test_set_equivalent_action(world, alice_client) -> None:
     assert alice_client.post(WORK_LIST, body).status_code == 302
     flagged.refresh_from_db()
     assert flagged.level == 3
+
+
+def test_goals_saved_through_the_change_form(programmes, alice, alice_client) -> None:
+    programme = programmes[0]
+    body = {
+        "target_weight_kg": "76.0",
+        "target_waist_cm": "91.0",
+        "planned_outcome": "2",
+        "behaviour_goals": '["diet"]',
+        "assigned_staff": str(alice.pk),
+        "provider": "",
+    }
+    assert alice_client.post(change_url(programme), body).status_code == 302
+    programme.refresh_from_db()
+    assert (str(programme.target_weight_kg), programme.behaviour_goals, programme.assigned_staff) == (
+        "76.0",
+        ["diet"],
+        alice,
+    )
+
+
+def test_overdue_filter_finds_a_programme_without_contact_for_60_days(programmes, alice_client) -> None:
+    from guidance.services import programmes_refresh
+
+    programme = programmes[0]
+    contact = {"kind": "initial", "form": "1", "date": EXAM.isoformat(), "minutes": "30", "version": "0"}
+    alice_client.post(reverse("admin:guidance_programme_contact", args=[programme.pk]), contact)
+    programmes_refresh(programme_ids=[programme.pk], today=TODAY)
+    response = alice_client.get(WORK_LIST, {"next": "overdue"})
+    assert response.context["cl"].result_count == 1
+    assert "60日以上支援なし" in response.content.decode()
