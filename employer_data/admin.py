@@ -49,9 +49,18 @@ def _insurer_and_year(admin_obj: ScopedAdmin, request: HttpRequest) -> tuple[Ins
 class SubmissionAdmin(ScopedAdmin):
     """The list is the status page: every employer, its state and what it still owes (SPEC §7.3)."""
 
-    staff_can_add = staff_can_change = True
+    staff_can_change = True  # rows are created by 「依頼を記録」 or when data arrives
     list_display = ["employer", "fiscal_year", "status", "requested_on", "due_on", "last_received_on"]
-    fields = ["insurer", "employer", "fiscal_year", "status", "requested_on", "due_on", "confirmed_complete", "notes"]
+    fields = ["employer", "fiscal_year", "status", "requested_on", "due_on", "confirmed_complete", "notes"]
+    readonly_fields = ["employer", "fiscal_year", "status"]
+
+    def save_model(self, request: HttpRequest, obj: Submission, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # the status follows the request date and the staff confirmation (SPEC §7.3)
+        submissions_refresh(insurer_id=obj.insurer_id, fiscal_year=obj.fiscal_year, employer_ids=[obj.employer_id])
+
+    def response_change(self, request: HttpRequest, obj: Submission) -> HttpResponse:
+        return HttpResponseRedirect(f"{reverse('admin:employer_data_submission_changelist')}?fy={obj.fiscal_year}")
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view

@@ -12,12 +12,12 @@ from checkups.models import Checkup
 from checkups.services import checkup_receive
 from members.codes import Relationship
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
-from members.models import Clinic, Employer, InsuredPerson
+from members.models import Clinic, Employer, Enrollment, InsuredPerson
 
 from .age_bands import TARGET_AGE_MIN
 from .csv_import import evaluate_row
 from .mapping import ColumnSpec
-from .models import CsvMapping, Submission, SubmissionStatus
+from .models import CsvMapping, Submission
 from .services import submissions_refresh
 
 DEMO_CLINIC_NUMBER = "9999999998"
@@ -167,21 +167,55 @@ def sample_row(
     return row
 
 
-# Per employer code: status wanted this year and last year (SPEC §7.3: all four states appear in both years).
-PLAN: dict[str, tuple[SubmissionStatus, SubmissionStatus]] = {
-    "E001": (SubmissionStatus.RECEIVED, SubmissionStatus.RECEIVED),
-    "E002": (SubmissionStatus.PARTIAL, SubmissionStatus.RECEIVED),
-    "E003": (SubmissionStatus.REQUESTED, SubmissionStatus.PARTIAL),
-    "E004": (SubmissionStatus.NONE, SubmissionStatus.REQUESTED),
-    "E005": (SubmissionStatus.PARTIAL, SubmissionStatus.NONE),
-}
-RECORDS_PER_EMPLOYER = 8  # per received/partial employer-year; enough for the demo pages, fast to seed
+# Two employers added by this demo that have not sent anything (their employees have no checkup data): one not
+# yet asked, one asked; they swap between the two years. The five roster employers all send some records.
+QUIET_EMPLOYERS = (
+    ("E006", "架空商事", "総務部 伊藤", "03-0000-0006", "soumu-shoji@example.jp"),
+    ("E007", "架空建設", "管理部 渡辺", "048-000-0007", "kanri-kensetsu@example.jp"),
+)
+QUIET_STAFF = 8  # employees of each quiet employer, ages 25–60
+CONFIRMED = {0: ("E001", "E003"), 1: ("E001", "E002")}  # years back → employers confirmed complete (受領済)
+RECORDS_PER_EMPLOYER = 8  # per employer-year; enough for the demo pages, fast to seed
 
 
 def _exam_date(fiscal_year: int, today: dt.date, rng: random.Random) -> dt.date:
     start = dt.date(fiscal_year, 5, 1)
     end = min(dt.date(fiscal_year, 10, 31), today - dt.timedelta(days=7))
     return start + dt.timedelta(days=rng.randrange(max(1, (end - start).days)))
+
+
+def _quiet_employers(insurer: Any, today: dt.date, rng: random.Random) -> list[Employer]:
+    employers = []
+    for index, (code, name, person, phone, email) in enumerate(QUIET_EMPLOYERS):
+        employer, created = Employer.objects.get_or_create(
+            insurer=insurer,
+            code=code,
+            defaults={
+                "name": name,
+                "contact_person": person,
+                "phone": phone,
+                "email": email,
+                "address": "埼玉県架空市",
+            },
+        )
+        employers.append(employer)
+        if not created:
+            continue
+        for number in range(QUIET_STAFF):
+            age = 25 + number * 5
+            staff = InsuredPerson.objects.create(
+                insurer=insurer,
+                card_symbol="50",
+                card_number=f"{700000 + index * 100 + number}",
+                card_branch="00",
+                name_kana="カクウシャイン",
+                sex=1 + number % 2,
+                birth_date=today.replace(year=today.year - age, day=1) - dt.timedelta(days=rng.randrange(300)),
+                relationship=Relationship.SELF,
+                employer=employer,
+            )
+            Enrollment.objects.create(person=staff, acquired_on=dt.date(2015, 4, 1))
+    return employers
 
 
 def seed(population: Any, *, today: dt.date) -> str:
@@ -194,38 +228,40 @@ def seed(population: Any, *, today: dt.date) -> str:
         defaults={"clinic": clinic, "columns": layout_json(), "notes": "血糖・中性脂肪は mmol/L で出力される"},
     )
     specs = [ColumnSpec.from_json(c) for c in mapping.columns]
-    employers = {e.code: e for e in Employer.objects.filter(insurer=insurer, code__in=PLAN)}
+    senders = list(Employer.objects.filter(insurer=insurer).exclude(code__in=[q[0] for q in QUIET_EMPLOYERS]))
+    quiet = _quiet_employers(insurer, today, rng)
     current = fiscal_year_of(today)
     stored = under_40 = incomplete = 0
-    for code, statuses in sorted(PLAN.items()):
-        employer = employers.get(code)
-        if employer is None:
-            continue
-        staff = list(
-            InsuredPerson.objects.filter(employer=employer, relationship=Relationship.SELF).order_by("pk")[:200]
-        )
-        for fiscal_year, status in zip((current, current - 1), statuses, strict=True):
-            requested = status != SubmissionStatus.NONE
-            Submission.objects.update_or_create(
-                employer=employer,
-                fiscal_year=fiscal_year,
-                defaults={
-                    "insurer": insurer,
-                    "requested_on": dt.date(fiscal_year, 6, 1) if requested else None,
-                    "due_on": dt.date(fiscal_year, 12, 31) if requested else None,
-                    "confirmed_complete": status == SubmissionStatus.RECEIVED,
-                    "notes": "デモデータ",
-                },
+    for back in (0, 1):
+        fiscal_year = current - back
+        for employer in sorted(senders, key=lambda e: e.code):
+            _submission(employer, fiscal_year, requested=True, confirmed=employer.code in CONFIRMED[back])
+            staff = list(
+                InsuredPerson.objects.filter(employer=employer, relationship=Relationship.SELF).order_by("pk")[:200]
             )
-            if status in (SubmissionStatus.RECEIVED, SubmissionStatus.PARTIAL):
-                counts = _seed_records(employer, staff, fiscal_year, today, rng, specs, clinic)
-                stored, under_40, incomplete = stored + counts[0], under_40 + counts[1], incomplete + counts[2]
-    for fiscal_year in (current, current - 1):
+            counts = _seed_records(employer, staff, fiscal_year, today, rng, specs, clinic)
+            stored, under_40, incomplete = stored + counts[0], under_40 + counts[1], incomplete + counts[2]
+        for index, employer in enumerate(quiet):  # one not asked (none), one asked (requested), swapping by year
+            _submission(employer, fiscal_year, requested=(index + back) % 2 == 1, confirmed=False)
         submissions_refresh(insurer_id=insurer.pk, fiscal_year=fiscal_year, received_on=today)
     states = sorted(set(Submission.objects.filter(insurer=insurer).values_list("status", flat=True)))
     return (
         f"{stored} employer checkups ({under_40} under 40, {incomplete} ≥ 40 missing medication answers), "
         f"submission states: {', '.join(states)}"
+    )
+
+
+def _submission(employer: Employer, fiscal_year: int, *, requested: bool, confirmed: bool) -> None:
+    Submission.objects.update_or_create(
+        employer=employer,
+        fiscal_year=fiscal_year,
+        defaults={
+            "insurer_id": employer.insurer_id,
+            "requested_on": dt.date(fiscal_year, 6, 1) if requested else None,
+            "due_on": dt.date(fiscal_year, 12, 31) if requested else None,
+            "confirmed_complete": confirmed,
+            "notes": "デモデータ",
+        },
     )
 
 
@@ -240,13 +276,16 @@ def _seed_records(
 ) -> tuple[int, int, int]:
     young = [p for p in staff if age_at_fiscal_year_end(p.birth_date, fiscal_year) < TARGET_AGE_MIN]
     older = [p for p in staff if TARGET_AGE_MIN <= age_at_fiscal_year_end(p.birth_date, fiscal_year) <= 74]
-    chosen = young[:3] + older[: RECORDS_PER_EMPLOYER - 3]
+    # people without any checkup of the year yet (the checkups demo already gave many a clinic record)
+    seen = set(
+        Checkup.objects.filter(person__in=young + older, fiscal_year=fiscal_year).values_list("person_id", flat=True)
+    )
+    chosen = [p for p in young if p.pk not in seen][:3]
+    chosen += [p for p in older if p.pk not in seen][: RECORDS_PER_EMPLOYER - len(chosen)]
     stored = under_40 = incomplete = 0
     for index, person in enumerate(chosen):
         exam = _exam_date(fiscal_year, today, rng)
-        if Checkup.objects.filter(person=person, fiscal_year=fiscal_year).exists():
-            continue
-        questionnaire = index % 4 != 3  # every 4th ≥ 40 record lacks the medication questions
+        questionnaire = index % 3 != 2  # every third record lacks the medication questions
         raw = sample_row(person, exam, rng, questionnaire=questionnaire)
         outcome = evaluate_row(
             0, raw, specs, insurer_number=employer.insurer.number, today=today, clinic=(clinic.number, clinic.name)

@@ -48,7 +48,9 @@ def test_status_page_shows_demo_employers_in_all_four_states(demo_client, fiscal
             "employer__code", "status"
         )
     )
-    assert stored == {code: plan[0 if fiscal_year == 2026 else 1] for code, plan in demo.PLAN.items()}
+    assert set(stored.values()) == {"none", "requested", "partial", "received"}
+    quiet = {"E006": "none", "E007": "requested"} if fiscal_year == 2026 else {"E006": "requested", "E007": "none"}
+    assert {code: stored[code] for code in quiet} == quiet
     assert "架空製作所 本社" in html
 
 
@@ -80,7 +82,7 @@ def test_other_insurers_staff_cannot_open_a_letter(demo_client) -> None:
 
 def test_recording_a_request_moves_none_to_requested(demo_client) -> None:
     client, population = demo_client
-    employer = population.insurer.employers.get(code="E004")
+    employer = population.insurer.employers.get(code="E006")
     response = client.post(STATUS_URL, {"insurer": population.insurer.pk, "fy": 2026, "employer": employer.pk})
     assert response.status_code == 302
     assert Submission.objects.get(employer=employer, fiscal_year=2026).status == SubmissionStatus.REQUESTED
@@ -189,3 +191,15 @@ def test_other_insurers_staff_gets_404_on_an_incomplete_record(alice_client, wor
     checkup = Checkup.objects.get(person=person)
     change = reverse("admin:employer_data_incompleteemployercheckup_change", args=[checkup.pk])
     assert alice_client.get(change).status_code == 404
+
+
+def test_staff_confirming_completion_marks_the_submission_received(demo_client) -> None:
+    client, _ = demo_client
+    submission = Submission.objects.get(employer__code="E002", fiscal_year=2026)
+    assert submission.status == SubmissionStatus.PARTIAL
+    url = reverse("admin:employer_data_submission_change", args=[submission.pk])
+    assert client.get(url).status_code == 200
+    form = {"requested_on": "2026-06-01", "due_on": "2026-12-31", "confirmed_complete": "on", "notes": "全員分と確認"}
+    assert client.post(url, form).status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.RECEIVED
