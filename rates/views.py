@@ -32,6 +32,11 @@ def _percent(rate: float | None) -> str:
     return "" if rate is None else f"{rate * 100:.1f}"
 
 
+def _shown(rate: float | None) -> str:
+    """A rate for the page: "61.9%", or "—" when there is nobody in the denominator."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
 def _selection(request: HttpRequest) -> tuple[Insurer, int, list[Insurer]]:
     """The insurer (only the actor's own: anything else is a 404) and fiscal year asked for."""
     insurers = list(insurers_for(actor=actor_from_request(request)))
@@ -103,9 +108,9 @@ def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
         pending=pending,
         targets=targets,
         target_percents={
-            "checkup": _percent(targets.checkup and float(targets.checkup)),
-            "guidance": _percent(targets.guidance and float(targets.guidance)),
-            "reduction": _percent(targets.metabolic_reduction and float(targets.metabolic_reduction)),
+            "checkup": _shown(None if targets.checkup is None else float(targets.checkup)),
+            "guidance": _shown(None if targets.guidance is None else float(targets.guidance)),
+            "reduction": _shown(None if targets.metabolic_reduction is None else float(targets.metabolic_reduction)),
         },
         breakdown=breakdown,
         lookahead=lookahead,
@@ -123,14 +128,14 @@ def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
 
 
 def _row_percents(row: dict) -> dict:
-    return {"checkup_percent": _percent(row["checkup"]["rate"]), "guidance_percent": _percent(row["guidance"]["rate"])}
+    return {"checkup_percent": _shown(row["checkup"]["rate"]), "guidance_percent": _shown(row["guidance"]["rate"])}
 
 
 def _snapshot_percents(snapshot: RateSnapshot) -> dict:
     return {
-        "checkup_percent": _percent(snapshot.checkup_rate),
-        "guidance_percent": _percent(snapshot.guidance_rate),
-        "reduction_percent": _percent(snapshot.metabolic_reduction),
+        "checkup_percent": _shown(snapshot.checkup_rate),
+        "guidance_percent": _shown(snapshot.guidance_rate),
+        "reduction_percent": _shown(snapshot.metabolic_reduction),
     }
 
 
@@ -138,9 +143,9 @@ def _lookahead_percents(lookahead: dict) -> dict:
     if not lookahead:
         return {}
     return {
-        "checkup_projected": _percent(lookahead["checkup"]["projected_rate"]),
-        "guidance_projected": _percent(lookahead["guidance"]["projected_rate"]),
-        "guidance_reachable": _percent(lookahead["guidance"]["reachable_rate"]),
+        "checkup_projected": _shown(lookahead["checkup"]["projected_rate"]),
+        "guidance_projected": _shown(lookahead["guidance"]["projected_rate"]),
+        "guidance_reachable": _shown(lookahead["guidance"]["reachable_rate"]),
     }
 
 

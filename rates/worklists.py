@@ -60,6 +60,22 @@ def _programme_queryset(builder: Callable[..., QuerySet]) -> Callable[..., Query
     return queryset
 
 
+# Labels of the stored next-action codes of guidance.completion (SPEC §5.6)
+NEXT_ACTION_LABELS = {
+    "none": "対応不要",
+    "initial_interview_not_held": "初回面接未実施",
+    "contact_overdue": "支援の間隔超過",
+    "initial_interview_part2_pending": "初回面接②未実施",
+    "points_below_180": "ポイント不足",
+    "final_evaluation_due": "実績評価待ち",
+    "final_evaluation_overdue": "実績評価が未実施",
+}
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
 def _programme_row(programme: Any, *, today: dt.date, fiscal_year: int) -> list[object]:
     person = programme.person
     staff = programme.assigned_staff
@@ -69,12 +85,12 @@ def _programme_row(programme: Any, *, today: dt.date, fiscal_year: int) -> list[
         *_employer_columns(person.employer)[:2],
         programme.get_level_display(),
         programme.get_status_display(),
-        programme.initial_on or "",
-        lookahead.earliest_final(programme, today=today),
-        reporting_deadline(programme.fiscal_year),
+        _day(programme.initial_on),
+        _day(lookahead.earliest_final(programme, today=today)),
+        _day(reporting_deadline(programme.fiscal_year)),
         programme.total_points,
-        programme.next_action,
-        programme.next_action_due or "",
+        NEXT_ACTION_LABELS.get(programme.next_action, programme.next_action),
+        _day(programme.next_action_due),
         staff.get_full_name() or staff.get_username() if staff else "",
         "・".join(lookahead.risk_reasons(programme, today=today)),
     ]
