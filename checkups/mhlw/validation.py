@@ -397,7 +397,10 @@ def validate_document(doc: CheckupDocument, *, today: dt.date, period: int | Non
         _check_observation(observation, period, report)
     present = _present_codes(doc)
     if doc.program == PROGRAM_EMPLOYER_CHECKUP:
-        report.errors.extend(_missing_requirements(PROGRAM_EMPLOYER_CHECKUP, present, doc, period))
+        # ◆ 事業者健診 items may lawfully be omitted (労働安全衛生規則 §44 ②: e.g. ECG under 40 on a doctor's
+        # judgment), and the insurer takes whatever the employer holds (SPEC §7.1): gaps are warnings. What the
+        # 特定健診 needs is listed separately, so staff can complete it.
+        report.warnings.extend(_missing_requirements(PROGRAM_EMPLOYER_CHECKUP, present, doc, period))
         report.missing_for_specific_checkup = _missing_requirements(PROGRAM_SPECIFIC_CHECKUP, present, doc, period)
     elif doc.program == PROGRAM_SPECIFIC_CHECKUP:
         report.errors.extend(_missing_requirements(PROGRAM_SPECIFIC_CHECKUP, present, doc, period))
