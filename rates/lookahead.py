@@ -15,13 +15,13 @@ from guidance.codes import ProgrammeLevel, ProgrammeStatus
 from guidance.completion import OPEN_STATUSES
 from guidance.contacts import final_evaluation_earliest
 from guidance.models import Programme
+from guidance.points import COMPLETION_POINTS  # SPEC §5.5: 積極的支援 needs ≥ 180 points
 from members.fiscal import fiscal_year_of
 from members.models import InsuredPerson
 
 from .computation import guidance_target_condition, receiver_persons, target_condition, target_persons
 from .periods import latest_initial_interview_for, reporting_deadline
 
-COMPLETION_POINTS = 180  # SPEC §5.5: 積極的支援 completes with outcome + process ≥ 180
 # Next actions (guidance.completion) that mean the programme is late (SPEC §5.6 overdue) or short of points
 OVERDUE_ACTIONS = ("contact_overdue", "final_evaluation_overdue")
 SHORT_OF_POINTS_ACTIONS = ("points_below_180",)

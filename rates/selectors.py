@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from members.actors import Actor
 from members.models import Insurer
@@ -49,20 +49,14 @@ def insurers_for(*, actor: Actor) -> QuerySet[Insurer]:
 
 
 def snapshot_latest(*, insurer: Insurer, fiscal_year: int) -> RateSnapshot | None:
-    return (
-        RateSnapshot.objects.finished()
-        .filter(insurer=insurer, fiscal_year=fiscal_year)
-        .order_by("-computed_at", "-pk")
-        .first()
-    )
+    return RateSnapshot.objects.finished().filter(insurer=insurer, fiscal_year=fiscal_year).order_by("-pk").first()
 
 
 def snapshots_by_year(*, insurer: Insurer) -> list[RateSnapshot]:
     """The latest finished snapshot of every fiscal year, oldest year first (for the trend charts)."""
-    latest: dict[int, RateSnapshot] = {}
-    for snapshot in RateSnapshot.objects.finished().filter(insurer=insurer).order_by("fiscal_year", "computed_at"):
-        latest[snapshot.fiscal_year] = snapshot
-    return [latest[year] for year in sorted(latest)]
+    finished = RateSnapshot.objects.finished().filter(insurer=insurer)
+    latest_ids = finished.values("fiscal_year").annotate(latest=Max("pk")).values("latest")
+    return list(finished.filter(pk__in=latest_ids).order_by("fiscal_year"))
 
 
 def _as_float(value: Decimal | None) -> float | None:

@@ -5,7 +5,7 @@ import logging
 import time
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from checkups.models import Checkup
@@ -39,8 +39,20 @@ def rates_nightly_fiscal_years(*, today: dt.date) -> list[int]:
     return sorted({fiscal_year_of(today), *open_guidance_years(today=today)})
 
 
+SNAPSHOT_HISTORY_DAYS = 90  # older snapshots are pruned, except the latest of each insurer and fiscal year
+
+
+def rate_snapshots_prune(*, today: dt.date) -> int:
+    """Delete old snapshots, keeping the latest finished one of every insurer and fiscal year."""
+    keep = RateSnapshot.objects.finished().values("insurer", "fiscal_year").annotate(latest=Max("pk")).values("latest")
+    cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=SNAPSHOT_HISTORY_DAYS), dt.time()))
+    deleted, _ = RateSnapshot.objects.filter(requested_at__lt=cutoff).exclude(pk__in=keep).delete()
+    return deleted
+
+
 def rates_request_nightly(*, today: dt.date) -> list[int]:
     """One snapshot per insurer and open fiscal year; returns the new snapshot ids."""
+    rate_snapshots_prune(today=today)
     return [
         rate_snapshot_request(insurer=insurer, fiscal_year=year).pk
         for insurer in Insurer.objects.order_by("number")

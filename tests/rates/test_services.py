@@ -8,7 +8,12 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from rates.models import RateSnapshot, RateTarget, ReductionBase, StandardPopulation
-from rates.services import rate_snapshot_compute_now, rate_snapshot_request, rates_nightly_fiscal_years
+from rates.services import (
+    rate_snapshot_compute_now,
+    rate_snapshot_request,
+    rate_snapshots_prune,
+    rates_nightly_fiscal_years,
+)
 from rates.tasks import rate_snapshot_compute_task, rates_nightly_task
 from tests.factories import InsurerFactory
 
@@ -122,3 +127,10 @@ def test_command_one_insurer(insurer):
 def test_command_unknown_insurer(insurer):
     with pytest.raises(CommandError):
         call_command("compute_rates", "--fiscal-year", "2025", "--insurer", "01234567")
+
+
+def test_prune_keeps_the_latest_of_each_year(insurer):
+    old = [rate_snapshot_compute_now(insurer=insurer, fiscal_year=2025) for _ in range(3)]
+    RateSnapshot.objects.filter(pk__in=[s.pk for s in old]).update(requested_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
+    assert rate_snapshots_prune(today=D(2026, 11, 26)) == 2
+    assert list(RateSnapshot.objects.values_list("pk", flat=True)) == [old[-1].pk]
