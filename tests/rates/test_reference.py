@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from rates.computation import fiscal_year_cells
+from rates.figures import totals
 from rates.reference import CheckupFacts, PersonFacts, reference_cells
 from tests.factories import EmployerFactory, InsurerFactory
 
@@ -99,7 +100,11 @@ class SqlEqualsReference(TestCase):
                 )
             )
         expected = reference_cells(facts, insurer_id=insurer.pk, fiscal_year=fiscal_year)
-        assert fiscal_year_cells(insurer_id=insurer.pk, fiscal_year=fiscal_year) == expected
+        cells = fiscal_year_cells(insurer_id=insurer.pk, fiscal_year=fiscal_year)
+        assert cells == expected
+        for fraction in (totals(cells).checkup, totals(cells).guidance):
+            assert fraction.numerator <= fraction.denominator
+            assert fraction.rate is None or 0 <= fraction.rate <= 1
 
 
 def _non_overlapping(periods: list[tuple[dt.date, dt.date | None]]) -> list[tuple[dt.date, dt.date | None]]:
