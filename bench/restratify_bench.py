@@ -42,6 +42,19 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL {server}"
 
 
+def reset_judgments(*, fiscal_year: int, insurer_id: int, programmes: bool) -> None:
+    """Forget the stored judgments (and optionally the programmes) so the next run writes every row."""
+    with connection.cursor() as cursor:
+        if programmes:
+            cursor.execute("TRUNCATE guidance_contact, guidance_programme CASCADE")
+        cursor.execute(
+            "UPDATE checkups_checkup SET guidance_level = NULL, metabolic_judgment = NULL, judgment = '{}', "
+            "rules_version = '' WHERE fiscal_year = %s AND insurer_id = %s",
+            [fiscal_year, insurer_id],
+        )
+        cursor.execute("VACUUM ANALYZE checkups_checkup")  # autocommit: no dead tuples left to skew the run
+
+
 def run(*, fiscal_year: int, insurer_id: int, processes: int, sync_programmes: bool) -> dict[str, object]:
     started = time.monotonic()
     rows = checkups_restratify(
@@ -75,6 +88,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", type=int, default=2, help="first creates programmes, later ones find them")
     parser.add_argument("--no-programmes", action="store_true", help="also time a run without programme sync")
+    parser.add_argument("--reset", action="store_true", help="clear judgments and programmes first (first-time run)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile a single-process run instead")
     args = parser.parse_args()
     insurer_id = Insurer.objects.get(number=BENCH_INSURER_NUMBER).pk
@@ -82,12 +96,16 @@ def main() -> None:
         profile(fiscal_year=args.fiscal_year, insurer_id=insurer_id, output=args.profile)
         return
     print(json.dumps({"machine": _machine()}, ensure_ascii=False), flush=True)
+    if args.reset:
+        reset_judgments(fiscal_year=args.fiscal_year, insurer_id=insurer_id, programmes=True)
     for _ in range(args.runs):
         result = run(
             fiscal_year=args.fiscal_year, insurer_id=insurer_id, processes=args.processes, sync_programmes=True
         )
         print(json.dumps(result), flush=True)
     if args.no_programmes:
+        if args.reset:  # a first-time run without programmes: every row written
+            reset_judgments(fiscal_year=args.fiscal_year, insurer_id=insurer_id, programmes=False)
         result = run(
             fiscal_year=args.fiscal_year, insurer_id=insurer_id, processes=args.processes, sync_programmes=False
         )

@@ -4,11 +4,13 @@ Every path ends in `checkups_judge`, which works in batches (a few queries per b
 so a single upload and the nightly restratification of a million checkups run the same code.
 """
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
@@ -159,8 +161,17 @@ def checkups_judge(
     batch_size: int = JUDGE_BATCH_SIZE,
     on_progress: Callable[[int, int], None] | None = None,
     sync_programmes: bool = True,
+    processes: int = 1,
+    pk_range: tuple[int, int] | None = None,
 ) -> int:
-    """(Re)compute the judgments of the given checkups, or of a whole fiscal year, in batches."""
+    """(Re)compute the judgments of the given checkups, or of a whole fiscal year, in batches.
+
+    Only rows whose judgment changed are written (and get a new `stratified_at`); guidance programmes are synced
+    for those rows and for rows whose programme is out of step with their level (none where one is needed, or a
+    not-started one where none is). `processes` > 1 splits a whole-year run into that many primary-key slices,
+    each judged in its own process and database connection (PostgreSQL, outside a transaction, not inside a
+    daemonic worker process); otherwise it runs here.
+    """
     base = Checkup.objects.all()
     if checkup_ids is not None:
         base = base.filter(pk__in=list(checkup_ids))
@@ -168,58 +179,135 @@ def checkups_judge(
         base = base.filter(fiscal_year=fiscal_year)
     if insurer_id is not None:
         base = base.filter(insurer_id=insurer_id)
+    if pk_range is not None:
+        base = base.filter(pk__gte=pk_range[0], pk__lte=pk_range[1])
+    if processes > 1 and checkup_ids is None and _can_fork():
+        return _judge_in_processes(
+            base,
+            processes=processes,
+            fiscal_year=fiscal_year,
+            insurer_id=insurer_id,
+            batch_size=batch_size,
+            sync_programmes=sync_programmes,
+            pk_range=pk_range,
+        )
     total = base.count() if on_progress else 0
     done, last_pk = 0, 0
     while True:
-        batch = list(
-            base.filter(pk__gt=last_pk)
-            .order_by("pk")
-            .values("pk", "person_id", "person__sex", *READ_FIELDS)[:batch_size]
-        )
+        with transaction.atomic():
+            if connection.vendor == "postgresql":  # JIT compiling costs more than this short query takes
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")
+            batch = list(
+                base.filter(pk__gt=last_pk)
+                .order_by("pk")
+                .annotate(**_PREVIOUS_ANNOTATIONS)
+                .values("pk", "person_id", "person__sex", *READ_FIELDS, *RESULT_FIELDS, *_PREVIOUS_ANNOTATIONS)[
+                    :batch_size
+                ]
+            )
         if not batch:
             break
         last_pk = batch[-1]["pk"]
-        previous = _previous_year(batch)
         now = timezone.now()
-        results = [
-            {
-                "pk": row["pk"],
-                **judge_row(
-                    row, sex=row["person__sex"], previous=previous.get((row["person_id"], row["fiscal_year"] - 1))
-                ),
-                "stratified_at": now,
-            }
-            for row in batch
-        ]
+        results = []
+        for row in batch:
+            result = judge_row(row, sex=row["person__sex"], previous=_previous_of(row))
+            # a re-run mostly finds the same judgment: compare here and write only what changed
+            if any(result[name] != row[name] for name in RESULT_FIELDS):
+                results.append({"pk": row["pk"], **result, "stratified_at": now})
         with transaction.atomic():
-            _write_results(results)
+            changed = _write_results(results) if results else []
             if sync_programmes:
                 from guidance.services import programmes_sync_for_checkups
 
-                programmes_sync_for_checkups(checkup_ids=[row["pk"] for row in batch])
+                batch_ids = [row["pk"] for row in batch]
+                to_sync = set(changed) | set(_programmes_out_of_step(batch_ids))
+                if to_sync:
+                    programmes_sync_for_checkups(checkup_ids=sorted(to_sync))
         done += len(batch)
         if on_progress:
             on_progress(done, total)
     return done
 
 
-def _previous_year(batch: list[dict[str, Any]]) -> dict[tuple[int, int], dict[str, Any]]:
-    """Last fiscal year's counted checkup of each person in the batch (SPEC §2.8), in one query."""
-    wanted = {(row["person_id"], row["fiscal_year"] - 1) for row in batch}
-    rows = Checkup.objects.filter(
-        person_id__in={p for p, _ in wanted},
-        fiscal_year__in={y for _, y in wanted},
-        counts_for_fiscal_year=True,
-    ).values("person_id", "fiscal_year", *PREVIOUS_FIELDS)
-    return {(r["person_id"], r["fiscal_year"]): r for r in rows}
+def _previous_subquery(field: str) -> Subquery:
+    """Last fiscal year's counted checkup of the same person (SPEC §2.8): one index probe per row, in the batch
+    query (the partial unique index on person and fiscal year for counted checkups)."""
+    return Subquery(
+        Checkup.objects.filter(
+            person_id=OuterRef("person_id"), fiscal_year=OuterRef("fiscal_year") - 1, counts_for_fiscal_year=True
+        )
+        .order_by()
+        .values(field)[:1]
+    )
 
 
-def _write_results(results: list[dict[str, Any]]) -> None:
+_PREVIOUS_ANNOTATIONS = {f"previous_{name}": _previous_subquery(name) for name in PREVIOUS_FIELDS}
+
+
+def _previous_of(row: dict[str, Any]) -> dict[str, Any] | None:
+    previous = {name: row[f"previous_{name}"] for name in PREVIOUS_FIELDS}
+    return previous if previous["guidance_level"] is not None else None
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not multiprocessing.current_process().daemon  # e.g. a Celery prefork child: no children allowed
+    )
+
+
+def _judge_slice(kwargs: dict[str, Any]) -> int:
+    """Runs in a forked child: a fresh connection (the parent's were closed before the fork)."""
+    from django.db import connections
+
+    try:
+        return checkups_judge(**kwargs)
+    finally:
+        connections.close_all()
+
+
+def _judge_in_processes(
+    base: Any,
+    *,
+    processes: int,
+    pk_range: tuple[int, int] | None,
+    **kwargs: Any,
+) -> int:
+    """Split the primary-key range into `processes` slices of about equal row counts and judge them in parallel."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.db import connections
+
+    ids = base.order_by("pk").values_list("pk", flat=True)
+    count = ids.count()
+    if not count:
+        return 0
+    bounds = []
+    for i in range(processes):
+        start = ids[count * i // processes] if i else 0
+        end = ids[count * (i + 1) // processes - 1] if i < processes - 1 else None
+        bounds.append((start, end))
+    low, high = pk_range or (0, 2**62)
+    slices = [(max(low, start), min(high, end if end is not None else high)) for start, end in bounds]
+    connections.close_all()  # children must not share the parent's socket
+    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        done = sum(pool.map(_judge_slice, [{**kwargs, "pk_range": s, "processes": 1} for s in slices]))
+    return done
+
+
+def _write_results(results: list[dict[str, Any]]) -> list[int]:
+    """Store the judgments; returns the ids whose stored judgment changed (all of them off PostgreSQL)."""
     if connection.vendor == "postgresql":
-        _write_results_postgresql(results)
-        return
+        return _write_results_postgresql(results)
     objects = [Checkup(pk=r["pk"], **{k: r[k] for k in (*RESULT_FIELDS, "stratified_at")}) for r in results]
     Checkup.objects.bulk_update(objects, [*RESULT_FIELDS, "stratified_at"], batch_size=1000)
+    return [r["pk"] for r in results]
 
 
 _PG_TYPES = {
@@ -234,27 +322,63 @@ _PG_TYPES = {
     "risky_drinking": "boolean",
     "clinic_mismatch": "boolean",
     "consecutive_intensive_eligible": "boolean",
-    "stratified_at": "timestamptz",
 }
+_JUDGED_TABLE = "checkup_judged_batch"
 
 
-def _write_results_postgresql(results: list[dict[str, Any]]) -> None:
-    """One UPDATE … FROM unnest(arrays) per batch: PostgreSQL's fastest path short of COPY."""
-    from psycopg.types.json import Jsonb
+def _write_results_postgresql(results: list[dict[str, Any]]) -> list[int]:
+    """COPY the batch into a temporary table, then one UPDATE … FROM it that skips unchanged rows.
 
+    COPY avoids quoting every value into the SQL text (the client-side cost that dominated the unnest form);
+    skipping unchanged rows spares PostgreSQL rewriting a million tuples and their indexes on a re-run.
+    """
     names = list(_PG_TYPES)
-    arrays = [[r["pk"] for r in results]]
-    for name in names:
-        column = [r[name] for r in results]
-        arrays.append([Jsonb(v) for v in column] if name == "judgment" else column)
-    unnest = ", ".join(["%s::bigint[]", *(f"%s::{_PG_TYPES[n]}[]" for n in names)])
+    table = Checkup._meta.db_table
+    columns = ", ".join(f"{n} {t}" for n, t in _PG_TYPES.items())
+    changed_test = " OR ".join(f"c.{n} IS DISTINCT FROM v.{n}" for n in names)
     assignments = ", ".join(f"{n} = v.{n}" for n in names)
-    sql = (
-        f"UPDATE {Checkup._meta.db_table} AS c SET {assignments} "  # noqa: S608 - identifiers are constants
-        f"FROM unnest({unnest}) AS v(id, {', '.join(names)}) WHERE c.id = v.id"
+    connection.ensure_connection()
+    raw = connection.connection  # psycopg 3: COPY and server-side parameters, inside Django's transaction
+    with raw.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE {_JUDGED_TABLE} (id bigint, {columns}) ON COMMIT DROP")
+        with cursor.copy(f"COPY {_JUDGED_TABLE} (id, {', '.join(names)}) FROM STDIN") as copy:
+            for r in results:
+                copy.write_row(
+                    (r["pk"], *(json.dumps(r[n], ensure_ascii=False) if n == "judgment" else r[n] for n in names))
+                )
+        cursor.execute(
+            f"UPDATE {table} AS c SET {assignments}, stratified_at = %s "  # noqa: S608 - identifiers are constants
+            f"FROM {_JUDGED_TABLE} AS v WHERE c.id = v.id AND ({changed_test}) RETURNING c.id",
+            [results[0]["stratified_at"]],
+        )
+        changed = [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"DROP TABLE {_JUDGED_TABLE}")
+    return changed
+
+
+def _programmes_out_of_step(checkup_ids: list[int]) -> list[int]:
+    """Checkups whose programme presence disagrees with their level (SPEC §5.1): eligible without a programme, or
+    a programme on a checkup that no longer makes one. Eligibility is guidance's (`guidance.services`)."""
+    from guidance.models import Programme
+    from guidance.services import LEVEL_FROM_CHECKUP, TARGET_AGE_MAX, TARGET_AGE_MIN
+
+    eligible = Q(
+        guidance_level__in=list(LEVEL_FROM_CHECKUP),
+        medication_excluded=False,
+        age_at_fy_end__gte=TARGET_AGE_MIN,
+        age_at_fy_end__lte=TARGET_AGE_MAX,
+        counts_for_fiscal_year=True,
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+    has_programme = Exists(Programme.objects.filter(checkup_id=OuterRef("pk")))
+    wanted = set(checkup_ids)
+    # a judged batch is a run of consecutive primary keys: a range scan, not a long IN list
+    scope = Q(pk__in=wanted) if len(wanted) <= 500 else Q(pk__gte=min(wanted), pk__lte=max(wanted))
+    rows = (
+        Checkup.objects.filter(scope)
+        .filter((eligible & ~has_programme) | (~eligible & has_programme))
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in rows if pk in wanted]
 
 
 @transaction.atomic
