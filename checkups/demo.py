@@ -38,7 +38,7 @@ SCENARIO_YEARS = (2024, 2025)
 # share of targets with a checkup, by employer index (事業所ごとの差), and the year's factor
 EMPLOYER_RATES = (0.86, 0.80, 0.74, 0.66, 0.58)
 FAMILY_RATE = 0.55  # dependents (被扶養者) take checkups less often
-YEAR_FACTOR: Mapping[int, float] = {2023: 0.93, 2024: 0.97, 2025: 1.0, 2026: 0.52}  # FY2026 ≈ 40 % by today
+YEAR_FACTOR: Mapping[int, float] = {2023: 0.93, 2024: 0.97, 2025: 1.0, 2026: 0.58}  # FY2026 ≈ 40 % by today
 CLINIC_MISMATCH_SHARE = 0.02
 DOUBLE_CHECKUP_SHARE = 0.02
 SCENARIO_COPIES = 3
