@@ -36,10 +36,10 @@ except ModuleNotFoundError:  # pragma: no cover - before that module exists
 
 # SPEC §1.2–§1.3: bands of the age basis (年度末年齢); 40–74 are checkup targets, 65–74 get the §2.5b exception
 AGE_BANDS: dict[str, tuple[Any, dict[str, int]]] = {
-    "40-64": ("40〜64歳", {"age_at_fy_end__gte": 40, "age_at_fy_end__lte": 64}),
-    "65-74": ("65〜74歳", {"age_at_fy_end__gte": 65, "age_at_fy_end__lte": 74}),
-    "u40": ("40歳未満", {"age_at_fy_end__lt": 40}),
-    "75+": ("75歳以上", {"age_at_fy_end__gte": 75}),
+    "40-64": (_("40〜64歳"), {"age_at_fy_end__gte": 40, "age_at_fy_end__lte": 64}),
+    "65-74": (_("65〜74歳"), {"age_at_fy_end__gte": 65, "age_at_fy_end__lte": 74}),
+    "u40": (_("40歳未満"), {"age_at_fy_end__lt": 40}),
+    "75+": (_("75歳以上"), {"age_at_fy_end__gte": 75}),
 }
 
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from . import standards
 from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, WaistMethod
@@ -201,13 +203,15 @@ class AnswerRow:
 
 def questionnaire_answers(checkup: Checkup) -> list[AnswerRow]:
     """The 22 answers as text in the fiscal year's answer sets (SPEC §4)."""
+    lang = "en" if (get_language() or "ja").startswith("en") else "ja"
     rows = []
     for q in questions_for(checkup.fiscal_year):
         code = getattr(checkup, q.field)
-        label = answer_label(q.field, code, checkup.fiscal_year)
+        label = answer_label(q.field, code, checkup.fiscal_year, lang)
         if label is None and code is not None:
-            label = f"回答コード {code}(選択肢にない値)"
-        rows.append(AnswerRow(q.number, q.text_ja, label or "未回答", code is not None))
+            label = _("回答コード %(code)s(選択肢にない値)") % {"code": code}
+        text = q.text_en if lang == "en" else q.text_ja
+        rows.append(AnswerRow(q.number, text, label or _("未回答"), code is not None))
     return rows
 
 
@@ -238,7 +242,8 @@ def _label(choices: type, value: int | None) -> str:
 
 def judgment_summary(checkup: Checkup) -> JudgmentSummary:
     """Our level and metabolic judgment with their reasons in words (SPEC §2.7), next to what the clinic sent."""
-    explanation = explain_checkup(judgment_row(checkup), sex=checkup.person.sex, lang="ja")
+    lang = "en" if (get_language() or "ja").startswith("en") else "ja"
+    explanation = explain_checkup(judgment_row(checkup), sex=checkup.person.sex, lang=lang)
     record = checkup.judgment or {}
     return JudgmentSummary(
         level=_label(GuidanceLevel, checkup.guidance_level),

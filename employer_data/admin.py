@@ -190,7 +190,13 @@ class CsvMappingAdmin(ScopedAdmin):
             )
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
         return format_html(
-            "<table><tr><th>列</th><th>役割</th><th>項目</th><th>読み替え</th><th>換算</th></tr>{}</table>", body
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("列"),
+            _("役割"),
+            _("項目"),
+            _("読み替え"),
+            _("換算"),
+            body,
         )
 
 

@@ -169,7 +169,8 @@ class ProgrammeAdmin(ScopedAdmin):
         missing = obj.evaluation.get("missing_points") or 0
         hint = obj.evaluation.get("hint_ja")
         if missing and hint:
-            return format_html('{} <span title="{}">(あと{})</span>', obj.total_points, hint, missing)
+            remaining = _("(あと%(points)s)") % {"points": missing}
+            return format_html('{} <span title="{}">{}</span>', obj.total_points, hint, remaining)
         return str(obj.total_points)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

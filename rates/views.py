@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from members.actors import actor_from_request
@@ -96,7 +97,7 @@ def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
     lookahead = snapshot.lookahead if snapshot else {}
     employers = worklists.no_checkup_employers(insurer_id=insurer.pk, fiscal_year=fiscal_year) if lookahead else []
     context.update(
-        title="実施率ダッシュボード",
+        title=_("実施率ダッシュボード"),
         insurer=insurer,
         insurers=insurers,
         fiscal_year=fiscal_year,

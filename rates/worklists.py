@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from members.fiscal import age_at_fiscal_year_end
 
@@ -15,8 +16,8 @@ from .periods import reporting_deadline
 
 @dataclass(frozen=True)
 class WorkList:
-    title: str
-    description: str
+    title: Any
+    description: Any
     header: list[str]
     queryset: Callable[..., QuerySet]
     row: Callable[..., list[object]]
@@ -118,24 +119,24 @@ PROGRAMME_HEADER = [
 
 KINDS: dict[str, WorkList] = {
     "no-checkup": WorkList(
-        title="未受診の健診対象者(事業所別)",
-        description="今年度の特定健診対象者のうち、計上できる健診結果がまだない人(SPEC §1.3, §6.1)。",
+        title=_("未受診の健診対象者(事業所別)"),
+        description=_("今年度の特定健診対象者のうち、計上できる健診結果がまだない人(SPEC §1.3, §6.1)。"),
         header=[*EMPLOYER_HEADER, *PERSON_HEADER, "備考"],
         queryset=_no_checkup_queryset,
         row=_no_checkup_row,
         person_field="pk",
     ),
     "finishable": WorkList(
-        title="報告期限までに終了できる保健指導",
-        description="初回面接から3か月後の実績評価(SPEC §5.3)が法定報告の期限までに間に合う未終了のプログラム。",
+        title=_("報告期限までに終了できる保健指導"),
+        description=_("初回面接から3か月後の実績評価(SPEC §5.3)が法定報告の期限までに間に合う未終了のプログラム。"),
         header=PROGRAMME_HEADER,
         queryset=_programme_queryset(lookahead.finishable_programmes),
         row=_programme_row,
         person_field="person_id",
     ),
     "at-risk": WorkList(
-        title="終了が危ぶまれる保健指導",
-        description="期限超過・ポイント不足・期限内に実績評価ができないプログラム(SPEC §5.5, §5.6)。",
+        title=_("終了が危ぶまれる保健指導"),
+        description=_("期限超過・ポイント不足・期限内に実績評価ができないプログラム(SPEC §5.5, §5.6)。"),
         header=PROGRAMME_HEADER,
         queryset=_programme_queryset(lookahead.at_risk_programmes),
         row=_programme_row,
