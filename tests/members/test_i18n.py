@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 
-def test_admin_is_japanese_by_default_and_english_selectable(alice_client) -> None:  # noqa: ANN001
+def test_admin_is_japanese_by_default_and_english_selectable(alice_client) -> None:
     index = alice_client.get(reverse("admin:index"))
     assert index.status_code == 200
     assert index.headers["Content-Language"] == "ja"
@@ -12,5 +12,5 @@ def test_admin_is_japanese_by_default_and_english_selectable(alice_client) -> No
     assert 'lang="en"' in english.content.decode()
 
 
-def test_time_zone_and_language_settings(settings) -> None:  # noqa: ANN001
+def test_time_zone_and_language_settings(settings) -> None:
     assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ) == ("ja", "Asia/Tokyo", True)
