@@ -10,15 +10,23 @@ Progress (`done`) and the report advance in the same transaction as the chunk's 
 resumes after the last committed chunk and never stores a record twice.
 """
 
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import itertools
+import json
+import multiprocessing
+import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 from members.actors import Actor, ActorKind
@@ -28,6 +36,7 @@ from members.normalize import normalize_branch, normalize_card_part
 
 from .codes import Program, Source
 from .items import columns_from_items
+from .judgments import PREVIOUS_FIELDS, READ_FIELDS, judge_row
 from .mhlw.archive import Archive, ArchiveLimits, open_upload
 from .mhlw.cda import parse_cda
 from .mhlw.document import CheckupDocument
@@ -39,10 +48,17 @@ from .services import checkups_choose_counted, checkups_judge
 # ◆ Uploads with at most this many checkup records are processed in the request; larger ones by a task.
 SMALL_UPLOAD_RECORDS = 50
 CHUNK_SIZE = 500  # records per transaction while processing
+WORKER_BATCH = 50  # records per work unit of a parsing worker process
 EMPLOYER_SENDER = "6631111116"  # common sender number of an employer (事業主) archive (SPEC §7.2)
 EMPLOYER_SERVICE_EVENT = 4  # 実施区分 4 他の健診結果の受領分 (SPEC §7.2)
 CLINIC_NUMBER_LENGTH = 10  # 健診機関番号 (SPEC §9.1)
 _STORED_FIELDS = {f.name for f in Checkup._meta.get_fields()}
+# decimal columns and their scale: values are judged as the database will store them
+_DECIMAL_PLACES = {
+    f.name: Decimal(1).scaleb(-f.decimal_places)
+    for f in Checkup._meta.concrete_fields
+    if f.get_internal_type() == "DecimalField"
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,11 @@ class Incoming:
     submitted_by_clinic: Clinic | None = None
     submitted_by_employer: Employer | None = None
     missing_items: list[dict[str, Any]] = field(default_factory=list)
+    items: dict[str, dict[str, Any]] | None = None  # precomputed by prepare_document (else from the document)
+    columns: dict[str, Any] | None = None
+    items_json: str | None = None
+    document_json: str | None = None  # the whole record, for a held record (set when parsed in a worker)
+    judgment: dict[str, Any] | None = None
 
 
 @dataclass
@@ -114,9 +135,22 @@ def _rejected(*errors: RecordError, warnings: Sequence[RecordError] = ()) -> Out
 # ---------------------------------------------------------------- bulk storage
 
 
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """The columns matching and storing need (SPEC §1.5); lighter than model instances for whole chunks."""
+
+    pk: int
+    insurer_id: int
+    card_symbol: str
+    card_number: str
+    card_branch: str
+    birth_date: dt.date
+    sex: int
+
+
 def _match(
-    people: list[InsuredPerson], doc: CheckupDocument
-) -> tuple[InsuredPerson | None, str, str]:  # same rule and wording as members.matching.person_match (SPEC §1.5)
+    people: list[PersonRow], doc: CheckupDocument
+) -> tuple[PersonRow | None, str, str]:  # same rule and wording as members.matching.person_match (SPEC §1.5)
     branch = doc.card_branch
     if branch:
         people = [p for p in people if p.card_branch == normalize_branch(branch)]
@@ -132,6 +166,16 @@ def _match(
             "the card matches but the birth date or sex does not",
         )
     return None, "複数の加入者に一致します(枝番を確認してください)", "several persons match (check the branch)"
+
+
+def _document_json(record: "Incoming") -> dict[str, Any]:
+    return json.loads(record.document_json) if record.document_json else record.document.to_json()
+
+
+def _items(record: "Incoming") -> dict[str, Any]:
+    if record.items is not None:
+        return record.items
+    return json.loads(record.items_json) if record.items_json else record.document.items_dict()
 
 
 def _clinics(documents: Sequence[CheckupDocument]) -> dict[str, Clinic]:
@@ -192,14 +236,15 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
                 normalize_card_part(doc.card_symbol),
                 normalize_card_part(doc.card_number),
             )
-    candidates: dict[tuple[int, str, str], list[InsuredPerson]] = {}
+    candidates: dict[tuple[int, str, str], list[PersonRow]] = {}
     if keys:
         people = InsuredPerson.objects.filter(
             insurer_id__in={k[0] for k in keys.values()}, card_number__in={k[2] for k in keys.values()}
-        ).only("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
-        for person in people:
+        ).values_list("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
+        for row in people:
+            person = PersonRow(*row)
             candidates.setdefault((person.insurer_id, person.card_symbol, person.card_number), []).append(person)
-    matched: dict[int, InsuredPerson] = {}
+    matched: dict[int, PersonRow] = {}
     held: list[tuple[int, HeldRecord]] = []
     for position, key in keys.items():
         record = records[position]
@@ -215,7 +260,7 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
                     submitted_by_clinic=record.submitted_by_clinic,
                     submitted_by_employer=record.submitted_by_employer,
                     source=record.source,
-                    document={**record.document.to_json(), "missing_items": list(record.missing_items)},
+                    document={**_document_json(record), "missing_items": list(record.missing_items)},
                     exam_date=record.document.exam_date,
                     reason_ja=reason_ja,
                     reason_en=reason_en,
@@ -234,7 +279,7 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
     return [o if o is not None else _rejected() for o in outcomes]
 
 
-def _store_many(records: Sequence[Incoming], matched: dict[int, InsuredPerson]) -> dict[int, Outcome]:
+def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> dict[int, Outcome]:
     """Bulk version of services.checkup_store for the matched records (same columns, same replacement rule)."""
     clinics = _clinics([records[p].document for p in matched])
     exam_key = {
@@ -251,8 +296,8 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, InsuredPerson]) 
         record = records[position]
         doc = record.document
         fiscal_year = fiscal_year_of(doc.exam_date)
-        items = doc.items_dict()
-        columns = columns_from_items(items, fiscal_year=fiscal_year)
+        items = _items(record)
+        columns = record.columns if record.columns is not None else columns_from_items(items, fiscal_year=fiscal_year)
         number = doc.clinic_number or doc.author_org_number
         key = exam_key[position]
         objects[key] = Checkup(
@@ -273,9 +318,14 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, InsuredPerson]) 
             counts_for_fiscal_year=False,  # decided below among all of the person's checkups of the year
             **{k: v for k, v in columns.items() if k in _STORED_FIELDS},
         )
+        objects[key]._items_json = record.items_json  # type: ignore[attr-defined]
+        objects[key]._judgment = record.judgment  # type: ignore[attr-defined]
     new = [c for c in objects.values() if c.pk is None]
     old = [c for c in objects.values() if c.pk is not None]
-    Checkup.objects.bulk_create(new, batch_size=1000)
+    sexes = {person.pk: person.sex for person in matched.values()}
+    judged = _judge_new_in_memory(new, sexes, chunk_keys={(c.person_id, c.fiscal_year) for c in objects.values()})
+    _insert_checkups(new)
+    simple = {c.pk for c in judged}
     if old:
         now = timezone.now()
         for checkup in old:
@@ -287,15 +337,110 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, InsuredPerson]) 
         ]
         Checkup.objects.bulk_update(old, update_fields, batch_size=500)
     created_keys = {(c.person_id, c.exam_date, c.program) for c in new}
-    ids = [c.pk for c in objects.values()]
-    checkups_choose_counted(
-        person_ids={c.person_id for c in objects.values()}, fiscal_years={c.fiscal_year for c in objects.values()}
-    )
-    checkups_judge(checkup_ids=ids)
+    rest = [c for c in objects.values() if c.pk not in simple]
+    if rest:  # re-sends, several exams of a person in a year, last year's exam in the same chunk: the service path
+        checkups_choose_counted(person_ids={c.person_id for c in rest}, fiscal_years={c.fiscal_year for c in rest})
+        checkups_judge(checkup_ids=[c.pk for c in rest])
+    if simple:
+        from guidance.services import programmes_sync_for_checkups
+
+        programmes_sync_for_checkups(checkup_ids=sorted(simple))
     return {
         position: Outcome(status="accepted", checkup_id=objects[key].pk, created=key in created_keys)
         for position, key in exam_key.items()
     }
+
+
+def _judge_new_in_memory(
+    new: list[Checkup], sexes: dict[int, int], *, chunk_keys: set[tuple[int, int]]
+) -> list[Checkup]:
+    """Counted flag and judgments of new checkups before they are written, so each row is written once.
+
+    Same rules and results as checkups_choose_counted + checkups_judge (services): a new exam of a person with no
+    other exam in that fiscal year is the counted one (SPEC §6.1); judge_row gets the columns as the database
+    stores them (decimals rounded to the column) and last year's counted checkup (SPEC §2.8). Returns the
+    checkups handled here; the others take the service path.
+    """
+    if not new:
+        return []
+    wanted = {(c.person_id, c.fiscal_year) for c in new}
+    in_database = set(
+        Checkup.objects.filter(
+            person_id__in={p for p, _ in wanted}, fiscal_year__in={y for _, y in wanted}
+        ).values_list("person_id", "fiscal_year")
+    )
+    per_key = Counter((c.person_id, c.fiscal_year) for c in new)
+    eligible = [
+        c
+        for c in new
+        if (c.person_id, c.fiscal_year) not in in_database
+        and per_key[(c.person_id, c.fiscal_year)] == 1
+        and (c.person_id, c.fiscal_year - 1) not in chunk_keys
+    ]
+    previous = {
+        (row["person_id"], row["fiscal_year"]): row
+        for row in Checkup.objects.filter(
+            person_id__in={c.person_id for c in eligible},
+            fiscal_year__in={c.fiscal_year - 1 for c in eligible},
+            counts_for_fiscal_year=True,
+        ).values("person_id", "fiscal_year", *PREVIOUS_FIELDS)
+    }
+    now = timezone.now()
+    for checkup in eligible:
+        last_year = previous.get((checkup.person_id, checkup.fiscal_year - 1))
+        results = getattr(checkup, "_judgment", None)
+        if results is None or last_year is not None:  # SPEC §2.8 needs last year's counted checkup
+            for name, places in _DECIMAL_PLACES.items():
+                value = getattr(checkup, name)
+                if value is not None:
+                    setattr(checkup, name, value.quantize(places, rounding=ROUND_HALF_UP))
+            row = {name: getattr(checkup, name) for name in READ_FIELDS}
+            results = judge_row(row, sex=sexes[checkup.person_id], previous=last_year)
+        for name, value in results.items():
+            setattr(checkup, name, value)
+        checkup.counts_for_fiscal_year, checkup.stratified_at = True, now
+    return eligible
+
+
+class _Raw(str):
+    """Already-serialised JSON text."""
+
+
+def _json_cell(value: Any) -> Any:
+    from psycopg.types.json import Jsonb
+
+    return str(value) if isinstance(value, _Raw) else Jsonb(value)
+
+
+def _insert_checkups(new: list[Checkup]) -> None:
+    """New checkups in one COPY on PostgreSQL (ids drawn from the sequence first); bulk_create elsewhere.
+
+    COPY sends values in psycopg's C dumpers; Django's client-side binding quotes each 10 kB `items` document in
+    Python, which made inserting the largest part of an archive slower than parsing it.
+    """
+    if not new:
+        return
+    if connection.vendor != "postgresql":
+        Checkup.objects.bulk_create(new, batch_size=1000)
+        return
+    table = Checkup._meta.db_table
+    fields = Checkup._meta.concrete_fields
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(new)]
+        )
+        for checkup, (pk,) in zip(new, cursor.fetchall(), strict=True):
+            checkup.pk, checkup.created_at, checkup.updated_at = pk, now, now
+    names = [f.attname for f in fields]
+    json_names = {f.attname for f in fields if isinstance(f, JSONField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.connection.cursor() as raw, raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for checkup in new:
+            values = dict(checkup.__dict__)
+            if getattr(checkup, "_items_json", None):  # COPY's text format takes the serialised JSON as it is
+                values["items"] = _Raw(checkup._items_json)
+            copy.write_row([_json_cell(values[n]) if n in json_names else values[n] for n in names])
 
 
 # ---------------------------------------------------------------- reading one record
@@ -305,65 +450,122 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def record_prepare(
-    doc: CheckupDocument, *, submitter: Submitter, source: str, employer_context: bool, today: dt.date
-) -> tuple[Incoming | None, Outcome | None]:
-    """Validate one record (SPEC §9.4, §4.4); employer records carry the 特定健診 items they lack (SPEC §7.1)."""
+@dataclass
+class Prepared:
+    """One record after parsing and validation (no database): what the storing step needs.
+
+    Built in worker processes for big command imports, so everything here is plain and picklable.
+    """
+
+    name: str
+    document: CheckupDocument | None = None
+    failure: Outcome | None = None  # rejected before storing (unreadable or invalid)
+    warnings: list[RecordError] = field(default_factory=list)
+    missing_for_specific_checkup: list[dict[str, Any]] = field(default_factory=list)
+    items: dict[str, dict[str, Any]] | None = None
+    columns: dict[str, Any] | None = None
+    items_json: str | None = None  # `items` serialised once, where the CPU is (a worker process)
+    document_json: str | None = None
+    judgment: dict[str, Any] | None = None  # judge_row without last year's checkup (added in the main process)
+
+
+def prepare_document(name: str, doc: CheckupDocument, *, today: dt.date) -> Prepared:
+    """Validate one record (SPEC §9.4, §4.4) and derive its stored items and typed columns."""
     report = validate_document(doc, today=today)
     if not report.ok:
-        return None, _rejected(*report.errors, warnings=report.warnings)
+        return Prepared(name, failure=_rejected(*report.errors, warnings=report.warnings))
+    items = doc.items_dict()
+    fiscal_year = fiscal_year_of(doc.exam_date)
+    columns = _as_stored(columns_from_items(items, fiscal_year=fiscal_year))
+    # Matching confirms birth date and sex (SPEC §1.5), so the document's give the person's age basis and sex.
+    row = {**{name: columns.get(name) for name in READ_FIELDS}, "fiscal_year": fiscal_year}
+    row["age_at_fy_end"] = age_at_fiscal_year_end(doc.birth_date, fiscal_year)
+    return Prepared(
+        name,
+        document=doc,
+        warnings=report.warnings,
+        missing_for_specific_checkup=[asdict(m) for m in report.missing_for_specific_checkup],
+        items=items,
+        columns=columns,
+        items_json=json.dumps(items, ensure_ascii=False, separators=(",", ":")),
+        judgment=judge_row(row, sex=doc.sex, previous=None),  # type: ignore[arg-type]
+    )
+
+
+def _as_stored(columns: dict[str, Any]) -> dict[str, Any]:
+    """Decimals rounded to their column's scale, as the database stores (and the judge reads) them."""
+    for name, places in _DECIMAL_PLACES.items():
+        value = columns.get(name)
+        if value is not None:
+            columns[name] = value.quantize(places, rounding=ROUND_HALF_UP)
+    return columns
+
+
+def prepare_member(name: str, data: bytes | None, *, today: dt.date, read_error: RecordError | None = None) -> Prepared:
+    """Parse (locked-down parser) and validate one CDA file of an upload."""
+    if data is None:
+        return Prepared(name, failure=_rejected(read_error or RecordError("file", "unreadable_file", None, "", "")))
+    try:
+        doc = parse_cda(data)
+    except MhlwFormatError as exc:
+        where = f"{name} {exc.location}".strip()
+        error = RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en + f" ({where})")
+        return Prepared(name, failure=_rejected(error))
+    return prepare_document(name, doc, today=today)
+
+
+def _prepare_chunk(members: list[tuple[str, bytes | None, RecordError | None]], today: dt.date) -> list[Prepared]:
+    return [prepare_member(name, data, today=today, read_error=error) for name, data, error in members]
+
+
+def _prepare_chunk_slim(members: list[tuple[str, bytes | None, RecordError | None]], today: dt.date) -> list[Prepared]:
+    """In a worker process: the result travels back as text (JSON) plus the header, cheap to unpickle."""
+    prepared = _prepare_chunk(members, today)
+    for record in prepared:
+        if record.document is not None:
+            record.document_json = json.dumps(record.document.to_json(), ensure_ascii=False, separators=(",", ":"))
+            record.document = dataclasses.replace(record.document, observations=[])
+            record.items = None
+    return prepared
+
+
+def _incoming(prepared: Prepared, *, submitter: Submitter, source: str, employer_context: bool) -> Incoming:
+    """Employer records (SPEC §7.1) keep the 特定健診 items they lack, so staff can complete them."""
+    doc = prepared.document
+    assert doc is not None
     employer_record = employer_context or doc.program == Program.EMPLOYER_CHECKUP
-    missing = [asdict(m) for m in report.missing_for_specific_checkup] if employer_record else []
-    incoming = Incoming(
+    return Incoming(
         document=doc,
         source=Source.EMPLOYER if employer_record and submitter.clinic is None else source,
         submitted_by_clinic=submitter.clinic,
         submitted_by_employer=submitter.employer,
-        missing_items=missing,
+        missing_items=prepared.missing_for_specific_checkup if employer_record else [],
+        items=prepared.items,
+        columns=prepared.columns,
+        items_json=prepared.items_json,
+        document_json=prepared.document_json,
+        judgment=prepared.judgment,
     )
-    return incoming, Outcome(status="pending", warnings=report.warnings)
-
-
-def _parse(name: str, data: bytes) -> tuple[CheckupDocument | None, Outcome | None]:
-    try:
-        return parse_cda(data), None
-    except MhlwFormatError as exc:
-        where = f"{name} {exc.location}".strip()
-        return None, _rejected(
-            RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en + f" ({where})")
-        )
 
 
 def records_receive(
-    named: Sequence[tuple[str, CheckupDocument | None, Outcome | None]],
-    *,
-    submitter: Submitter,
-    source: str,
-    employer_context: bool,
-    today: dt.date,
+    prepared: Sequence[Prepared], *, submitter: Submitter, source: str, employer_context: bool
 ) -> list[Outcome]:
-    """Validate and store a chunk; a database failure of the chunk falls back to one savepoint per record."""
-    outcomes: list[Outcome | None] = [None] * len(named)
-    ready: list[tuple[int, Incoming, Outcome]] = []
-    for position, (_, doc, failure) in enumerate(named):
-        if failure is not None or doc is None:
-            outcomes[position] = failure or _rejected()
-            continue
-        incoming, pending = record_prepare(
-            doc, submitter=submitter, source=source, employer_context=employer_context, today=today
-        )
-        if incoming is None:
-            outcomes[position] = pending
-        else:
-            ready.append((position, incoming, pending))  # type: ignore[arg-type]
+    """Store a prepared chunk; a database failure of the chunk falls back to one savepoint per record."""
+    outcomes: list[Outcome | None] = [p.failure for p in prepared]
+    ready = [
+        (position, _incoming(p, submitter=submitter, source=source, employer_context=employer_context), p.warnings)
+        for position, p in enumerate(prepared)
+        if p.failure is None
+    ]
     if ready:
         try:
             with transaction.atomic():
                 stored = checkups_receive_many([incoming for _, incoming, _ in ready])
         except DatabaseError:
             stored = [_store_one(incoming) for _, incoming, _ in ready]
-        for (position, _, pending), outcome in zip(ready, stored, strict=True):
-            outcome.warnings = pending.warnings + outcome.warnings
+        for (position, _, warnings), outcome in zip(ready, stored, strict=True):
+            outcome.warnings = warnings + outcome.warnings
             outcomes[position] = outcome
     return [o or _rejected() for o in outcomes]
 
@@ -440,10 +642,17 @@ def upload_receive(
     same. Small uploads (≤ SMALL_UPLOAD_RECORDS) are processed in the same transaction as the intake, so a
     concurrent duplicate waits and then answers with the finished first upload. Larger ones are processed by a
     Celery task after commit, or right here chunk by chunk when `process_now` (management command).
+
+    ◆ The file itself is kept (Upload.content) when a task will read it; a command import (`process_now`) keeps
+    only its sha256 and report (the operator has the file). Re-running the command on an interrupted import
+    resumes it with the file given.
     """
     sha256 = hashlib.sha256(data).hexdigest()
     found = _existing(submitter, sha256, idempotency_key)
     if found is not None:
+        if process_now and found.status in (Upload.Status.RECEIVED, Upload.Status.PROCESSING):
+            processes = _worker_processes(found.total, CHUNK_SIZE, process_now=True)
+            found = upload_process(upload_id=found.pk, data=data, processes=processes)
         return Intake(found, created=False)
     error: dict[str, str] | None = None
     total, kind, insurer, warnings = 0, Upload.Kind.CDA, None, []
@@ -471,7 +680,7 @@ def upload_receive(
         file_name=(file_name or "")[:255],
         sha256=sha256,
         size=len(data),
-        content=data,
+        content=b"" if process_now and not inline else data,
         idempotency_key=idempotency_key[:200],
         total=total,
         warnings=warnings,
@@ -481,7 +690,7 @@ def upload_receive(
     )
     try:
         with transaction.atomic():
-            upload.save()
+            _save_with_content(upload)
             if inline:
                 upload_process(upload_id=upload.pk)
     except IntegrityError:
@@ -492,83 +701,171 @@ def upload_receive(
         return Intake(found, created=False)
     if error is None and not inline:
         if process_now:
-            upload_process(upload_id=upload.pk)
+            upload_process(
+                upload_id=upload.pk, data=data, processes=_worker_processes(total, CHUNK_SIZE, process_now=True)
+            )
         else:
             from .tasks import checkups_upload_process_task
 
             transaction.on_commit(lambda: checkups_upload_process_task.delay(upload.pk))
-    upload.refresh_from_db()
-    return Intake(upload, created=True)
+    return Intake(Upload.objects.defer("content").get(pk=upload.pk), created=True)
 
 
-def _documents(upload: Upload, start: int) -> Iterator[tuple[str, CheckupDocument | None, Outcome | None]]:
-    data = bytes(upload.content)
+def _save_with_content(upload: Upload) -> None:
+    """On PostgreSQL the file goes in as one binary parameter (server-side binding), not quoted in Python."""
+    if connection.vendor != "postgresql" or not upload.content:
+        upload.save()
+        return
+    content, upload.content = upload.content, b""
+    upload.save()
+    with connection.connection.cursor() as raw:  # same connection, same transaction
+        sql = f"UPDATE {Upload._meta.db_table} SET content = %b WHERE id = %s"  # noqa: S608 - table name constant
+        raw.execute(sql, [content, upload.pk])
+    upload.content = content
+
+
+def _members(upload: Upload, data: bytes, start: int) -> Iterator[tuple[str, bytes | None, RecordError | None]]:
+    """(name, bytes or None, read error) of the upload's checkup files from `start` on."""
     if upload.kind == Upload.Kind.CDA:
         if start == 0:
-            yield (upload.file_name, *_parse(upload.file_name, data))
+            yield upload.file_name, data, None
         return
     archive = open_upload(data, upload.file_name, _limits())
     for name in _checkup_names(archive)[start:]:
         try:
-            member = archive.read_member(name)
+            yield name, archive.read_member(name), None
         except MhlwFormatError as exc:
-            record = RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en)
-            yield name, None, _rejected(record)
-            continue
-        yield (name, *_parse(name, member))
+            yield name, None, RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en)
 
 
-def upload_process(*, upload_id: int, chunk_size: int = CHUNK_SIZE, today: dt.date | None = None) -> Upload:
-    """Process (or resume) an upload chunk by chunk; records already reported are skipped (safe to run twice)."""
+def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+def _worker_processes(total: int, chunk_size: int, process_now: bool) -> int:
+    """◆ Command imports of more than one chunk parse and validate in worker processes while the main process
+    stores the previous chunk; never inside a Celery worker (daemonic processes cannot have children)."""
+    wanted = int(getattr(settings, "UPLOAD_IMPORT_PROCESSES", min(os.cpu_count() or 1, 4)))
+    if not process_now or total <= chunk_size or wanted < 2 or multiprocessing.current_process().daemon:
+        return 1
+    return wanted
+
+
+def _prepared_chunks(
+    upload: Upload, data: bytes, start: int, *, chunk_size: int, today: dt.date, processes: int
+) -> Iterator[list[Prepared]]:
+    if processes < 2:
+        for batch in _batches(_members(upload, data, start), chunk_size):
+            yield _prepare_chunk(batch, today)
+        return
+    # fork: the workers only parse and validate (pure code); they never touch the parent's database connection.
+    # Small work units keep the workers busy while the main process stores the previous chunk.
+    units = _batches(_members(upload, data, start), WORKER_BATCH)
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        prepared = itertools.chain.from_iterable(pool.imap(functools.partial(_prepare_chunk_slim, today=today), units))
+        yield from _batches(prepared, chunk_size)
+
+
+def _asynchronous_commit() -> None:
+    """A chunk's commit does not wait for its WAL flush (PostgreSQL synchronous_commit = off, this transaction
+    only). A crash can lose only the last chunks, and their progress with them, so a retry redoes them; the
+    final commit that marks the upload done is synchronous and flushes everything before it."""
+    if connection.vendor == "postgresql" and not _in_outer_transaction():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
+
+
+def _synchronous_commit() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = on")
+
+
+def _in_outer_transaction() -> bool:
+    """True when the chunk is a savepoint of a caller's transaction (small uploads, JSON): leave it alone."""
+    return len(connection.savepoint_ids) > 0
+
+
+def upload_process(
+    *,
+    upload_id: int,
+    data: bytes | None = None,
+    chunk_size: int | None = None,
+    today: dt.date | None = None,
+    processes: int = 1,
+) -> Upload:
+    """Process (or resume) an upload chunk by chunk; records already reported are skipped (safe to run twice).
+
+    `data` is the file when the caller has it (command import); otherwise it is read from the stored upload.
+    """
     today = today or _today()
-    head = Upload.objects.defer("content").get(pk=upload_id)
-    if head.status in (Upload.Status.DONE, Upload.Status.FAILED):
-        return head
-    upload = Upload.objects.get(pk=upload_id)
+    chunk_size = chunk_size or CHUNK_SIZE
+    upload = Upload.objects.defer("content").get(pk=upload_id)
+    if upload.status in (Upload.Status.DONE, Upload.Status.FAILED):
+        return upload
+    if data is None:
+        data = bytes(Upload.objects.values_list("content", flat=True).get(pk=upload_id))
+    if hashlib.sha256(data).hexdigest() != upload.sha256:
+        raise ValueError("the file given is not the one this upload was received with")
     submitter = Submitter(
         label=upload.submitter,
         clinic=upload.submitted_by_clinic,
         employer=upload.submitted_by_employer,
         user=upload.submitted_by_user,
     )
-    archive = None
-    if upload.kind == Upload.Kind.ARCHIVE:
-        archive = open_upload(bytes(upload.content), upload.file_name, _limits())
+    archive = open_upload(data, upload.file_name, _limits()) if upload.kind == Upload.Kind.ARCHIVE else None
     employer_context = _is_employer_archive(archive, submitter)
     position = upload.done
-    documents = _documents(upload, position)
-    while True:
-        with transaction.atomic():
-            locked = Upload.objects.select_for_update().defer("content").get(pk=upload_id)
-            if locked.done != position:  # another run got further: continue after its last committed chunk
-                position, documents = locked.done, _documents(upload, locked.done)
-            chunk = list(itertools.islice(documents, chunk_size)) if locked.done < locked.total else []
-            if not chunk:
-                locked.status, locked.finished_at = Upload.Status.DONE, timezone.now()
-                locked.save(update_fields=["status", "finished_at"])
-                return locked
-            outcomes = records_receive(
-                chunk, submitter=submitter, source=upload.source, employer_context=employer_context, today=today
-            )
-            _advance(locked, chunk, outcomes)
-            position = locked.done
+    options = {"chunk_size": chunk_size, "today": today, "processes": processes}
+    chunks = _prepared_chunks(upload, data, position, **options)
+    try:
+        while True:
+            with transaction.atomic():
+                _asynchronous_commit()
+                locked = Upload.objects.select_for_update().defer("content", "report").get(pk=upload_id)
+                if locked.done != position:  # another run got further: continue after its last committed chunk
+                    chunks.close()
+                    position, chunks = locked.done, _prepared_chunks(upload, data, locked.done, **options)
+                chunk = next(chunks, []) if locked.done < locked.total else []
+                if not chunk:
+                    _synchronous_commit()  # flushes the WAL of every chunk before the upload reads as done
+                    locked.status, locked.finished_at = Upload.Status.DONE, timezone.now()
+                    locked.save(update_fields=["status", "finished_at"])
+                    return locked
+                outcomes = records_receive(
+                    chunk, submitter=submitter, source=upload.source, employer_context=employer_context
+                )
+                _advance(locked, [p.name for p in chunk], outcomes, chunk)
+                position = locked.done
+    finally:
+        chunks.close()
 
 
-def _advance(upload: Upload, chunk: list[tuple[str, Any, Any]], outcomes: list[Outcome]) -> None:
+def _advance(upload: Upload, names: list[str], outcomes: list[Outcome], chunk: Sequence[Prepared] = ()) -> None:
+    """Progress, counts and the chunk's report entries, in the chunk's transaction."""
     entries = [
         outcome.to_entry(upload.done + offset, name)
-        for offset, ((name, _, _), outcome) in enumerate(zip(chunk, outcomes, strict=True))
+        for offset, (name, outcome) in enumerate(zip(names, outcomes, strict=True))
     ]
-    upload.report = [*upload.report, *entries]
     upload.done += len(entries)
     upload.accepted += sum(o.status == "accepted" for o in outcomes)
     upload.rejected += sum(o.status == "rejected" for o in outcomes)
     upload.held += sum(o.status == "held" for o in outcomes)
     if upload.insurer_id is None:
-        numbers = [doc.insurer_number for _, doc, _ in chunk if doc is not None]
+        numbers = [p.document.insurer_number for p in chunk if p.document is not None]
         upload.insurer = Insurer.objects.filter(number__in=numbers[:1]).first()
     upload.status = Upload.Status.PROCESSING
-    upload.save(update_fields=["report", "done", "accepted", "rejected", "held", "insurer", "status"])
+    upload.save(update_fields=["done", "accepted", "rejected", "held", "insurer", "status"])
+    if connection.vendor == "postgresql":  # append on the server: the report is not re-sent for every chunk
+        from psycopg.types.json import Jsonb
+
+        with connection.connection.cursor() as raw:
+            sql = f"UPDATE {Upload._meta.db_table} SET report = report || %s WHERE id = %s"  # noqa: S608 - constant
+            raw.execute(sql, [Jsonb(entries), upload.pk])
+    else:
+        report = Upload.objects.filter(pk=upload.pk).values_list("report", flat=True).get()
+        Upload.objects.filter(pk=upload.pk).update(report=[*report, *entries])
 
 
 # ---------------------------------------------------------------- one JSON record
@@ -614,16 +911,14 @@ def checkup_submit(
                 total=1,
                 status=Upload.Status.PROCESSING,
             )
+            prepared = prepare_document("json", document, today=_today())
             outcome = records_receive(
-                [("json", document, None)],
-                submitter=submitter,
-                source=Source.CLINIC_API,
-                employer_context=submitter.is_employer,
-                today=_today(),
+                [prepared], submitter=submitter, source=Source.CLINIC_API, employer_context=submitter.is_employer
             )[0]
             if outcome.status == "rejected":
                 raise _Rejected(outcome)
-            _advance(upload, [("json", document, None)], [outcome])
+            entry = outcome.to_entry(0, "json")
+            _advance(upload, ["json"], [outcome], [prepared])
             upload.status, upload.finished_at = Upload.Status.DONE, timezone.now()
             upload.save(update_fields=["status", "finished_at"])
     except _Rejected as rejected:
@@ -633,4 +928,4 @@ def checkup_submit(
         if found is None:
             raise
         return JsonResult(entry=found.report[0] if found.report else {}, upload=found, replayed=True)
-    return JsonResult(entry=upload.report[0], upload=upload, replayed=False)
+    return JsonResult(entry=entry, upload=upload, replayed=False)

@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 
 from tests.conftest import key_client
@@ -27,7 +29,15 @@ def test_schema_and_docs_are_served(world, clinic_x_key) -> None:
 
 @pytest.fixture
 def wsgi_schema(world):
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    """The schema served by the WSGI app; like Django's test client, keep the test's database connection open
+    across requests (close_old_connections would end the test transaction on PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.slow

@@ -306,3 +306,62 @@ def test_same_exam_twice_in_one_archive_is_one_checkup(world, clinic_submitter) 
     assert [e["status"] for e in upload.report] == ["accepted", "accepted"]
     assert upload.report[0]["checkup"] == upload.report[1]["checkup"]
     assert Checkup.objects.count() == 1
+
+
+def _judged_fields(checkup: Checkup) -> dict:
+    ignored = {"id", "person", "insurer", "created_at", "updated_at", "stratified_at", "submitted_by_clinic", "clinic"}
+    return {f.name: getattr(checkup, f.name) for f in Checkup._meta.concrete_fields if f.name not in ignored}
+
+
+def test_in_memory_judgment_uses_last_years_counted_checkup(world, clinic_submitter) -> None:
+    """SPEC §2.8 through the bulk path equals the service path (a twin person judged by checkup_store)."""
+    twin = PersonFactory(insurer=world.insurer_a, card_number="twin", birth_date=world.person_a.birth_date)
+    last_year = {"9N016160100000001": "95.0", "9N006000000000001": "80.0", "9N011000000000001": "27.7"}
+    this_year = {"9N016160100000001": "93.0", "9N006000000000001": "78.0", "9N011000000000001": "27.0"}
+    for person in (world.person_a, twin):
+        checkup_store(person=person, document=document(person, exam_date=dt.date(2024, 6, 10), items=last_year),
+                      source=Source.FILE_IMPORT)  # fmt: skip
+    upload = _receive(clinic_submitter, cda(world.person_a, items=this_year), "h1.xml")
+    bulk = Checkup.objects.get(pk=_only_record(upload)["checkup"])
+    single, _ = checkup_store(person=twin, document=document(twin, items=this_year), source=Source.FILE_IMPORT)
+    assert bulk.consecutive_intensive_eligible is True
+    assert _judged_fields(bulk) == _judged_fields(single)
+
+
+def test_worker_processes_give_the_same_result(world, clinic_submitter, monkeypatch) -> None:
+    if uploads.connection.vendor != "postgresql":  # fork with an open in-memory SQLite test database
+        pytest.skip("worker processes run on PostgreSQL imports")
+    people = [PersonFactory(insurer=world.insurer_a, card_number=f"6{i:03d}") for i in range(7)]
+    monkeypatch.setattr(uploads, "WORKER_BATCH", 2)
+    data = archive_of([cda(p) for p in people] + [b"<bad", cda(None, card_number="0")])
+    upload = upload_receive(submitter=clinic_submitter, data=data, file_name="big.zip", process_now=False).upload
+    done = upload_process(upload_id=upload.pk, chunk_size=3, processes=2)
+    assert (done.status, done.accepted, done.rejected, done.held) == (Upload.Status.DONE, 7, 1, 1)
+    assert [e["index"] for e in Upload.objects.get().report] == list(range(9))
+    assert len(HeldRecord.objects.get().document["observations"]) == len(parse_cda(cda(world.person_a)).observations)
+    in_worker = Checkup.objects.get(person=people[0])
+    twin = PersonFactory(insurer=world.insurer_b, card_number="twin", birth_date=people[0].birth_date)
+    single, _ = checkup_store(person=twin, document=document(twin), source=Source.FILE_IMPORT)
+    assert _judged_fields(in_worker) == _judged_fields(single)
+
+
+def test_interrupted_command_import_resumes_with_the_file(world, monkeypatch) -> None:
+    people = [PersonFactory(insurer=world.insurer_a, card_number=f"5{i:03d}") for i in range(4)]
+    monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 0)
+    monkeypatch.setattr(uploads, "CHUNK_SIZE", 2)
+    data = archive_of([cda(p) for p in people])
+    real, calls = uploads.records_receive, {"n": 0}
+
+    def crash_once(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(uploads, "records_receive", crash_once)
+    with pytest.raises(RuntimeError):
+        upload_receive(submitter=Submitter(label="command"), data=data, file_name="a.zip", process_now=True)
+    assert Upload.objects.get().content in (b"", memoryview(b""))  # a command import keeps no copy of the file
+    again = upload_receive(submitter=Submitter(label="command"), data=data, file_name="a.zip", process_now=True)
+    assert (again.created, again.upload.status, again.upload.accepted) == (False, Upload.Status.DONE, 4)
+    assert Checkup.objects.count() == 4
