@@ -17,3 +17,12 @@ def checkups_upload_process_task(upload_id: int) -> int:
     from .uploads import upload_process
 
     return upload_process(upload_id=upload_id).done
+
+
+@shared_task(acks_late=True)
+def checkups_uploads_resume_task() -> int:
+    """Every 5 minutes (config.celery beat_schedule): enqueue uploads stored while the broker was down
+    or whose worker died; safe to run twice (the upload task resumes after its last committed chunk)."""
+    from .uploads import uploads_resume_pending
+
+    return len(uploads_resume_pending())

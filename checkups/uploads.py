@@ -16,6 +16,7 @@ import functools
 import hashlib
 import itertools
 import json
+import logging
 import multiprocessing
 import os
 from collections import Counter
@@ -44,6 +45,8 @@ from .mhlw.errors import MhlwFormatError
 from .mhlw.validation import RecordError, validate_document
 from .models import Checkup, HeldRecord, Upload
 from .services import checkups_choose_counted, checkups_judge
+
+logger = logging.getLogger(__name__)
 
 # ◆ Uploads with at most this many checkup records are processed in the request; larger ones by a task.
 SMALL_UPLOAD_RECORDS = 50
@@ -705,10 +708,53 @@ def upload_receive(
                 upload_id=upload.pk, data=data, processes=_worker_processes(total, CHUNK_SIZE, process_now=True)
             )
         else:
-            from .tasks import checkups_upload_process_task
-
-            transaction.on_commit(lambda: checkups_upload_process_task.delay(upload.pk))
+            transaction.on_commit(lambda: upload_enqueue(upload_id=upload.pk))
     return Intake(Upload.objects.defer("content").get(pk=upload.pk), created=True)
+
+
+def upload_enqueue(*, upload_id: int) -> bool:
+    """Hand a stored upload to a Celery worker; False when the broker (Redis) cannot be reached.
+
+    The upload is already committed (status received), so the clinic gets its 202 either way and nothing is
+    half-stored; `uploads_resume_pending` (checkups_uploads_resume_task, every 5 minutes) enqueues it again
+    once the broker is back.
+    """
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    from .tasks import checkups_upload_process_task
+
+    try:
+        checkups_upload_process_task.delay(upload_id)
+    except BrokerUnavailable:
+        logger.warning("upload %s stored but not enqueued (broker unavailable); it will be resumed", upload_id)
+        return False
+    return True
+
+
+# An upload still received/processing this long after it arrived is enqueued again: its message was never sent
+# (broker down at intake) or its worker died. A second run of a live one is safe (row lock, resumes after the
+# last committed chunk), so the delay only trades duplicate work against waiting.
+RESUME_AFTER = dt.timedelta(minutes=10)
+
+
+def uploads_resume_pending(*, now: dt.datetime | None = None, stale_after: dt.timedelta = RESUME_AFTER) -> list[int]:
+    """Enqueue again every upload left received or processing for `stale_after`; returns their ids.
+
+    Command imports keep no copy of the file (the operator re-runs the command), so only uploads with their
+    content stored are resumed.
+    """
+    cutoff = (now or timezone.now()) - stale_after
+    pending = list(
+        Upload.objects.filter(status__in=(Upload.Status.RECEIVED, Upload.Status.PROCESSING), created_at__lte=cutoff)
+        .exclude(kind=Upload.Kind.JSON)
+        .exclude(content=b"")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for upload_id in pending:
+        if not upload_enqueue(upload_id=upload_id):
+            break  # the broker is still down: the next run tries again
+    return pending
 
 
 def _save_with_content(upload: Upload) -> None:
