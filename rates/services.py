@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 import time
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -180,11 +180,22 @@ def rate_snapshot_compute(*, snapshot_id: int, today: dt.date | None = None) -> 
         snapshot.save()
     except Exception as error:  # the admin shows the failure; the traceback goes to the log (no health values)
         logger.exception("rate snapshot %s failed", snapshot_id)
-        RateSnapshot.objects.filter(pk=snapshot.pk).update(
-            status=RateSnapshot.Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000]
-        )
-        snapshot.refresh_from_db()
+        _record_failure(snapshot, error)
     return snapshot
+
+
+def _record_failure(snapshot: RateSnapshot, error: Exception) -> None:
+    """Mark the snapshot failed, even when the error was the database connection itself (PostgreSQL restarted,
+    backend terminated): a dead connection is dropped first so the UPDATE runs on a new one. If the database is
+    still away the snapshot stays running; the API and dashboard read only finished snapshots either way."""
+    if not connection.in_atomic_block and connection.errors_occurred and not connection.is_usable():
+        connection.close()
+    snapshot.status, snapshot.error = RateSnapshot.Status.FAILED, f"{type(error).__name__}: {error}"[:1000]
+    try:
+        RateSnapshot.objects.filter(pk=snapshot.pk).update(status=snapshot.status, error=snapshot.error)
+        snapshot.refresh_from_db()
+    except DatabaseError:
+        logger.exception("rate snapshot %s: the failure could not be recorded", snapshot.pk)
 
 
 def rate_snapshot_compute_now(*, insurer: Insurer, fiscal_year: int, today: dt.date | None = None) -> RateSnapshot:
