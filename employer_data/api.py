@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +13,14 @@ from members.api_base import ActorKindPermission, ActorScopedMixin
 
 from .models import Submission
 from .selectors import Counts, live_status, submission_counts
+
+
+class BandCountSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    expected = serializers.IntegerField()
+    received = serializers.IntegerField()
+    owed = serializers.IntegerField()
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -46,6 +55,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     def get_status_label(self, submission: Submission) -> str:
         return str(live_status(submission, self._counts(submission)).label)
 
+    @extend_schema_field(BandCountSerializer(many=True))
     def get_counts(self, submission: Submission) -> list[dict[str, object]]:
         return self._counts(submission).bands()
 
