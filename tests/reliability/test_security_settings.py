@@ -217,3 +217,19 @@ def test_a_script_nonce_used_by_a_template_is_sent_in_the_policy(rf: RequestFact
 
     response = ContentSecurityPolicyMiddleware(view)(request)
     assert rendered[0] and f"'nonce-{rendered[0]}'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.slow
+def test_static_files_collect_with_the_production_manifest_storage(settings, tmp_path) -> None:
+    """Production serves hashed static files (a manifest); collecting them fails on any broken reference inside
+    a CSS or JS file (e.g. a source map that is not shipped), which would stop a deployment."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text(encoding="utf-8"))
+    assert "vendor/chart.umd.min.js" in manifest["paths"]
