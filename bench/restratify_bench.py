@@ -1,12 +1,20 @@
 """Time the bulk restratification of one fiscal year (SPEC §2, issue #3: 1,000,000 checkups in under 60 s).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/tokutei_bench_checkups
+    .venv/bin/python manage.py migrate
     .venv/bin/python bench/generate_checkups.py --rows 1000000 --fiscal-year 2025
-    .venv/bin/python bench/restratify_bench.py --fiscal-year 2025 --processes 2
+    .venv/bin/python bench/restratify_bench.py --mode first --processes 2   # creates the guidance programmes
+    .venv/bin/python bench/restratify_bench.py --mode full --processes 2 --runs 3   # the acceptance figure
+    .venv/bin/python bench/restratify_bench.py --mode rerun --processes 2 --runs 3
 
-Runs `checkups_restratify` exactly as the Celery task does (programmes synced), twice by default: the first run
-creates the guidance programmes, the second finds them in place (the nightly case). `--profile` writes a cProfile
-of a single-process run (use a smaller generated data set) to find the bottleneck.
+Each run calls `checkups_restratify` as the Celery task's slices do (programmes synced). Modes:
+- `full`: a full recompute, as after a rule-table change: every stored judgment is first made different (rule-set
+  version and the record's `rules` entry), so every one of the year's checkups is judged and written; programmes
+  already exist from an earlier run and are synced only where a level, medication exclusion or consecutive flag
+  changes (none here).
+- `rerun`: nothing changed since the last run (the nightly case): judged, compared, nothing written.
+- `first`: the programmes are deleted first, so the run creates one per guidance-level checkup.
+`--profile FILE` writes a cProfile of a single-process run (use a smaller generated data set).
 """
 
 import argparse
@@ -42,31 +50,52 @@ def _machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, PostgreSQL {server}"
 
 
-def reset_judgments(*, fiscal_year: int, insurer_id: int, programmes: bool) -> None:
-    """Forget the stored judgments (and optionally the programmes) so the next run writes every row."""
+def make_stale(*, fiscal_year: int, insurer_id: int) -> None:
+    """Make every stored judgment of the year differ from what the rules give (a rule-set change), keeping the
+    levels (so programmes stay in step) and the row sizes; then vacuum, as autovacuum would have since."""
     with connection.cursor() as cursor:
-        if programmes:
-            cursor.execute("TRUNCATE guidance_contact, guidance_programme CASCADE")
         cursor.execute(
-            "UPDATE checkups_checkup SET guidance_level = NULL, metabolic_judgment = NULL, judgment = '{}', "
-            "rules_version = '' WHERE fiscal_year = %s AND insurer_id = %s",
+            "UPDATE checkups_checkup SET rules_version = '', judgment = judgment || '{\"rules\": \"old\"}' "
+            "WHERE fiscal_year = %s AND insurer_id = %s",
             [fiscal_year, insurer_id],
         )
         cursor.execute("VACUUM ANALYZE checkups_checkup")  # autocommit: no dead tuples left to skew the run
 
 
-def run(*, fiscal_year: int, insurer_id: int, processes: int, sync_programmes: bool) -> dict[str, object]:
+def drop_programmes() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE guidance_contact, guidance_programme CASCADE")
+        cursor.execute("VACUUM ANALYZE checkups_checkup")
+
+
+def _counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'checkups_checkup'")
+        updated, hot = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM guidance_programme")
+        return {"updated": updated, "hot": hot, "programmes": cursor.fetchone()[0]}
+
+
+def run(*, fiscal_year: int, insurer_id: int, processes: int, mode: str) -> dict[str, object]:
+    before, load_before = _counts(), os.getloadavg()
     started = time.monotonic()
-    rows = checkups_restratify(
-        fiscal_year=fiscal_year, insurer_id=insurer_id, processes=processes, sync_programmes=sync_programmes
-    )
+    rows = checkups_restratify(fiscal_year=fiscal_year, insurer_id=insurer_id, processes=processes)
     seconds = time.monotonic() - started
+    time.sleep(1)  # the statistics collector reports the children's counts a moment later
+    after = _counts()
     return {
+        "mode": mode,
         "rows": rows,
         "seconds": round(seconds, 1),
         "rows_per_second": round(rows / seconds) if seconds else None,
         "processes": processes,
-        "sync_programmes": sync_programmes,
+        "rows_written": after["updated"] - before["updated"],
+        "hot_updates": after["hot"] - before["hot"],
+        "programmes": after["programmes"],
+        "programmes_created": after["programmes"] - before["programmes"],
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -86,9 +115,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fiscal-year", type=int, default=2025)
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--runs", type=int, default=2, help="first creates programmes, later ones find them")
-    parser.add_argument("--no-programmes", action="store_true", help="also time a run without programme sync")
-    parser.add_argument("--reset", action="store_true", help="clear judgments and programmes first (first-time run)")
+    parser.add_argument("--mode", choices=("full", "rerun", "first"), default="full")
+    parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--profile", metavar="FILE", help="cProfile a single-process run instead")
     args = parser.parse_args()
     insurer_id = Insurer.objects.get(number=BENCH_INSURER_NUMBER).pk
@@ -96,19 +124,12 @@ def main() -> None:
         profile(fiscal_year=args.fiscal_year, insurer_id=insurer_id, output=args.profile)
         return
     print(json.dumps({"machine": _machine()}, ensure_ascii=False), flush=True)
-    if args.reset:
-        reset_judgments(fiscal_year=args.fiscal_year, insurer_id=insurer_id, programmes=True)
     for _ in range(args.runs):
-        result = run(
-            fiscal_year=args.fiscal_year, insurer_id=insurer_id, processes=args.processes, sync_programmes=True
-        )
-        print(json.dumps(result), flush=True)
-    if args.no_programmes:
-        if args.reset:  # a first-time run without programmes: every row written
-            reset_judgments(fiscal_year=args.fiscal_year, insurer_id=insurer_id, programmes=False)
-        result = run(
-            fiscal_year=args.fiscal_year, insurer_id=insurer_id, processes=args.processes, sync_programmes=False
-        )
+        if args.mode == "full":
+            make_stale(fiscal_year=args.fiscal_year, insurer_id=insurer_id)
+        elif args.mode == "first":
+            drop_programmes()
+        result = run(fiscal_year=args.fiscal_year, insurer_id=insurer_id, processes=args.processes, mode=args.mode)
         print(json.dumps(result), flush=True)
 
 

@@ -4,13 +4,16 @@ Every path ends in `checkups_judge`, which works in batches (a few queries per b
 so a single upload and the nightly restratification of a million checkups run the same code.
 """
 
+import datetime as dt
+import gc
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
@@ -18,11 +21,12 @@ from members.matching import person_match
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
 from .items import columns_from_items
-from .judgments import PREVIOUS_FIELDS, READ_FIELDS, RESULT_FIELDS, judge_row
+from .judgments import PREVIOUS_FIELDS, READ_FIELDS, RESULT_FIELDS, judge_inputs
 from .mhlw.document import CheckupDocument, Observation
 from .mhlw.itemtable import item
 from .mhlw.validation import RecordError, validate_observation
 from .models import Checkup, CheckupCorrection, HeldRecord
+from .stratification import INPUT_FIELDS, StratificationInputs
 
 JUDGE_BATCH_SIZE = 5000
 _MODEL_FIELDS = {f.name for f in Checkup._meta.get_fields()}
@@ -166,24 +170,24 @@ def checkups_judge(
 ) -> int:
     """(Re)compute the judgments of the given checkups, or of a whole fiscal year, in batches.
 
-    Only rows whose judgment changed are written (and get a new `stratified_at`); guidance programmes are synced
-    for those rows and for rows whose programme is out of step with their level (none where one is needed, or a
-    not-started one where none is). `processes` > 1 splits a whole-year run into that many primary-key slices,
-    each judged in its own process and database connection (PostgreSQL, outside a transaction, not inside a
-    daemonic worker process); otherwise it runs here.
+    Only rows whose judgment changed are written (and get a new `stratified_at`). Guidance programmes are synced
+    where a programme's inputs changed: for the given `checkup_ids` (an upload, a correction: the exam values a
+    programme reads may have changed), every row that has or needs a programme; for a whole-year run, the rows
+    whose guidance level, medication exclusion or consecutive-intensive flag changed, and rows whose programme is
+    out of step with their level (none where one is needed, or one where none is). A changed judgment record
+    alone (e.g. a new rule-set version) touches no programme. `processes` > 1 splits a whole-year run into that
+    many primary-key slices, each judged in its own process and database connection (PostgreSQL, outside a
+    transaction, not inside a daemonic worker process); otherwise it runs here.
     """
-    base = Checkup.objects.all()
-    if checkup_ids is not None:
-        base = base.filter(pk__in=list(checkup_ids))
-    if fiscal_year is not None:
-        base = base.filter(fiscal_year=fiscal_year)
-    if insurer_id is not None:
-        base = base.filter(insurer_id=insurer_id)
-    if pk_range is not None:
-        base = base.filter(pk__gte=pk_range[0], pk__lte=pk_range[1])
+    scope = _Scope(
+        checkup_ids=None if checkup_ids is None else list(checkup_ids),
+        fiscal_year=fiscal_year,
+        insurer_id=insurer_id,
+        pk_range=pk_range,
+    )
     if processes > 1 and checkup_ids is None and _can_fork():
         return _judge_in_processes(
-            base,
+            scope.queryset(),
             processes=processes,
             fiscal_year=fiscal_year,
             insurer_id=insurer_id,
@@ -191,49 +195,219 @@ def checkups_judge(
             sync_programmes=sync_programmes,
             pk_range=pk_range,
         )
-    total = base.count() if on_progress else 0
+    bulk = checkup_ids is None
+    total = scope.queryset().count() if on_progress else 0
     done, last_pk = 0, 0
     while True:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":  # JIT compiling costs more than this short query takes
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL jit = off")
-            batch = list(
-                base.filter(pk__gt=last_pk)
-                .order_by("pk")
-                .annotate(**_PREVIOUS_ANNOTATIONS)
-                .values("pk", "person_id", "person__sex", *READ_FIELDS, *RESULT_FIELDS, *_PREVIOUS_ANNOTATIONS)[
-                    :batch_size
-                ]
-            )
+        batch = _read_batch(scope, after=last_pk, limit=batch_size, with_programmes=sync_programmes)
         if not batch:
             break
-        last_pk = batch[-1]["pk"]
-        now = timezone.now()
-        results = []
-        for row in batch:
-            result = judge_row(row, sex=row["person__sex"], previous=_previous_of(row))
-            # a re-run mostly finds the same judgment: compare here and write only what changed
-            if any(result[name] != row[name] for name in RESULT_FIELDS):
-                results.append({"pk": row["pk"], **result, "stratified_at": now})
+        last_pk = batch[-1][0]
+        with _gc_paused():  # a batch allocates ~100 objects per row, none cyclic: collections would only rescan
+            results, to_sync = _judge_batch(batch, sync_all=not bulk, sync_programmes=sync_programmes)
+        # A whole-year run is recomputable: a crash may lose the last batches' results (a re-run writes them
+        # again), so its own commits need not wait for the WAL flush. Never a caller's transaction.
+        relaxed = bulk and connection.vendor == "postgresql" and not connection.in_atomic_block
         with transaction.atomic():
-            changed = _write_results(results) if results else []
-            if sync_programmes:
+            if relaxed:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+            if results:
+                _write_results(results, stratified_at=timezone.now())
+            if to_sync:
                 from guidance.services import programmes_sync_for_checkups
 
-                batch_ids = [row["pk"] for row in batch]
-                to_sync = set(changed) | set(_programmes_out_of_step(batch_ids))
-                if to_sync:
-                    programmes_sync_for_checkups(checkup_ids=sorted(to_sync))
+                programmes_sync_for_checkups(checkup_ids=to_sync)
         done += len(batch)
         if on_progress:
             on_progress(done, total)
     return done
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """Which checkups a judge run covers (the filters of `checkups_judge`)."""
+
+    checkup_ids: list[int] | None
+    fiscal_year: int | None
+    insurer_id: int | None
+    pk_range: tuple[int, int] | None
+
+    def queryset(self) -> Any:
+        base = Checkup.objects.all()
+        if self.checkup_ids is not None:
+            base = base.filter(pk__in=self.checkup_ids)
+        if self.fiscal_year is not None:
+            base = base.filter(fiscal_year=self.fiscal_year)
+        if self.insurer_id is not None:
+            base = base.filter(insurer_id=self.insurer_id)
+        if self.pk_range is not None:
+            base = base.filter(pk__gte=self.pk_range[0], pk__lte=self.pk_range[1])
+        return base
+
+
+# The columns of a judged batch, in this order: the rules' inputs (`StratificationInputs.from_values` takes the
+# slice), the rest of what the rules read, the stored judgment, last year's values (SPEC §2.8), and what the
+# programme sync needs.
+_PREVIOUS_COLUMNS = tuple(f"previous_{name}" for name in PREVIOUS_FIELDS)
+_BATCH_COLUMNS: tuple[str, ...] = (
+    "id",
+    *INPUT_FIELDS,
+    *(name for name in READ_FIELDS if name not in INPUT_FIELDS),
+    *RESULT_FIELDS,
+    *_PREVIOUS_COLUMNS,
+    "counts_for_fiscal_year",
+    "has_programme",
+)
+_AT = {name: i for i, name in enumerate(_BATCH_COLUMNS)}
+_INPUTS = slice(1, 1 + len(INPUT_FIELDS))
+_STORED = slice(_AT[RESULT_FIELDS[0]], _AT[RESULT_FIELDS[-1]] + 1)
+_JUDGMENT = RESULT_FIELDS.index("judgment")
+_LEVEL = RESULT_FIELDS.index("guidance_level")
+_MEDICATION = RESULT_FIELDS.index("medication_excluded")
+_CONSECUTIVE = RESULT_FIELDS.index("consecutive_intensive_eligible")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _judge_batch(
+    batch: list[tuple[Any, ...]], *, sync_all: bool, sync_programmes: bool
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """Judge a batch of `_BATCH_COLUMNS` rows; returns the changed rows as (pk, *RESULT_FIELDS values) and the
+    checkups whose programme to sync."""
+    from guidance.services import checkup_makes_programme
+
+    at = _AT
+    fy, age = at["fiscal_year"], at["age_at_fy_end"]
+    clinic_level, clinic_metabolic = at["clinic_guidance_level"], at["clinic_metabolic_judgment"]
+    frequency, amount = at["drinking_frequency"], at["drinking_amount"]
+    prev_level, prev_weight, prev_waist = (at[name] for name in _PREVIOUS_COLUMNS)
+    counted, has_programme = at["counts_for_fiscal_year"], at["has_programme"]
+    results: list[tuple[Any, ...]] = []
+    to_sync: list[int] = []
+    for row in batch:
+        result = judge_inputs(
+            StratificationInputs.from_values(row[_INPUTS]),
+            fiscal_year=row[fy],
+            age_at_fy_end=row[age],
+            clinic_level=row[clinic_level],
+            clinic_metabolic=row[clinic_metabolic],
+            drinking_frequency=row[frequency],
+            drinking_amount=row[amount],
+            previous_level=row[prev_level],
+            previous_weight_kg=row[prev_weight],
+            previous_waist_cm=row[prev_waist],
+        )
+        stored = row[_STORED]
+        if _differs(result, stored):
+            results.append((row[0], *result))
+        if not sync_programmes:
+            continue
+        has = row[has_programme]
+        makes = checkup_makes_programme(
+            level=result[_LEVEL], medication_excluded=result[_MEDICATION], age_at_fy_end=row[age], counted=row[counted]
+        )
+        if makes != has or (
+            has
+            and (
+                sync_all
+                or result[_LEVEL] != stored[_LEVEL]
+                or result[_MEDICATION] != stored[_MEDICATION]
+                or result[_CONSECUTIVE] != stored[_CONSECUTIVE]
+            )
+        ):
+            to_sync.append(row[0])
+    return results, to_sync
+
+
+def _differs(result: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
+    """Whether the new judgment differs from the stored one; the record (jsonb text on PostgreSQL) is parsed only
+    when every plain column agrees (a re-run), since any other difference already decides."""
+    if result[:_JUDGMENT] != stored[:_JUDGMENT] or result[_JUDGMENT + 1 :] != stored[_JUDGMENT + 1 :]:
+        return True
+    record = stored[_JUDGMENT]
+    if isinstance(record, str):
+        record = json.loads(record)
+    return result[_JUDGMENT] != record
+
+
+def _read_batch(scope: _Scope, *, after: int, limit: int, with_programmes: bool) -> list[tuple[Any, ...]]:
+    """The next `limit` checkups of the scope after primary key `after`, as `_BATCH_COLUMNS` tuples."""
+    if connection.vendor == "postgresql":
+        return _read_batch_postgresql(scope, after=after, limit=limit, with_programmes=with_programmes)
+    from guidance.models import Programme
+
+    annotations = {
+        **_PREVIOUS_ANNOTATIONS,
+        "has_programme": Exists(Programme.objects.filter(checkup_id=OuterRef("pk"))),
+    }
+    names = ["person__sex" if name == "sex" else name for name in _BATCH_COLUMNS]
+    return list(
+        scope.queryset().filter(pk__gt=after).order_by("pk").annotate(**annotations).values_list(*names)[:limit]
+    )
+
+
+def _batch_sql(scope: _Scope, *, with_programmes: bool) -> tuple[str, list[Any]]:
+    from guidance.models import Programme
+
+    checkups, people = Checkup._meta.db_table, InsuredPerson._meta.db_table
+    expressions = {
+        "sex": "p.sex",
+        **{f"previous_{name}": f"pc.{name}" for name in PREVIOUS_FIELDS},
+        "has_programme": (
+            f"EXISTS (SELECT 1 FROM {Programme._meta.db_table} g WHERE g.checkup_id = c.id)"  # noqa: S608
+            if with_programmes
+            else "FALSE"
+        ),
+    }
+    select = ", ".join(expressions.get(name, f"c.{name}") for name in _BATCH_COLUMNS)
+    where, params = ["c.id > %s"], []
+    if scope.checkup_ids is not None:
+        where.append("c.id = ANY(%s)")
+        params.append(scope.checkup_ids)
+    if scope.fiscal_year is not None:
+        where.append("c.fiscal_year = %s")
+        params.append(scope.fiscal_year)
+    if scope.insurer_id is not None:
+        where.append("c.insurer_id = %s")
+        params.append(scope.insurer_id)
+    if scope.pk_range is not None:
+        where.append("c.id BETWEEN %s AND %s")
+        params += list(scope.pk_range)
+    # SPEC §2.8: last fiscal year's counted checkup (at most one: uniq_counted_checkup_per_year)
+    sql = (
+        f"SELECT {select} FROM {checkups} c JOIN {people} p ON p.id = c.person_id "  # noqa: S608 - constants only
+        f"LEFT JOIN {checkups} pc ON pc.person_id = c.person_id AND pc.fiscal_year = c.fiscal_year - 1 "
+        f"AND pc.counts_for_fiscal_year WHERE {' AND '.join(where)} ORDER BY c.id LIMIT %s"
+    )
+    return sql, params
+
+
+def _read_batch_postgresql(scope: _Scope, *, after: int, limit: int, with_programmes: bool) -> list[tuple[Any, ...]]:
+    """One plain query with a fixed column list on the driver's cursor: the values come as the rules take them
+    (Decimal, int, bool; the judgment record as jsonb text, parsed only if needed), no model or dict per row."""
+    sql, params = _batch_sql(scope, with_programmes=with_programmes)
+    connection.ensure_connection()
+    with transaction.atomic(), connection.connection.cursor() as cursor:
+        # JIT compiling costs more than this short query takes; parallel workers only compete with the
+        # other judging processes for the same cores
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute(sql, [after, *params, limit])
+        return cursor.fetchall()
+
+
 def _previous_subquery(field: str) -> Subquery:
-    """Last fiscal year's counted checkup of the same person (SPEC §2.8): one index probe per row, in the batch
-    query (the partial unique index on person and fiscal year for counted checkups)."""
+    """Last fiscal year's counted checkup of the same person (SPEC §2.8), for the portable batch query."""
     return Subquery(
         Checkup.objects.filter(
             person_id=OuterRef("person_id"), fiscal_year=OuterRef("fiscal_year") - 1, counts_for_fiscal_year=True
@@ -244,11 +418,6 @@ def _previous_subquery(field: str) -> Subquery:
 
 
 _PREVIOUS_ANNOTATIONS = {f"previous_{name}": _previous_subquery(name) for name in PREVIOUS_FIELDS}
-
-
-def _previous_of(row: dict[str, Any]) -> dict[str, Any] | None:
-    previous = {name: row[f"previous_{name}"] for name in PREVIOUS_FIELDS}
-    return previous if previous["guidance_level"] is not None else None
 
 
 def _can_fork() -> bool:
@@ -271,6 +440,30 @@ def _judge_slice(kwargs: dict[str, Any]) -> int:
         connections.close_all()
 
 
+def checkup_pk_slices(*, fiscal_year: int, insurer_id: int | None = None, parts: int) -> list[tuple[int, int]]:
+    """`parts` primary-key ranges of about equal row counts covering a fiscal year's checkups (for parallel
+    judging: `processes`, or one Celery subtask per slice)."""
+    base = Checkup.objects.filter(fiscal_year=fiscal_year)
+    if insurer_id is not None:
+        base = base.filter(insurer_id=insurer_id)
+    return _pk_slices(base, parts=parts, pk_range=None)
+
+
+def _pk_slices(base: Any, *, parts: int, pk_range: tuple[int, int] | None) -> list[tuple[int, int]]:
+    ids = base.order_by("pk").values_list("pk", flat=True)
+    count = ids.count()
+    if not count:
+        return []
+    parts = max(1, min(parts, count))
+    bounds = []
+    for i in range(parts):
+        start = ids[count * i // parts] if i else 0
+        end = ids[count * (i + 1) // parts - 1] if i < parts - 1 else None
+        bounds.append((start, end))
+    low, high = pk_range or (0, 2**62)
+    return [(max(low, start), min(high, end if end is not None else high)) for start, end in bounds]
+
+
 def _judge_in_processes(
     base: Any,
     *,
@@ -284,30 +477,25 @@ def _judge_in_processes(
 
     from django.db import connections
 
-    ids = base.order_by("pk").values_list("pk", flat=True)
-    count = ids.count()
-    if not count:
+    slices = _pk_slices(base, parts=processes, pk_range=pk_range)
+    if not slices:
         return 0
-    bounds = []
-    for i in range(processes):
-        start = ids[count * i // processes] if i else 0
-        end = ids[count * (i + 1) // processes - 1] if i < processes - 1 else None
-        bounds.append((start, end))
-    low, high = pk_range or (0, 2**62)
-    slices = [(max(low, start), min(high, end if end is not None else high)) for start, end in bounds]
     connections.close_all()  # children must not share the parent's socket
     with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
         done = sum(pool.map(_judge_slice, [{**kwargs, "pk_range": s, "processes": 1} for s in slices]))
     return done
 
 
-def _write_results(results: list[dict[str, Any]]) -> list[int]:
-    """Store the judgments; returns the ids whose stored judgment changed (all of them off PostgreSQL)."""
+def _write_results(results: list[tuple[Any, ...]], *, stratified_at: dt.datetime) -> None:
+    """Store the changed judgments: rows of (pk, *RESULT_FIELDS values)."""
     if connection.vendor == "postgresql":
-        return _write_results_postgresql(results)
-    objects = [Checkup(pk=r["pk"], **{k: r[k] for k in (*RESULT_FIELDS, "stratified_at")}) for r in results]
+        _write_results_postgresql(results, stratified_at=stratified_at)
+        return
+    objects = [
+        Checkup(pk=pk, stratified_at=stratified_at, **dict(zip(RESULT_FIELDS, values, strict=True)))
+        for pk, *values in results
+    ]
     Checkup.objects.bulk_update(objects, [*RESULT_FIELDS, "stratified_at"], batch_size=1000)
-    return [r["pk"] for r in results]
 
 
 _PG_TYPES = {
@@ -323,62 +511,37 @@ _PG_TYPES = {
     "clinic_mismatch": "boolean",
     "consecutive_intensive_eligible": "boolean",
 }
+if tuple(_PG_TYPES) != RESULT_FIELDS:  # the COPY writes the result tuples positionally
+    raise ImportError("_PG_TYPES must list RESULT_FIELDS in order")
 _JUDGED_TABLE = "checkup_judged_batch"
+_JSON = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps(..., ensure_ascii=False) builds one per call
 
 
-def _write_results_postgresql(results: list[dict[str, Any]]) -> list[int]:
-    """COPY the batch into a temporary table, then one UPDATE … FROM it that skips unchanged rows.
+def _write_results_postgresql(results: list[tuple[Any, ...]], *, stratified_at: dt.datetime) -> None:
+    """COPY the batch into a temporary table, then one UPDATE … FROM it.
 
-    COPY avoids quoting every value into the SQL text (the client-side cost that dominated the unnest form);
-    skipping unchanged rows spares PostgreSQL rewriting a million tuples and their indexes on a re-run.
+    COPY avoids quoting every value into the SQL text (the client-side cost that dominated the unnest form); only
+    rows whose judgment changed are in the batch, so an unchanged row is never rewritten.
     """
     names = list(_PG_TYPES)
     table = Checkup._meta.db_table
     columns = ", ".join(f"{n} {t}" for n, t in _PG_TYPES.items())
-    changed_test = " OR ".join(f"c.{n} IS DISTINCT FROM v.{n}" for n in names)
     assignments = ", ".join(f"{n} = v.{n}" for n in names)
+    encode = _JSON.encode
     connection.ensure_connection()
     raw = connection.connection  # psycopg 3: COPY and server-side parameters, inside Django's transaction
     with raw.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {_JUDGED_TABLE} (id bigint, {columns}) ON COMMIT DROP")
         with cursor.copy(f"COPY {_JUDGED_TABLE} (id, {', '.join(names)}) FROM STDIN") as copy:
-            for r in results:
-                copy.write_row(
-                    (r["pk"], *(json.dumps(r[n], ensure_ascii=False) if n == "judgment" else r[n] for n in names))
-                )
+            write_row = copy.write_row
+            for row in results:
+                write_row((*row[: _JUDGMENT + 1], encode(row[_JUDGMENT + 1]), *row[_JUDGMENT + 2 :]))
         cursor.execute(
             f"UPDATE {table} AS c SET {assignments}, stratified_at = %s "  # noqa: S608 - identifiers are constants
-            f"FROM {_JUDGED_TABLE} AS v WHERE c.id = v.id AND ({changed_test}) RETURNING c.id",
-            [results[0]["stratified_at"]],
+            f"FROM {_JUDGED_TABLE} AS v WHERE c.id = v.id",
+            [stratified_at],
         )
-        changed = [row[0] for row in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {_JUDGED_TABLE}")
-    return changed
-
-
-def _programmes_out_of_step(checkup_ids: list[int]) -> list[int]:
-    """Checkups whose programme presence disagrees with their level (SPEC §5.1): eligible without a programme, or
-    a programme on a checkup that no longer makes one. Eligibility is guidance's (`guidance.services`)."""
-    from guidance.models import Programme
-    from guidance.services import LEVEL_FROM_CHECKUP, TARGET_AGE_MAX, TARGET_AGE_MIN
-
-    eligible = Q(
-        guidance_level__in=list(LEVEL_FROM_CHECKUP),
-        medication_excluded=False,
-        age_at_fy_end__gte=TARGET_AGE_MIN,
-        age_at_fy_end__lte=TARGET_AGE_MAX,
-        counts_for_fiscal_year=True,
-    )
-    has_programme = Exists(Programme.objects.filter(checkup_id=OuterRef("pk")))
-    wanted = set(checkup_ids)
-    # a judged batch is a run of consecutive primary keys: a range scan, not a long IN list
-    scope = Q(pk__in=wanted) if len(wanted) <= 500 else Q(pk__gte=min(wanted), pk__lte=max(wanted))
-    rows = (
-        Checkup.objects.filter(scope)
-        .filter((eligible & ~has_programme) | (~eligible & has_programme))
-        .values_list("pk", flat=True)
-    )
-    return [pk for pk in rows if pk in wanted]
 
 
 @transaction.atomic
@@ -466,6 +629,7 @@ __all__ = [
     "CorrectionRefused",
     "StoreResult",
     "checkup_correct_item",
+    "checkup_pk_slices",
     "checkup_receive",
     "checkup_store",
     "checkups_choose_counted",
