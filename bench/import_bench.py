@@ -5,7 +5,13 @@
 * import — `checkups.uploads.upload_receive(..., process_now=True)`: ZIP checks, locked-down parse, validation
   (SPEC §9.4), matching (SPEC §1.5), bulk store, counted-checkup choice and judgments (SPEC §2–§3), report.
 * floor — the same archive: read each DATA member, lxml parse (the same locked-down parser), take (person, item
-  code, value) of every observation and COPY them into a scratch table. No validation, no rules.
+  code, value) of every observation and COPY them into a scratch table. No validation, no rules. With
+  `--processes N` (N ≥ 2) the floor runs in N processes too, each parsing every N-th member and COPYing over its own
+  connection; with one process both run in one process.
+
+`--processes` sets settings.UPLOAD_IMPORT_PROCESSES for the import (default: what the import would use here,
+min(CPUs, 4)). Before each round the bench insurer's rows are deleted and the touched tables VACUUM ANALYZEd (as
+autovacuum would do on a live database; the bench server may run with autovacuum off).
 
 Target (issue #4): import persons/s ≥ half of the floor's. Uses its own database (created if missing; the name
 must contain "bench"): postgres://postgres@127.0.0.1:5432/tokutei_bench_import by default.
@@ -89,36 +95,46 @@ def _reset_and_load_roster(roster: list) -> None:
         )
 
 
-def run_import(name: str, data: bytes) -> tuple[float, object]:
+VACUUMED_TABLES = (
+    "checkups_checkup",
+    "checkups_heldrecord",
+    "checkups_upload",
+    "guidance_programme",
+    "members_insuredperson",
+    "members_enrollment",
+)
+
+
+def _vacuum() -> None:
+    """Deleted rows of earlier rounds gone and fresh statistics, as on a database with autovacuum."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in VACUUMED_TABLES:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def run_import(name: str, data: bytes, processes: int) -> tuple[float, object]:
+    from django.conf import settings
+
     from checkups.uploads import Submitter, upload_receive
 
+    settings.UPLOAD_IMPORT_PROCESSES = processes
     started = time.perf_counter()
     intake = upload_receive(submitter=Submitter(label="bench"), data=data, file_name=name, process_now=True)
     return time.perf_counter() - started, intake.upload
 
 
-def run_floor(data: bytes) -> tuple[float, int]:
-    """lxml parse + COPY of (person, code, value) for every observation; no validation."""
-    from django.db import connection, transaction
-
+def _floor_copy(copy: object, data: bytes, share: int, shares: int) -> int:
+    """Every `shares`-th DATA member from `share` on: lxml parse, COPY (person, code, value) of each observation."""
     from checkups.mhlw.safe_xml import parse_xml
 
     ns = "{urn:hl7-org:v3}"
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_floor_observation")
-        cursor.execute("CREATE UNLOGGED TABLE bench_floor_observation (person integer, code text, value text)")
-    started = time.perf_counter()
     rows = 0
-    copy_sql = "COPY bench_floor_observation (person, code, value) FROM STDIN"
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        cursor.copy(copy_sql) as copy,
-        zipfile.ZipFile(io.BytesIO(data)) as archive,
-    ):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = [n for n in archive.namelist() if "/DATA/" in n]
-        for person, member in enumerate(names):
-            root = parse_xml(archive.read(member))
+        for person in range(share, len(names), shares):
+            root = parse_xml(archive.read(names[person]))
             for observation in root.iter(ns + "observation"):
                 code = observation.find(ns + "code")
                 value = observation.find(ns + "value")
@@ -127,8 +143,49 @@ def run_floor(data: bytes) -> tuple[float, int]:
                 text = None
                 if value is not None:
                     text = value.get("value") or value.get("code") or value.text
-                copy.write_row((person, code.get("code"), text))
+                copy.write_row((person, code.get("code"), text))  # type: ignore[attr-defined]
                 rows += 1
+    return rows
+
+
+_COPY_FLOOR = "COPY bench_floor_observation (person, code, value) FROM STDIN"
+
+
+def _floor_process(url: str, data: bytes, share: int, shares: int, results: object) -> None:
+    """One floor process (forked): its own connection and transaction, never the parent's."""
+    import psycopg
+
+    with psycopg.connect(url) as connection, connection.cursor() as cursor, cursor.copy(_COPY_FLOOR) as copy:
+        rows = _floor_copy(copy, data, share, shares)
+    results.put(rows)  # type: ignore[attr-defined]
+
+
+def run_floor(data: bytes, processes: int, url: str) -> tuple[float, int]:
+    """lxml parse + COPY of (person, code, value) for every observation; no validation; in `processes` processes."""
+    import multiprocessing
+
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor_observation")
+        cursor.execute("CREATE UNLOGGED TABLE bench_floor_observation (person integer, code text, value text)")
+    started = time.perf_counter()
+    if processes < 2:
+        with transaction.atomic(), connection.cursor() as cursor, cursor.copy(_COPY_FLOOR) as copy:
+            rows = _floor_copy(copy, data, 0, 1)
+        return time.perf_counter() - started, rows
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    workers = [
+        context.Process(target=_floor_process, args=(url, data, i, processes, results)) for i in range(processes)
+    ]
+    for worker in workers:
+        worker.start()
+    rows = sum(results.get() for _ in workers)
+    for worker in workers:
+        worker.join()
+        if worker.exitcode != 0:
+            raise SystemExit(f"floor process failed with exit code {worker.exitcode}")
     return time.perf_counter() - started, rows
 
 
@@ -137,6 +194,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=10_000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--repeat", type=int, default=1, help="import/floor rounds (best of)")
+    parser.add_argument(
+        "--processes", type=int, default=min(os.cpu_count() or 1, 4), help="import worker processes = floor processes"
+    )
     args = parser.parse_args()
     _ensure_database(args.database_url)
     _setup(args.database_url)
@@ -150,16 +210,20 @@ def main() -> None:
     )
 
     best_import, best_floor = float("inf"), float("inf")
+    print(f"processes: {args.processes} (import parse/validate workers; floor processes)")
     for _ in range(args.repeat):
         _reset_and_load_roster(roster)
-        floor_seconds, rows = run_floor(data)
-        import_seconds, upload = run_import(name, data)
+        _vacuum()
+        load = os.getloadavg()[0]
+        floor_seconds, rows = run_floor(data, args.processes, args.database_url)
+        import_seconds, upload = run_import(name, data, args.processes)
         if upload.status != "done" or upload.accepted != args.persons:
             raise SystemExit(f"import incomplete: {upload.status}, {upload.accepted} accepted")
         best_import, best_floor = min(best_import, import_seconds), min(best_floor, floor_seconds)
         print(
             f"  round: import {import_seconds:.2f} s ({upload.accepted} accepted, {upload.rejected} rejected, "
-            f"{upload.held} held); floor {floor_seconds:.2f} s ({rows:,} observations)"
+            f"{upload.held} held); floor {floor_seconds:.2f} s ({rows:,} observations); "
+            f"ratio {floor_seconds / import_seconds:.2f}; load average {load:.2f} → {os.getloadavg()[0]:.2f}"
         )
     import_rate, floor_rate = args.persons / best_import, args.persons / best_floor
     ratio = import_rate / floor_rate

@@ -19,15 +19,18 @@ import json
 import logging
 import multiprocessing
 import os
+import queue
+import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import JSONField
+from django.db.models import JSONField, QuerySet
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from members.actors import Actor, ActorKind
@@ -40,7 +43,7 @@ from .items import columns_from_items
 from .judgments import PREVIOUS_FIELDS, READ_FIELDS, judge_row
 from .mhlw.archive import Archive, ArchiveLimits, open_upload
 from .mhlw.cda import parse_cda
-from .mhlw.document import CheckupDocument
+from .mhlw.document import _DATE_FIELDS, CheckupDocument, Observation
 from .mhlw.errors import MhlwFormatError
 from .mhlw.validation import RecordError, validate_document
 from .models import Checkup, HeldRecord, Upload
@@ -181,6 +184,16 @@ def _items(record: "Incoming") -> dict[str, Any]:
     return json.loads(record.items_json) if record.items_json else record.document.items_dict()
 
 
+def _where_in(queryset: QuerySet, column: str, values: Iterable[Any]) -> QuerySet:
+    """`column IN values` for a chunk's hundreds of values. On PostgreSQL one array parameter (`= ANY(%s)`):
+    Django compiles, and psycopg's client-side binding splits and quotes, one placeholder per value otherwise."""
+    values = list(values)
+    if connection.vendor != "postgresql":
+        return queryset.filter(**{f"{column}__in": values})
+    where = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(column)} = ANY(%s)"
+    return queryset.extra(where=[where], params=[values])  # noqa: S610 - constant identifiers, values bound
+
+
 def _clinics(documents: Sequence[CheckupDocument]) -> dict[str, Clinic]:
     """健診実施機関 by number, creating unknown ones (as services._clinic_for does), in three queries."""
     names: dict[str, str] = {}
@@ -241,9 +254,15 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
             )
     candidates: dict[tuple[int, str, str], list[PersonRow]] = {}
     if keys:
-        people = InsuredPerson.objects.filter(
-            insurer_id__in={k[0] for k in keys.values()}, card_number__in={k[2] for k in keys.values()}
-        ).values_list("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
+        people = (
+            _where_in(
+                InsuredPerson.objects.filter(insurer_id__in={k[0] for k in keys.values()}),
+                "card_number",
+                {k[2] for k in keys.values()},
+            )
+            .order_by()
+            .values_list("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
+        )
         for row in people:
             person = PersonRow(*row)
             candidates.setdefault((person.insurer_id, person.card_symbol, person.card_number), []).append(person)
@@ -290,8 +309,10 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
     }
     existing = {
         (person_id, exam_date, program): pk
-        for pk, person_id, exam_date, program in Checkup.objects.filter(
-            person_id__in={k[0] for k in exam_key.values()}, exam_date__in={k[1] for k in exam_key.values()}
+        for pk, person_id, exam_date, program in _where_in(
+            _where_in(Checkup.objects.order_by(), "person_id", {k[0] for k in exam_key.values()}),
+            "exam_date",
+            {k[1] for k in exam_key.values()},
         ).values_list("pk", "person_id", "exam_date", "program")
     }
     objects: dict[tuple[int, dt.date, str], Checkup] = {}  # the last record of a person-exam in the chunk wins
@@ -299,32 +320,42 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
         record = records[position]
         doc = record.document
         fiscal_year = fiscal_year_of(doc.exam_date)
-        items = _items(record)
-        columns = record.columns if record.columns is not None else columns_from_items(items, fiscal_year=fiscal_year)
-        number = doc.clinic_number or doc.author_org_number
+        # items as text (from a worker) are decoded only where a dict is needed: not for a new row COPY'd
+        items = record.items if record.items is not None or record.items_json else _items(record)
+        columns = record.columns
+        if columns is None:
+            columns = columns_from_items(items or _items(record), fiscal_year=fiscal_year)
+        clinic = clinics.get(doc.clinic_number or doc.author_org_number)
         key = exam_key[position]
-        objects[key] = Checkup(
-            pk=existing.get(key),
-            person_id=person.pk,
-            insurer_id=person.insurer_id,
-            clinic=clinics.get(number),
-            submitted_by_clinic=record.submitted_by_clinic,
-            submitted_by_employer=record.submitted_by_employer,
-            exam_date=doc.exam_date,
-            program=doc.program,
-            fiscal_year=fiscal_year,
-            age_at_fy_end=age_at_fiscal_year_end(person.birth_date, fiscal_year),
-            source=record.source,
-            items=items,
-            is_complete=not record.missing_items,
-            missing_items=list(record.missing_items),
-            counts_for_fiscal_year=False,  # decided below among all of the person's checkups of the year
-            **{k: v for k, v in columns.items() if k in _STORED_FIELDS},
+        checkup = _checkup_instance(
+            {
+                **{k: v for k, v in columns.items() if k in _STORED_FIELDS},
+                "id": existing.get(key),
+                "person_id": person.pk,
+                "insurer_id": person.insurer_id,
+                "clinic_id": clinic.pk if clinic is not None else None,
+                "submitted_by_clinic_id": record.submitted_by_clinic.pk if record.submitted_by_clinic else None,
+                "submitted_by_employer_id": record.submitted_by_employer.pk if record.submitted_by_employer else None,
+                "exam_date": doc.exam_date,
+                "program": doc.program,
+                "fiscal_year": fiscal_year,
+                "age_at_fy_end": age_at_fiscal_year_end(person.birth_date, fiscal_year),
+                "source": record.source,
+                "items": items,
+                "is_complete": not record.missing_items,
+                "missing_items": list(record.missing_items),
+                "counts_for_fiscal_year": False,  # decided below among all of the person's checkups of the year
+            }
         )
-        objects[key]._items_json = record.items_json  # type: ignore[attr-defined]
-        objects[key]._judgment = record.judgment  # type: ignore[attr-defined]
+        checkup._items_json = record.items_json  # type: ignore[attr-defined]
+        checkup._judgment = record.judgment  # type: ignore[attr-defined]
+        checkup._record = record  # type: ignore[attr-defined]
+        objects[key] = checkup
     new = [c for c in objects.values() if c.pk is None]
     old = [c for c in objects.values() if c.pk is not None]
+    for checkup in old if connection.vendor == "postgresql" else objects.values():
+        if checkup.items is None:  # bulk_update / bulk_create need the dict
+            checkup.items = _items(checkup._record)  # type: ignore[attr-defined]
     sexes = {person.pk: person.sex for person in matched.values()}
     judged = _judge_new_in_memory(new, sexes, chunk_keys={(c.person_id, c.fiscal_year) for c in objects.values()})
     _insert_checkups(new)
@@ -354,6 +385,29 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
     }
 
 
+@functools.cache
+def _checkup_defaults() -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """Checkup's field defaults as Model.__init__ gives them: constants once, callables (dict, list) per row."""
+    fields = Checkup._meta.concrete_fields
+    fresh = tuple(f for f in fields if f.has_default() and callable(f.default))
+    return {f.attname: f.get_default() for f in fields if f not in fresh}, fresh
+
+
+def _checkup_instance(values: dict[str, Any]) -> Checkup:
+    """A new, unsaved Checkup from attribute values (attnames), without Model.__init__'s per-field keyword loop
+    over ~90 fields (a visible share of storing an archive). Same instance state: every concrete field set (defaults
+    for the rest), `_state.adding`; no related objects cached (the ids are set)."""
+    constant, fresh = _checkup_defaults()
+    checkup = Checkup.__new__(Checkup)
+    state = checkup.__dict__
+    state.update(constant)
+    for f in fresh:
+        state[f.attname] = f.get_default()
+    state.update(values)
+    checkup._state = ModelState()
+    return checkup
+
+
 def _judge_new_in_memory(
     new: list[Checkup], sexes: dict[int, int], *, chunk_keys: set[tuple[int, int]]
 ) -> list[Checkup]:
@@ -368,9 +422,9 @@ def _judge_new_in_memory(
         return []
     wanted = {(c.person_id, c.fiscal_year) for c in new}
     in_database = set(
-        Checkup.objects.filter(
-            person_id__in={p for p, _ in wanted}, fiscal_year__in={y for _, y in wanted}
-        ).values_list("person_id", "fiscal_year")
+        _where_in(Checkup.objects.order_by(), "person_id", {p for p, _ in wanted})
+        .filter(fiscal_year__in={y for _, y in wanted})
+        .values_list("person_id", "fiscal_year")
     )
     per_key = Counter((c.person_id, c.fiscal_year) for c in new)
     eligible = [
@@ -382,11 +436,9 @@ def _judge_new_in_memory(
     ]
     previous = {
         (row["person_id"], row["fiscal_year"]): row
-        for row in Checkup.objects.filter(
-            person_id__in={c.person_id for c in eligible},
-            fiscal_year__in={c.fiscal_year - 1 for c in eligible},
-            counts_for_fiscal_year=True,
-        ).values("person_id", "fiscal_year", *PREVIOUS_FIELDS)
+        for row in _where_in(Checkup.objects.order_by(), "person_id", {c.person_id for c in eligible})
+        .filter(fiscal_year__in={c.fiscal_year - 1 for c in eligible}, counts_for_fiscal_year=True)
+        .values("person_id", "fiscal_year", *PREVIOUS_FIELDS)
     }
     now = timezone.now()
     for checkup in eligible:
@@ -472,6 +524,10 @@ class Prepared:
     judgment: dict[str, Any] | None = None  # judge_row without last year's checkup (added in the main process)
 
 
+# the stored items: compact, UTF-8 as is; plain dicts of strings, so no cycle check
+_ITEMS_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def prepare_document(name: str, doc: CheckupDocument, *, today: dt.date) -> Prepared:
     """Validate one record (SPEC §9.4, §4.4) and derive its stored items and typed columns."""
     report = validate_document(doc, today=today)
@@ -490,7 +546,7 @@ def prepare_document(name: str, doc: CheckupDocument, *, today: dt.date) -> Prep
         missing_for_specific_checkup=[asdict(m) for m in report.missing_for_specific_checkup],
         items=items,
         columns=columns,
-        items_json=json.dumps(items, ensure_ascii=False, separators=(",", ":")),
+        items_json=_ITEMS_ENCODER.encode(items),
         judgment=judge_row(row, sex=doc.sex, previous=None),  # type: ignore[arg-type]
     )
 
@@ -521,12 +577,27 @@ def _prepare_chunk(members: list[tuple[str, bytes | None, RecordError | None]], 
     return [prepare_member(name, data, today=today, read_error=error) for name, data, error in members]
 
 
+_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(CheckupDocument))
+_OBSERVATION_FIELDS = tuple(f.name for f in dataclasses.fields(Observation))
+
+
+def _document_json_fast(doc: CheckupDocument) -> dict[str, Any]:
+    """`doc.to_json()` (same keys, same order) without dataclasses.asdict's recursive deep copy: every field is
+    a scalar or a date, the observations a list of flat dataclasses."""
+    data = {name: getattr(doc, name) for name in _DOCUMENT_FIELDS}
+    for name in _DATE_FIELDS:
+        value = data[name]
+        data[name] = value.isoformat() if value else None
+    data["observations"] = [{name: getattr(o, name) for name in _OBSERVATION_FIELDS} for o in doc.observations]
+    return data
+
+
 def _prepare_chunk_slim(members: list[tuple[str, bytes | None, RecordError | None]], today: dt.date) -> list[Prepared]:
     """In a worker process: the result travels back as text (JSON) plus the header, cheap to unpickle."""
     prepared = _prepare_chunk(members, today)
     for record in prepared:
         if record.document is not None:
-            record.document_json = json.dumps(record.document.to_json(), ensure_ascii=False, separators=(",", ":"))
+            record.document_json = _ITEMS_ENCODER.encode(_document_json_fast(record.document))
             record.document = dataclasses.replace(record.document, observations=[])
             record.items = None
     return prepared
@@ -791,19 +862,86 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 def _worker_processes(total: int, chunk_size: int, process_now: bool) -> int:
     """◆ Command imports of more than one chunk parse and validate in worker processes while the main process
-    stores the previous chunk; never inside a Celery worker (daemonic processes cannot have children)."""
-    wanted = int(getattr(settings, "UPLOAD_IMPORT_PROCESSES", min(os.cpu_count() or 1, 4)))
+    stores the previous chunk; never inside a Celery worker (daemonic processes cannot have children).
+
+    By default one core is left to the main process and PostgreSQL: on two cores the import stays in one
+    process (a thread prepares the next chunk while the main thread stores), which measured faster there than
+    two workers whose results must be pickled back (docs/benchmarks.md)."""
+    wanted = int(getattr(settings, "UPLOAD_IMPORT_PROCESSES", min((os.cpu_count() or 1) - 1, 4)))
     if not process_now or total <= chunk_size or wanted < 2 or multiprocessing.current_process().daemon:
         return 1
     return wanted
+
+
+class _Prefetched:
+    """Runs an iterator in a thread, `depth` items ahead of its consumer (SPEC-free mechanics of the import).
+
+    In one process the next chunk is parsed and validated while this thread waits for PostgreSQL to store the
+    previous one (the wait releases the GIL, and so does lxml while it parses), so the database's work on the
+    other core overlaps the parsing instead of adding to it. The producer touches no database connection.
+    """
+
+    _END = object()
+
+    def __init__(self, source: Iterator[Any], depth: int = 1) -> None:
+        self._queue: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(source,), name="upload-prepare", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: tuple[Any, BaseException | None]) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, source: Iterator[Any]) -> None:
+        try:
+            for item in source:
+                if not self._put((item, None)):
+                    return
+            self._put((self._END, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put((self._END, exc))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
+
+    def __iter__(self) -> "_Prefetched":
+        return self
+
+    def __next__(self) -> Any:
+        item, error = self._queue.get()
+        if error is not None:
+            self._stop.set()
+            raise error
+        if item is self._END:
+            self._stop.set()
+            raise StopIteration
+        return item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _prepared_chunks(
     upload: Upload, data: bytes, start: int, *, chunk_size: int, today: dt.date, processes: int
 ) -> Iterator[list[Prepared]]:
     if processes < 2:
-        for batch in _batches(_members(upload, data, start), chunk_size):
-            yield _prepare_chunk(batch, today)
+        batches = (_prepare_chunk(batch, today) for batch in _batches(_members(upload, data, start), chunk_size))
+        if upload.total - start <= chunk_size:
+            yield from batches  # one chunk: nothing to overlap
+            return
+        prefetched = _Prefetched(batches)
+        try:
+            yield from prefetched
+        finally:
+            prefetched.close()
         return
     # fork: the workers only parse and validate (pure code); they never touch the parent's database connection.
     # Small work units keep the workers busy while the main process stores the previous chunk.
@@ -820,6 +958,21 @@ def _asynchronous_commit() -> None:
     if connection.vendor == "postgresql" and not _in_outer_transaction():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = off")
+            if _lz4_available(cursor):
+                # each checkup's ~10 kB `items` is compressed when stored: lz4 costs the server about a third of
+                # the default pglz's time for a slightly larger value (reading either is transparent)
+                cursor.execute("SET LOCAL default_toast_compression = lz4")
+
+
+_LZ4: list[bool] = []  # whether the server was built with lz4 (asked once per process)
+
+
+def _lz4_available(cursor: Any) -> bool:
+    if not _LZ4:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        row = cursor.fetchone()
+        _LZ4.append(bool(row and row[0]))
+    return _LZ4[0]
 
 
 def _synchronous_commit() -> None:

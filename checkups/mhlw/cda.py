@@ -1,10 +1,12 @@
 """Read and write the 特定健診情報ファイル (HL7 CDA R2, hc08_V08.xsd): SPEC §9.2–§9.3, formats-notes §1.5–§1.6.
 
-Reading walks element children directly (no XPath) because a 10,000-person archive is parsed in one request.
+Reading is one pass over the parsed tree (a 10,000-person archive is parsed in one import): each element is
+visited once, children are selected by their Clark-notation tag in lxml's C iterators (one compiled XPath picks a
+section's observations; no ElementPath), attributes are read with `.get`, and each observation is built once
+from local values.
 """
 
 import datetime as dt
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -29,6 +31,7 @@ __all__ = ["CdaError", "parse_cda", "write_cda"]
 
 _V = "{" + NS + "}"
 _XSI_TYPE = "{" + XSI + "}type"
+_TAG_ROOT = _V + "ClinicalDocument"
 _TAG_CODE = _V + "code"
 _TAG_VALUE = _V + "value"
 _TAG_INTERPRETATION = _V + "interpretationCode"
@@ -36,24 +39,22 @@ _TAG_METHOD = _V + "methodCode"
 _TAG_AUTHOR = _V + "author"
 _TAG_REFERENCE_RANGE = _V + "referenceRange"
 _TAG_RELATIONSHIP = _V + "entryRelationship"
+_TAG_COMPONENT = _V + "component"
 _TAG_ENTRY = _V + "entry"
 _TAG_OBSERVATION = _V + "observation"
-
-
-def _children(element: etree._Element, name: str) -> Iterator[etree._Element]:
-    tag = _V + name
-    for child in element:
-        if child.tag == tag:
-            yield child
+_TAG_ID = _V + "id"
+_TAG_PARTICIPANT = _V + "participant"
+_CODED = frozenset({"CD", "CO"})
+# entry/observation of a section, selected in C (no proxy object per entry); compiled once, thread-safe in lxml
+_ENTRY_OBSERVATIONS = etree.XPath("v:entry/v:observation", namespaces={"v": NS}, smart_strings=False)
 
 
 def _child(element: etree._Element | None, name: str) -> etree._Element | None:
+    """First child named `name` in the HL7 namespace (lxml filters by tag in C, no proxy per other child)."""
     if element is None:
         return None
-    tag = _V + name
-    for child in element:
-        if child.tag == tag:
-            return child
+    for child in element.iterchildren(_V + name):
+        return child
     return None
 
 
@@ -98,68 +99,86 @@ def _own_text(element: etree._Element | None) -> str:
     return "".join(parts).strip()
 
 
-def _value_type(value: etree._Element) -> str:
-    return (value.get(_XSI_TYPE) or "").rpartition(":")[2]
-
-
 def _parse_observation(
     element: etree._Element, section: str, relationships: list[etree._Element] | None = None
 ) -> Observation:
-    observation = Observation(code="", value_type="", section=section, negated=element.get("negationInd") == "true")
+    """One observation from its children, read in document order (a later duplicate child overrides)."""
+    code = display_name = value_type = unit = method_code = code_system = interpretation = null_flavor = ""
+    author_name = ""
+    item_code_system = ITEM_CODE_OID
+    value = out_of_range = reference_low = reference_high = None
     for child in element:
         tag = child.tag
-        if tag == _TAG_CODE:
-            observation.code = child.get("code", "")
-            observation.display_name = child.get("displayName", "")
-            observation.item_code_system = child.get("codeSystem") or ITEM_CODE_OID
-        elif tag == _TAG_VALUE:
-            _apply_value(observation, child)
-        elif tag == _TAG_INTERPRETATION:
-            observation.interpretation = child.get("code", "")
+        if tag == _TAG_VALUE:
+            get = child.get
+            kind = get(_XSI_TYPE) or ""
+            if ":" in kind:
+                kind = kind.rpartition(":")[2]
+            if kind == "PQ":  # most results: one branch, no OID comparison
+                value_type = kind
+                flavor = get("nullFlavor")
+                if flavor:
+                    null_flavor = flavor
+                else:
+                    value, unit = get("value"), get("unit", "")
+                continue
+            coded = kind in _CODED
+            if coded and get("codeSystem") == OID_OUT_OF_RANGE:
+                out_of_range = get("code")  # 入力範囲外 L/H (formats-notes §1.6)
+                continue
+            value_type = kind
+            flavor = get("nullFlavor")
+            if flavor:
+                null_flavor = flavor
+            elif coded:
+                value, code_system = get("code"), get("codeSystem", "")
+            else:
+                value = child.text or ""
+        elif tag == _TAG_CODE:
+            get = child.get
+            code, display_name = get("code", ""), get("displayName", "")
+            item_code_system = get("codeSystem") or ITEM_CODE_OID
         elif tag == _TAG_METHOD:
-            observation.method_code = child.get("code", "")
+            method_code = child.get("code", "")
+        elif tag == _TAG_INTERPRETATION:
+            interpretation = child.get("code", "")
         elif tag == _TAG_AUTHOR:
-            person = _child(_child(child, "assignedAuthor"), "assignedPerson")
-            observation.author_name = _text(_child(person, "name"))
+            author_name = _text(_child(_child(_child(child, "assignedAuthor"), "assignedPerson"), "name"))
         elif tag == _TAG_REFERENCE_RANGE:
-            _apply_reference_range(observation, child)
+            range_value = _child(_child(child, "observationRange"), "value")
+            reference_low = _attr(_child(range_value, "low"), "value") or None
+            reference_high = _attr(_child(range_value, "high"), "value") or None
         elif tag == _TAG_RELATIONSHIP and relationships is not None:
             relationships.append(child)
-    if not observation.value_type and observation.code:
-        definition = item(observation.code)
-        observation.value_type = definition.value_type if definition else ""
-    return observation
+    if not value_type and code:
+        definition = item(code)
+        value_type = definition.value_type if definition else ""
+    # positional: one call per observation, in Observation's field order
+    return Observation(
+        code,
+        value_type,
+        value,
+        unit,
+        method_code,
+        code_system,
+        interpretation,
+        null_flavor,
+        element.get("negationInd") == "true",
+        out_of_range,
+        section,
+        None,  # group_code
+        None,  # relation
+        author_name,
+        display_name,
+        item_code_system,
+        reference_low,
+        reference_high,
+    )
 
 
-def _apply_value(observation: Observation, value: etree._Element) -> None:
-    value_type = _value_type(value)
-    if value_type in ("CD", "CO") and value.get("codeSystem") == OID_OUT_OF_RANGE:
-        observation.out_of_range = value.get("code")
-        return
-    observation.value_type = value_type
-    if value.get("nullFlavor"):
-        observation.null_flavor = value.get("nullFlavor", "")
-    elif value_type == "PQ":
-        observation.value = value.get("value")
-        observation.unit = value.get("unit", "")
-    elif value_type in ("CD", "CO"):
-        observation.value = value.get("code")
-        observation.code_system = value.get("codeSystem", "")
-    else:
-        observation.value = value.text or ""
-
-
-def _apply_reference_range(observation: Observation, reference: etree._Element) -> None:
-    value = _child(_child(reference, "observationRange"), "value")
-    observation.reference_low = _attr(_child(value, "low"), "value") or None
-    observation.reference_high = _attr(_child(value, "high"), "value") or None
-
-
-def _parse_entry_observation(element: etree._Element, section: str) -> list[Observation]:
-    relationships: list[etree._Element] = []
-    observation = _parse_observation(element, section, relationships)
-    if not relationships or observation.code:
-        return [observation]
+def _parse_group(relationships: list[etree._Element], section: str) -> list[Observation]:
+    """The members of a series group (一連検査グループ): an observation without a code whose members are its
+    entryRelationship observations; the group is named by the item table's group id of a member."""
     members: list[Observation] = []
     for relationship in relationships:
         inner = _child(relationship, "observation")
@@ -180,17 +199,19 @@ def _parse_body(root: etree._Element) -> list[Observation]:
     if body is None:
         raise CdaError("structuredBody がありません。", "structuredBody is missing.", "/ClinicalDocument/component")
     observations: list[Observation] = []
-    for component in _children(body, "component"):
+    append = observations.append
+    for component in body.iterchildren(_TAG_COMPONENT):
         section = _child(component, "section")
         if section is None:
             continue
         section_code = _attr(_child(section, "code"), "code", SECTION_SPECIFIC)
-        for entry in section:
-            if entry.tag != _TAG_ENTRY:
-                continue
-            for element in entry:
-                if element.tag == _TAG_OBSERVATION:
-                    observations.extend(_parse_entry_observation(element, section_code))
+        for element in _ENTRY_OBSERVATIONS(section):
+            relationships: list[etree._Element] = []
+            observation = _parse_observation(element, section_code, relationships)
+            if relationships and not observation.code:
+                observations.extend(_parse_group(relationships, section_code))
+            else:
+                append(observation)
     return observations
 
 
@@ -200,7 +221,7 @@ def parse_cda(data: bytes, *, period: int | None = None) -> CheckupDocument:
         root = parse_xml(data)
     except UnsafeXmlError as exc:
         raise CdaError(exc.message_ja, exc.message_en, exc.location) from exc
-    if root.tag != _V + "ClinicalDocument":
+    if root.tag != _TAG_ROOT:
         raise CdaError(
             f"ルート要素が ClinicalDocument ({NS}) ではありません: {root.tag}",
             f"Root element is not ClinicalDocument in {NS}: {root.tag}",
@@ -221,7 +242,7 @@ def parse_cda(data: bytes, *, period: int | None = None) -> CheckupDocument:
 def _parse_patient(root: etree._Element, doc: CheckupDocument) -> None:
     path = "/ClinicalDocument/recordTarget/patientRole"
     role = _require(_require(root, "recordTarget", "/ClinicalDocument/recordTarget"), "patientRole", path)
-    for identifier in _children(role, "id"):
+    for identifier in role.iterchildren(_TAG_ID):
         oid, extension = identifier.get("root"), identifier.get("extension", "")
         if oid == OID_INSURER:
             doc.insurer_number = extension
@@ -252,7 +273,9 @@ def _parse_patient(root: etree._Element, doc: CheckupDocument) -> None:
 def _organization_fields(organization: etree._Element | None) -> tuple[str, str, str, str, str]:
     if organization is None:
         return "", "", "", "", ""
-    number = next((i.get("extension", "") for i in _children(organization, "id") if i.get("root") == OID_CLINIC), "")
+    number = next(
+        (i.get("extension", "") for i in organization.iterchildren(_TAG_ID) if i.get("root") == OID_CLINIC), ""
+    )
     telecom = _attr(_child(organization, "telecom"), "value").removeprefix("tel:")
     address = _child(organization, "addr")
     postal = _text(_child(address, "postalCode"))
@@ -266,7 +289,7 @@ def _parse_author(root: etree._Element, doc: CheckupDocument) -> None:
 
 
 def _parse_participant(root: etree._Element, doc: CheckupDocument) -> None:
-    for participant in _children(root, "participant"):
+    for participant in root.iterchildren(_TAG_PARTICIPANT):
         if participant.get("typeCode") != "HLD":
             continue
         function = _child(participant, "functionCode")

@@ -191,6 +191,7 @@ def max_value_for_format(fmt: str) -> Decimal | None:
     return Decimal("9" * len(integer) + ("." + "9" * len(fraction) if fraction else ""))
 
 
+@functools.cache  # a handful of formats, asked once per value on import
 def format_digits(fmt: str) -> tuple[int, int] | None:
     """(integer digits, fraction digits) of a numeric format, None for non-numeric formats."""
     if not fmt or not set(fmt) <= {"N", "."}:

@@ -86,9 +86,10 @@ def _present_codes(doc: CheckupDocument) -> set[str]:
     reason_given = any(o.code == NOT_PERFORMED_REASON and o.value for o in doc.observations)
     present = {o.code for o in doc.observations if _is_present(o, reason_given)}
     authored = {o.code for o in doc.observations if o.author_name}
-    for author_code, parents in author_parents().items():
-        if authored.intersection(parents):
-            present.add(author_code)
+    if authored:
+        for author_code, parents in author_parents().items():
+            if authored.intersection(parents):
+                present.add(author_code)
     return present
 
 
@@ -192,8 +193,8 @@ def _check_observation(observation: Observation, period: int, report: Validation
         return
     if observation.negated or observation.null_flavor or observation.value in (None, ""):
         return
-    label = _label(code, definition)
     if observation.value_type and observation.value_type != definition.value_type:
+        label = _label(code, definition)
         report.errors.append(
             _item_error(
                 code,
@@ -205,14 +206,15 @@ def _check_observation(observation: Observation, period: int, report: Validation
         )
         return
     if definition.value_type == "PQ":
-        _check_quantity(observation, definition, label, report)
-    elif definition.is_coded and definition.answers:
-        _check_answer(observation, definition, label, report)
+        _check_quantity(observation, definition, report)
+    elif definition.answers and definition.is_coded:
+        _check_answer(observation, definition, report)
 
 
-def _check_answer(observation: Observation, definition: ItemDef, label: str, report: ValidationReport) -> None:
+def _check_answer(observation: Observation, definition: ItemDef, report: ValidationReport) -> None:
     value = observation.value or ""
     if value not in definition.answers:
+        label = _label(definition.code, definition)
         allowed = "、".join(f"{k}:{v}" for k, v in definition.answers.items())
         report.errors.append(
             _item_error(
@@ -224,6 +226,7 @@ def _check_answer(observation: Observation, definition: ItemDef, label: str, rep
             )
         )
     elif observation.code_system and observation.code_system != definition.answer_oid:
+        label = _label(definition.code, definition)
         report.warnings.append(
             _item_error(
                 definition.code,
@@ -235,13 +238,15 @@ def _check_answer(observation: Observation, definition: ItemDef, label: str, rep
         )
 
 
-def _check_quantity(observation: Observation, definition: ItemDef, label: str, report: ValidationReport) -> None:
+def _check_quantity(observation: Observation, definition: ItemDef, report: ValidationReport) -> None:
     value = observation.value or ""
+    label = None  # built only for a finding
     try:
         number = Decimal(value)
         if not number.is_finite():
             raise InvalidOperation
     except InvalidOperation:
+        label = _label(definition.code, definition)
         report.errors.append(
             _item_error(
                 definition.code,
@@ -252,7 +257,12 @@ def _check_quantity(observation: Observation, definition: ItemDef, label: str, r
             )
         )
         return
-    if definition.unit and observation.unit.casefold() != definition.unit.casefold():
+    if (
+        definition.unit
+        and observation.unit != definition.unit
+        and observation.unit.casefold() != definition.unit.casefold()
+    ):
+        label = _label(definition.code, definition)
         report.errors.append(
             _item_error(
                 definition.code,
@@ -266,6 +276,7 @@ def _check_quantity(observation: Observation, definition: ItemDef, label: str, r
     if digits is not None:
         integer_part, _, fraction_part = value.lstrip("+-").partition(".")
         if len(integer_part.lstrip("0") or "0") > digits[0] or len(fraction_part) > digits[1]:
+            label = label or _label(definition.code, definition)
             report.errors.append(
                 _item_error(
                     definition.code,
@@ -277,6 +288,7 @@ def _check_quantity(observation: Observation, definition: ItemDef, label: str, r
             )
     bounds = PLAUSIBLE_RANGES.get(definition.code)
     if bounds and observation.out_of_range is None and not bounds[0] <= number <= bounds[1]:
+        label = label or _label(definition.code, definition)
         report.errors.append(
             _item_error(
                 definition.code,
@@ -316,8 +328,9 @@ def _missing_requirements(program: str, present: set[str], doc: CheckupDocument,
             )
         )
     for letter, codes in required_groups(program).items():
-        applicable = any(_applicable(d, present, values, period) for c in codes if (d := item(c, period)))
-        if present.isdisjoint(codes) and applicable:
+        if not present.isdisjoint(codes):  # a member is there: no need to ask whether the group applies
+            continue
+        if any(_applicable(d, present, values, period) for c in codes if (d := item(c, period))):
             names = sorted({d.name for c in codes if (d := item(c, period))})
             joined = "・".join(names)
             findings.append(
