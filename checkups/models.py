@@ -172,9 +172,10 @@ class Checkup(models.Model):
                 name="checkup_metabolic_code",
             ),
         ]
+        # No index on the judgment columns: a restratification rewrites them, and unindexed columns let
+        # PostgreSQL update rows in place (HOT, with the table's fillfactor; migration 0005).
         indexes = [
             models.Index(fields=["insurer", "fiscal_year"], name="checkup_insurer_fy_idx"),
-            models.Index(fields=["fiscal_year", "guidance_level"], name="checkup_fy_level_idx"),
         ]
 
     def __str__(self) -> str:

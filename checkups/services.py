@@ -130,7 +130,12 @@ def checkup_store(
         },
     )
     checkups_choose_counted(person_ids=[person.pk], fiscal_years=[fiscal_year])
-    checkups_judge(checkup_ids=[checkup.pk])
+    # Re-judge the person's other checkups this year (the counted one may have changed, and with it which one
+    # carries a guidance programme) and next year's (its 2-consecutive-years flag reads this year's, SPEC §2.8).
+    for year in (fiscal_year, fiscal_year + 1):  # in order: next year's flag reads this year's fresh level
+        related = Checkup.objects.filter(person=person, fiscal_year=year).values_list("pk", flat=True)
+        if ids := list(related):
+            checkups_judge(checkup_ids=ids)
     checkup.refresh_from_db()
     return checkup, created
 

@@ -155,3 +155,43 @@ def test_bulk_restratification_matches_single_judgments(world) -> None:
     assert checkups_restratify(fiscal_year=2025, batch_size=7) == 30
     assert dict(Checkup.objects.values_list("pk", "guidance_level")) == expected
     assert len(set(expected.values())) > 1
+
+
+def test_a_later_complete_checkup_takes_over_the_programme(person) -> None:
+    from guidance.models import Programme
+
+    first, _ = checkup_store(
+        person=person,
+        document=document(person, exam_date=dt.date(2025, 5, 1), program="030"),
+        source=Source.EMPLOYER,
+    )
+    assert Programme.objects.filter(checkup=first).exists()
+    # A clinic checkup of the same year with complete items arrives; the employer record was complete too,
+    # so the earlier one keeps counting and keeps its programme.
+    second, _ = checkup_store(
+        person=person, document=document(person, exam_date=dt.date(2025, 9, 1)), source=Source.CLINIC_API
+    )
+    assert Programme.objects.filter(checkup=first).exists()
+    assert not Programme.objects.filter(checkup=second).exists()
+    # Now the employer record turns out incomplete: the clinic checkup counts and the programme moves to it.
+    checkup_store(
+        person=person,
+        document=document(person, exam_date=dt.date(2025, 5, 1), program="030"),
+        source=Source.EMPLOYER,
+        missing_items=[{"field": "items[9N701000000000011]"}],
+    )
+    assert not Programme.objects.filter(checkup=first).exists()
+    assert Programme.objects.filter(checkup=second).exists()
+
+
+def test_an_earlier_year_arriving_late_updates_the_consecutive_flag(person) -> None:
+    later = document(
+        person,
+        exam_date=dt.date(2025, 6, 1),
+        items={"9N016160100000001": "87.0", "9N006000000000001": "71.0", "9N011000000000001": "24.6"},
+    )
+    this_year, _ = checkup_store(person=person, document=later, source=Source.CLINIC_API)
+    assert not this_year.consecutive_intensive_eligible
+    checkup_store(person=person, document=document(person, exam_date=dt.date(2024, 6, 1)), source=Source.FILE_IMPORT)
+    this_year.refresh_from_db()
+    assert this_year.consecutive_intensive_eligible
