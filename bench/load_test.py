@@ -383,10 +383,13 @@ def main() -> None:
                 warm = Path(directory) / "warm.lua"
                 warm.write_text(pages_lua.read_text(encoding="utf-8"), encoding="utf-8")
                 _result(_run_wrk(wrk, warm, base, 4, args.warmup))
+            load_before = os.getloadavg()
             started = time.monotonic()
-            runs = {
-                "uploads": _run_wrk(wrk, uploads_lua, base, args.upload_connections, args.duration),
-                "pages": _run_wrk(wrk, pages_lua, base, args.page_connections, args.duration),
+            kinds = {"uploads": (uploads_lua, args.upload_connections), "pages": (pages_lua, args.page_connections)}
+            runs = {  # 0 connections leaves a kind out (to measure the other alone)
+                name: _run_wrk(wrk, script, base, connections, args.duration)
+                for name, (script, connections) in kinds.items()
+                if connections
             }
             results = {name: _summary(name, _result(process)) for name, process in runs.items()}
             elapsed = time.monotonic() - started
@@ -397,6 +400,9 @@ def main() -> None:
 
     from checkups.models import Checkup, Upload
 
+    empty = {"requests": 0, "per_s": 0.0, "p50_ms": 0, "p95_ms": 0, "p99_ms": 0, "statuses": {}, "errors": {}}
+    for name in ("uploads", "pages"):
+        results.setdefault(name, {**empty, "kind": f"{name} (not run)"})
     created = results["uploads"]["statuses"].get("201", 0)
     stored = Upload.objects.filter(submitted_by_clinic__number=CLINIC_NUMBER, status=Upload.Status.DONE).count()
     checkups = Checkup.objects.filter(submitted_by_clinic__number=CLINIC_NUMBER)
@@ -411,6 +417,7 @@ def main() -> None:
             "duration_s": args.duration,
             "conn_max_age": 60,
             "cpus": os.cpu_count(),
+            "load_average_before": load_before,
             "load_average_after": os.getloadavg(),
         },
         "results": results,
@@ -419,6 +426,11 @@ def main() -> None:
     }
     if args.json:
         print(json.dumps(report, indent=2, default=str))
+    print(
+        f"gunicorn -w {args.workers} --threads {args.threads}, connections uploads {args.upload_connections} / pages "
+        f"{args.page_connections}, {args.duration} s, load average before {load_before[0]:.2f}, "
+        f"after {os.getloadavg()[0]:.2f}"
+    )
     print("| kind | requests | req/s | p50 ms | p95 ms | p99 ms | statuses |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for row in results.values():
