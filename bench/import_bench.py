@@ -10,8 +10,9 @@
   connection; with one process both run in one process.
 
 `--processes` sets settings.UPLOAD_IMPORT_PROCESSES for the import (default: what the import would use here,
-min(CPUs, 4)). Before each round the bench insurer's rows are deleted and the touched tables VACUUM ANALYZEd (as
-autovacuum would do on a live database; the bench server may run with autovacuum off).
+min(CPUs, 4); 1 = one process, whose second thread prepares the next chunk while the first stores).
+Before each round the bench insurer's rows are deleted and the touched tables VACUUM ANALYZEd (as autovacuum
+would do on a live database; the bench server may run with autovacuum off).
 
 Target (issue #4): import persons/s ≥ half of the floor's. Uses its own database (created if missing; the name
 must contain "bench"): postgres://postgres@127.0.0.1:5432/tokutei_bench_import by default.
@@ -195,7 +196,10 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--repeat", type=int, default=1, help="import/floor rounds (best of)")
     parser.add_argument(
-        "--processes", type=int, default=min(os.cpu_count() or 1, 4), help="import worker processes = floor processes"
+        "--processes",
+        type=int,
+        default=min(os.cpu_count() or 1, 4),  # the import's own default (uploads._worker_processes)
+        help="import worker processes = floor processes",
     )
     args = parser.parse_args()
     _ensure_database(args.database_url)

@@ -862,12 +862,9 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
 
 def _worker_processes(total: int, chunk_size: int, process_now: bool) -> int:
     """◆ Command imports of more than one chunk parse and validate in worker processes while the main process
-    stores the previous chunk; never inside a Celery worker (daemonic processes cannot have children).
-
-    By default one core is left to the main process and PostgreSQL: on two cores the import stays in one
-    process (a thread prepares the next chunk while the main thread stores), which measured faster there than
-    two workers whose results must be pickled back (docs/benchmarks.md)."""
-    wanted = int(getattr(settings, "UPLOAD_IMPORT_PROCESSES", min((os.cpu_count() or 1) - 1, 4)))
+    stores the previous chunk; never inside a Celery worker (daemonic processes cannot have children). With one
+    process, a thread prepares the next chunk while the main thread stores (see _Prefetched)."""
+    wanted = int(getattr(settings, "UPLOAD_IMPORT_PROCESSES", min(os.cpu_count() or 1, 4)))
     if not process_now or total <= chunk_size or wanted < 2 or multiprocessing.current_process().daemon:
         return 1
     return wanted
