@@ -170,7 +170,7 @@ def preview(
                 definition = item(spec.item_code)
                 name = f"{spec.item_code} {definition.name if definition else ''}"
                 entry = items.get(spec.item_code)
-                stored = f"{entry['value']} {entry['unit']}".strip() if entry else ""
+                stored = f"{entry.get('value') or ''} {entry.get('unit', '')}".strip() if entry else ""
             elif outcome.document is not None:
                 stored = getattr(outcome.document, spec.role, "") or ""
             cells.append({"column": spec.column, "target": name, "raw": raw.get(spec.column) or "", "stored": stored})

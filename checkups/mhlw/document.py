@@ -33,21 +33,30 @@ class Observation:
     reference_high: str | None = None
 
     def to_item(self) -> dict[str, Any]:
-        return {
-            "type": self.value_type,
-            "value": self.value,
-            "unit": self.unit,
-            "method": self.method_code,
-            "code_system": self.code_system,
-            "section": self.section,
-            "group": self.group_code,
-            "relation": self.relation,
-            "interpretation": self.interpretation,
-            "null_flavor": self.null_flavor,
-            "negated": self.negated,
-            "out_of_range": self.out_of_range,
-            "author": self.author_name,
-        }
+        """The stored form of one item: its type and value, plus only the attributes that carry something.
+
+        Readers use `.get()` with these defaults, so a default (no unit, section 01010, not negated …) is left out:
+        a checkup's items stay about half the size, which the import of large archives feels.
+        """
+        item: dict[str, Any] = {"type": self.value_type, "value": self.value}
+        for key, value in (
+            ("unit", self.unit),
+            ("method", self.method_code),
+            ("code_system", self.code_system),
+            ("group", self.group_code),
+            ("relation", self.relation),
+            ("interpretation", self.interpretation),
+            ("null_flavor", self.null_flavor),
+            ("out_of_range", self.out_of_range),
+            ("author", self.author_name),
+        ):
+            if value:
+                item[key] = value
+        if self.section != SECTION_SPECIFIC:
+            item["section"] = self.section
+        if self.negated:
+            item["negated"] = True
+        return item
 
 
 _DATE_FIELDS = ("birth_date", "exam_date", "ticket_expiry", "document_date")
