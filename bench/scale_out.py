@@ -107,7 +107,18 @@ def _worker(url: str, broker: str, queue: str) -> subprocess.Popen:
     }
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool=solo", "-l", "warning"]
     command += ["--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"{uuid.uuid4().hex[:8]}@bench"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: int) -> dict:
@@ -134,12 +145,14 @@ def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: in
         finally:
             checkups_upload_process_task.delay = original
         time.sleep(3)  # the workers have started and wait on the queue
+        worker_cpu = sum(_cpu_seconds(p.pid) for p in processes)
         started = time.monotonic()
         for upload_id in ids:
             checkups_upload_process_task.apply_async(args=[upload_id], queue=queue)
         while Upload.objects.filter(pk__in=ids).exclude(status=Upload.Status.DONE).exists():
             time.sleep(0.1)
         elapsed = time.monotonic() - started
+        worker_cpu = sum(_cpu_seconds(p.pid) for p in processes) - worker_cpu
     finally:
         for process in processes:
             os.killpg(process.pid, signal.SIGTERM)
@@ -159,6 +172,7 @@ def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: in
         "seconds": elapsed,
         "checkups": checkups.count(),
         "doubled": doubled,
+        "worker_cpu": worker_cpu,
     }
 
 
@@ -190,14 +204,14 @@ def main() -> None:
     )
     rounds = [_round(args.database_url, args.broker, archives, workers) for workers in args.workers]
     base = rounds[0]["persons"] / rounds[0]["seconds"]
-    print("| worker processes | persons | seconds | persons/s | speed-up | stored once |")
-    print("|---:|---:|---:|---:|---:|---|")
+    print("| worker processes | persons | seconds | persons/s | speed-up | worker CPU s | stored once |")
+    print("|---:|---:|---:|---:|---:|---:|---|")
     for row in rounds:
         rate = row["persons"] / row["seconds"]
         once = row["checkups"] == row["persons"] and row["doubled"] == 0
         print(
             f"| {row['workers']} | {row['persons']:,} | {row['seconds']:.1f} | {rate:.0f} | {rate / base:.2f}× "
-            f"| {'yes' if once else 'NO'} |"
+            f"| {row['worker_cpu']:.1f} | {'yes' if once else 'NO'} |"
         )
     print(f"load average after: {os.getloadavg()}")
 
