@@ -161,7 +161,7 @@ def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: in
         import redis
 
         client = redis.Redis.from_url(broker)
-        client.delete(queue, f"_kombu.binding.{queue}")
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         client.close()
     checkups = Checkup.objects.filter(insurer__number=INSURER_NUMBER)
     doubled = checkups.values("person", "exam_date").annotate(n=Count("pk")).filter(n__gt=1).count()
