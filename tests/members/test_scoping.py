@@ -116,6 +116,6 @@ def test_access_log_is_append_only(world, alice_client) -> None:
         AccessLog.objects.update(target="x")
 
 
-def test_person_page_links_to_the_invitation_letter(world, alice_client) -> None:  # noqa: ANN001
+def test_person_page_links_to_the_invitation_letter(world, alice_client) -> None:
     body = alice_client.get(admin_person_url(world.person_a)).content.decode()
     assert reverse("admin:portal_invitation_issue_for", args=[world.person_a.pk]) in body
