@@ -51,23 +51,7 @@ class ExportResult:
 
 
 def _observation(code: str, stored: dict[str, Any]) -> Observation:
-    return Observation(
-        code=code,
-        value_type=stored.get("type") or "",
-        value=stored.get("value"),
-        unit=stored.get("unit") or "",
-        method_code=stored.get("method") or "",
-        code_system=stored.get("code_system") or "",
-        interpretation=stored.get("interpretation") or "",
-        null_flavor=stored.get("null_flavor") or "",
-        negated=bool(stored.get("negated")),
-        out_of_range=stored.get("out_of_range"),
-        section=stored.get("section") or SECTION_SPECIFIC,
-        group_code=stored.get("group"),
-        relation=stored.get("relation"),
-        author_name=stored.get("author") or "",
-        display_name=definition.name if (definition := item(code)) else "",
-    )
+    return Observation.from_item(code, stored, display_name=definition.name if (definition := item(code)) else "")
 
 
 def _judgment(code: str, oid: str, value: int | None, previous: dict[str, Any] | None) -> Observation:

@@ -260,25 +260,7 @@ def document_from_checkup(checkup: Checkup) -> CheckupDocument:
     """The stored record as a document again (header from the person, items as stored)."""
     person = checkup.person
     clinic = checkup.clinic
-    observations = [
-        Observation(
-            code=code,
-            value_type=entry.get("type") or "ST",
-            value=entry.get("value"),
-            unit=entry.get("unit") or "",
-            method_code=entry.get("method") or "",
-            code_system=entry.get("code_system") or "",
-            interpretation=entry.get("interpretation") or "",
-            null_flavor=entry.get("null_flavor") or "",
-            negated=bool(entry.get("negated")),
-            out_of_range=entry.get("out_of_range"),
-            section=entry.get("section") or "01010",
-            group_code=entry.get("group"),
-            relation=entry.get("relation"),
-            author_name=entry.get("author") or "",
-        )
-        for code, entry in checkup.items.items()
-    ]
+    observations = [Observation.from_item(code, entry) for code, entry in checkup.items.items()]
     return CheckupDocument(
         insurer_number=checkup.insurer.number,
         card_symbol=person.card_symbol,

@@ -58,6 +58,27 @@ class Observation:
             item["negated"] = True
         return item
 
+    @classmethod
+    def from_item(cls, code: str, stored: dict[str, Any], *, display_name: str = "") -> "Observation":
+        """The inverse of `to_item`: a stored item as an observation again (exports, staff completion)."""
+        return cls(
+            code=code,
+            value_type=stored.get("type") or "ST",
+            value=stored.get("value"),
+            unit=stored.get("unit") or "",
+            method_code=stored.get("method") or "",
+            code_system=stored.get("code_system") or "",
+            interpretation=stored.get("interpretation") or "",
+            null_flavor=stored.get("null_flavor") or "",
+            negated=bool(stored.get("negated")),
+            out_of_range=stored.get("out_of_range"),
+            section=stored.get("section") or SECTION_SPECIFIC,
+            group_code=stored.get("group"),
+            relation=stored.get("relation"),
+            author_name=stored.get("author") or "",
+            display_name=display_name,
+        )
+
 
 _DATE_FIELDS = ("birth_date", "exam_date", "ticket_expiry", "document_date")
 
