@@ -179,7 +179,7 @@ class Checkup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.exam_date} {self.person_id}"
+        return f"{self.exam_date} {self.get_program_display()} (#{self.pk})"
 
 
 class HeldRecordQuerySet(models.QuerySet["HeldRecord"]):
