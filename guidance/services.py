@@ -169,6 +169,40 @@ def _sync_chunk(chunk: list[int], today: dt.date, evaluations: dict[tuple[Any, .
     return len(missing)
 
 
+def programmes_create_for_new_checkups(*, checkups: Iterable[Checkup], today: dt.date | None = None) -> int:
+    """The programmes `programmes_sync_for_checkups` would create for checkups inserted in the caller's
+    transaction (the bulk import), from the values the caller holds; returns how many were created.
+
+    No programme can point at a checkup that is not committed yet, so the sync's look-ups (eligible checkups,
+    existing programmes) and its conflict-tolerant insert are not needed: the eligible ones (SPEC §1.3, §2.5,
+    §5.1, as `_eligible`) are written with one COPY, in the sync's order (the checkups' default ordering).
+    """
+    today = _today(today)
+    rows = [
+        (
+            c.pk,
+            c.person_id,
+            c.insurer_id,
+            c.fiscal_year,
+            c.guidance_level,
+            c.consecutive_intensive_eligible,
+            c.exam_date,
+            c.weight_kg,
+            c.waist_cm,
+        )
+        for c in sorted(checkups, key=lambda c: (-c.exam_date.toordinal(), c.pk))
+        if checkup_makes_programme(
+            level=c.guidance_level,
+            medication_excluded=c.medication_excluded,
+            age_at_fy_end=c.age_at_fy_end,
+            counted=c.counts_for_fiscal_year,
+        )
+    ]
+    evaluations: dict[tuple[Any, ...], dict[str, Any]] = {}
+    _programmes_insert([_new_programme_values(row, today, evaluations) for row in rows], fresh=True)
+    return len(rows)
+
+
 def _new_programme_values(
     row: tuple, today: dt.date, evaluations: dict[tuple[Any, ...], dict[str, Any]]
 ) -> dict[str, Any]:
@@ -197,8 +231,11 @@ def _new_programme(row: tuple, today: dt.date) -> Programme:
     return Programme(**_new_programme_values(row, today, {}))
 
 
-def _programmes_insert(rows: list[dict[str, Any]]) -> None:
-    """Insert new programmes, skipping any whose checkup got one meanwhile (the sync is safe to run twice)."""
+def _programmes_insert(rows: list[dict[str, Any]], *, fresh: bool = False) -> None:
+    """Insert new programmes, skipping any whose checkup got one meanwhile (the sync is safe to run twice).
+
+    `fresh`: the checkups were created in this transaction, so no conflict is possible and on PostgreSQL the
+    rows are COPY'd straight into the table (no temporary table, no savepoint)."""
     if not rows:
         return
     if connection.vendor != "postgresql":
@@ -216,12 +253,9 @@ def _programmes_insert(rows: list[dict[str, Any]]) -> None:
     names = [f.attname for f in fields]
     columns = ", ".join(f.column for f in fields)
     table, temp = Programme._meta.db_table, "programme_new_batch"
-    connection.ensure_connection()
-    with transaction.atomic(), connection.connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
-        )
-        with cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
+
+    def copy_rows(cursor: Any, target: str) -> None:
+        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 values = []
                 for name in names:
@@ -230,6 +264,17 @@ def _programmes_insert(rows: list[dict[str, Any]]) -> None:
                         value = json.dumps(value, cls=encoders[name])
                     values.append(value)
                 copy.write_row(values)
+
+    connection.ensure_connection()
+    if fresh:
+        with connection.connection.cursor() as cursor:
+            copy_rows(cursor, table)
+        return
+    with transaction.atomic(), connection.connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+        )
+        copy_rows(cursor, temp)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} ON CONFLICT DO NOTHING"  # noqa: S608
         )

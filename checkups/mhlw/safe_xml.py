@@ -5,6 +5,7 @@ no huge trees, and any document declaring a DOCTYPE is refused outright (billion
 """
 
 import functools
+import re
 import threading
 from pathlib import Path
 
@@ -27,7 +28,16 @@ MAX_REPORTED_SCHEMA_ERRORS = 50
 _DOCTYPE_MARKERS = tuple(
     marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
+# The same test for a file without NUL bytes (no UTF-16 marker can be in it): one regex pass instead of six scans
+_DOCTYPE_MARKERS_UTF8 = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
 _local = threading.local()
+
+
+def _declares_doctype(data: bytes) -> bool:
+    """Whether any DOCTYPE/ENTITY marker (UTF-8, UTF-16 LE/BE) occurs anywhere in the bytes."""
+    if b"\x00" in data:
+        return any(marker in data for marker in _DOCTYPE_MARKERS)
+    return _DOCTYPE_MARKERS_UTF8.search(data) is not None
 
 
 def _parser() -> etree.XMLParser:
@@ -51,7 +61,7 @@ def _parser() -> etree.XMLParser:
 
 def parse_xml(data: bytes) -> etree._Element:
     """Parse untrusted bytes; raise UnsafeXmlError for malformed XML or any DOCTYPE/ENTITY declaration."""
-    if any(marker in data for marker in _DOCTYPE_MARKERS):
+    if _declares_doctype(data):
         raise UnsafeXmlError(
             "DOCTYPE宣言(DTD・実体参照)を含むXMLは受け付けません。",
             "XML documents with a DOCTYPE (DTD or entity declarations) are not accepted.",

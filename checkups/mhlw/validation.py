@@ -75,22 +75,58 @@ def _item_error(code: str, kind: str, value: str | None, ja: str, en: str) -> Re
     return RecordError(f"items[{code}]", kind, value, ja, en)
 
 
-def _is_present(observation: Observation, reason_given: bool) -> bool:
-    """A value (or an L/H flag) counts; ◆ 未実施/測定不能 counts only with a 9N512 reason."""
-    if observation.negated or observation.null_flavor:
-        return reason_given
-    return observation.value not in (None, "") or observation.out_of_range is not None
+@dataclass(slots=True)
+class _Scan:
+    """What the document-level checks read, gathered in the one pass that checks each observation."""
+
+    present: set[str]  # codes counted as present (see _scan), author items included
+    values: dict[str, str | None]  # code → value (the last observation of a code wins)
+    timing: str | None  # 採血時間: the first observation's value
+    timed: list[Observation]  # observations with a 採血時間 rule, in document order
 
 
-def _present_codes(doc: CheckupDocument) -> set[str]:
-    reason_given = any(o.code == NOT_PERFORMED_REASON and o.value for o in doc.observations)
-    present = {o.code for o in doc.observations if _is_present(o, reason_given)}
-    authored = {o.code for o in doc.observations if o.author_name}
+def _scan(doc: CheckupDocument, period: int, report: ValidationReport) -> _Scan:
+    """`_check_observation` for every observation, and in the same pass what the document-level checks read.
+
+    Present: a value or an L/H flag counts; ◆ 未実施/測定不能 counts only when a 9N512 reason is given (anywhere in
+    the document).
+    """
+    rules = MEAL_TIMING_RULES.get(period, {})
+    present: set[str] = set()
+    reasoned: set[str] = set()  # 未実施/測定不能: present only with a reason
+    authored = False
+    reason_given = False
+    values: dict[str, str | None] = {}
+    timing: str | None = None
+    timing_seen = False
+    timed: list[Observation] = []
+    for observation in doc.observations:
+        _check_observation(observation, period, report)
+        code, value = observation.code, observation.value
+        values[code] = value
+        if observation.negated or observation.null_flavor:
+            reasoned.add(code)
+        elif value not in (None, "") or observation.out_of_range is not None:
+            present.add(code)
+        if code == NOT_PERFORMED_REASON and value:
+            reason_given = True
+        if observation.author_name:
+            authored = True
+        if code == MEAL_TIMING and not timing_seen:
+            timing, timing_seen = value, True
+        if code in rules:
+            timed.append(observation)
+    if reason_given:
+        present |= reasoned
     if authored:
-        for author_code, parents in author_parents().items():
-            if authored.intersection(parents):
-                present.add(author_code)
-    return present
+        present.update(_authored_items(doc))
+    return _Scan(present, values, timing, timed)
+
+
+def _authored_items(doc: CheckupDocument) -> list[str]:
+    """Author items (doctor's names) present through observation/author on one of their parents."""
+    authored = {o.code for o in doc.observations if o.author_name}
+    return [code for code, parents in author_parents().items() if authored.intersection(parents)]
 
 
 def _check_header(doc: CheckupDocument, today: dt.date, report: ValidationReport) -> None:
@@ -308,10 +344,11 @@ def _applicable(definition: ItemDef, present: set[str], values: dict[str, str | 
     return parent.code in present and (not parent.abnormal_value or values.get(parent.code) == parent.abnormal_value)
 
 
-def _missing_requirements(program: str, present: set[str], doc: CheckupDocument, period: int) -> list[RecordError]:
+def _missing_requirements(
+    program: str, present: set[str], values: dict[str, str | None], period: int
+) -> list[RecordError]:
     """Required items (1) and letter groups of a programme's column (SPEC §9.4)."""
     findings: list[RecordError] = []
-    values = {o.code: o.value for o in doc.observations}
     for definition in required_items(program):
         if definition.code in INSURER_COMPUTED_ITEMS:
             continue
@@ -347,14 +384,14 @@ def _missing_requirements(program: str, present: set[str], doc: CheckupDocument,
     return findings
 
 
-def _check_meal_timing(doc: CheckupDocument, period: int, report: ValidationReport) -> None:
+def _check_meal_timing(doc: CheckupDocument, period: int, scan: _Scan, report: ValidationReport) -> None:
     rules = MEAL_TIMING_RULES.get(period, {})
-    timing = next((o.value for o in doc.observations if o.code == MEAL_TIMING), None)
+    timing = scan.timing
     # ◆ employer checkups (030) may be completed by the insurer (SPEC §7.1): warn instead of rejecting.
     target = report.errors if doc.program != PROGRAM_EMPLOYER_CHECKUP else report.warnings
-    for observation in doc.observations:
-        allowed = rules.get(observation.code)
-        if allowed is None or observation.negated or observation.value in (None, "") or timing in allowed:
+    for observation in scan.timed:
+        allowed = rules[observation.code]
+        if observation.negated or observation.value in (None, "") or timing in allowed:
             continue
         label = _label(observation.code, item(observation.code, period))
         codes = " / ".join(sorted(allowed))
@@ -371,8 +408,7 @@ def _check_meal_timing(doc: CheckupDocument, period: int, report: ValidationRepo
         )
 
 
-def _check_bmi(doc: CheckupDocument, report: ValidationReport) -> None:
-    values = {o.code: o.value for o in doc.observations if o.code in (HEIGHT, WEIGHT, BMI)}
+def _check_bmi(values: dict[str, str | None], report: ValidationReport) -> None:
     try:
         height, weight, sent = (Decimal(values[c] or "") for c in (HEIGHT, WEIGHT, BMI))
         if not (height.is_finite() and weight.is_finite() and sent.is_finite()) or height <= 0:
@@ -406,17 +442,16 @@ def validate_document(doc: CheckupDocument, *, today: dt.date, period: int | Non
     period = period or doc.period
     report = ValidationReport()
     _check_header(doc, today, report)
-    for observation in doc.observations:
-        _check_observation(observation, period, report)
-    present = _present_codes(doc)
+    scan = _scan(doc, period, report)
+    present, values = scan.present, scan.values
     if doc.program == PROGRAM_EMPLOYER_CHECKUP:
         # ◆ 事業者健診 items may lawfully be omitted (労働安全衛生規則 §44 ②: e.g. ECG under 40 on a doctor's
         # judgment), and the insurer takes whatever the employer holds (SPEC §7.1): gaps are warnings. What the
         # 特定健診 needs is listed separately, so staff can complete it.
-        report.warnings.extend(_missing_requirements(PROGRAM_EMPLOYER_CHECKUP, present, doc, period))
-        report.missing_for_specific_checkup = _missing_requirements(PROGRAM_SPECIFIC_CHECKUP, present, doc, period)
+        report.warnings.extend(_missing_requirements(PROGRAM_EMPLOYER_CHECKUP, present, values, period))
+        report.missing_for_specific_checkup = _missing_requirements(PROGRAM_SPECIFIC_CHECKUP, present, values, period)
     elif doc.program == PROGRAM_SPECIFIC_CHECKUP:
-        report.errors.extend(_missing_requirements(PROGRAM_SPECIFIC_CHECKUP, present, doc, period))
-    _check_meal_timing(doc, period, report)
-    _check_bmi(doc, report)
+        report.errors.extend(_missing_requirements(PROGRAM_SPECIFIC_CHECKUP, present, values, period))
+    _check_meal_timing(doc, period, scan, report)
+    _check_bmi(values, report)
     return report
