@@ -182,8 +182,10 @@ class Checkup(models.Model):
         return f"{self.exam_date} {self.get_program_display()} (#{self.pk})"
 
 
-class HeldRecordQuerySet(models.QuerySet["HeldRecord"]):
-    def visible_to(self, actor: Actor) -> "HeldRecordQuerySet":
+class SubmissionQuerySet(models.QuerySet):
+    """Things a clinic or employer sent (held records, uploads): the sender sees its own; staff their insurers'."""
+
+    def visible_to(self, actor: Actor) -> "SubmissionQuerySet":
         match actor.kind:
             case ActorKind.SUPERUSER:
                 return self
@@ -222,7 +224,7 @@ class HeldRecord(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = HeldRecordQuerySet.as_manager()
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("照合保留の健診結果")
@@ -251,21 +253,6 @@ class CheckupCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_code} {self.corrected_at:%Y-%m-%d}"
-
-
-class UploadQuerySet(models.QuerySet["Upload"]):
-    def visible_to(self, actor: Actor) -> "UploadQuerySet":
-        """A clinic or employer sees its own uploads; staff see uploads for their insurers."""
-        match actor.kind:
-            case ActorKind.SUPERUSER:
-                return self
-            case ActorKind.STAFF:
-                return self.filter(insurer_id__in=actor.insurer_ids)
-            case ActorKind.CLINIC:
-                return self.filter(submitted_by_clinic_id=actor.clinic_id)
-            case ActorKind.EMPLOYER:
-                return self.filter(submitted_by_employer_id=actor.employer_id)
-        return self.none()
 
 
 class Upload(models.Model):
@@ -320,7 +307,7 @@ class Upload(models.Model):
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
 
-    objects = UploadQuerySet.as_manager()
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("健診結果の受付")
