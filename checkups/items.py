@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .codes import WaistMethod
+from .mhlw.validation_rules import FASTING_GLUCOSE, FASTING_TRIGLYCERIDES, RANDOM_GLUCOSE, RANDOM_TRIGLYCERIDES
 from .questionnaire import questions_for
 
 # column → item codes (formats-notes §2.1; SPEC §2.1)
@@ -24,16 +25,16 @@ NUMERIC_ITEMS: dict[str, tuple[str, ...]] = {
     "diastolic_2": ("9A762000000000001",),
     "diastolic_other": ("9A765000000000001",),
     # 3rd-period files carry all TG under the 3F0150000023… codes, read as the fasting column (SPEC §2.7)
-    "triglycerides_fasting": ("3F015000002327101", "3F015000002327201", "3F015000002399901"),
-    "triglycerides_random": ("3F015129902327101", "3F015129902327201", "3F015129902399901"),
+    "triglycerides_fasting": FASTING_TRIGLYCERIDES,
+    "triglycerides_random": RANDOM_TRIGLYCERIDES,
     "hdl": ("3F070000002327101", "3F070000002327201", "3F070000002399901"),
     "ldl": ("3F077000002327101", "3F077000002327201", "3F077000002399901", "3F077000002391901"),
     "non_hdl": ("3F069000002391901",),
     "ast": ("3B035000002327201", "3B035000002399901"),
     "alt": ("3B045000002327201", "3B045000002399901"),
     "ggt": ("3B090000002327101", "3B090000002399901"),
-    "glucose_fasting": ("3D010000001926101", "3D010000002227101", "3D010000001927201", "3D010000001999901"),
-    "glucose_random": ("3D010129901926101", "3D010129902227101", "3D010129901927201", "3D010129901999901"),
+    "glucose_fasting": FASTING_GLUCOSE,
+    "glucose_random": RANDOM_GLUCOSE,
     "hba1c": ("3D046000001906202", "3D046000001920402", "3D046000001927102", "3D046000001999902"),
     "creatinine": ("3C015000002327101", "3C015000002399901"),
     "egfr": ("8A065000002391901",),

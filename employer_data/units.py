@@ -7,14 +7,16 @@ XMLITEM_FORMAT), the same digits a clinic would send.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from checkups.items import NUMERIC_ITEMS
 from checkups.mhlw.validation_rules import FASTING_GLUCOSE, FASTING_TRIGLYCERIDES, RANDOM_GLUCOSE, RANDOM_TRIGLYCERIDES
 
-HDL = ("3F070000002327101", "3F070000002327201", "3F070000002399901")
-LDL = ("3F077000002327101", "3F077000002327201", "3F077000002399901", "3F077000002391901")
-NON_HDL = ("3F069000002391901",)
-HBA1C_NGSP = ("3D046000001906202", "3D046000001920402", "3D046000001927102", "3D046000001999902")
-CREATININE = ("3C015000002327101", "3C015000002399901")
-HEIGHT = ("9N001000000000001",)
+# Item codes per quantity: one table, checkups.items (the codes that fill each typed column)
+HDL = NUMERIC_ITEMS["hdl"]
+LDL = NUMERIC_ITEMS["ldl"]
+NON_HDL = NUMERIC_ITEMS["non_hdl"]
+HBA1C_NGSP = NUMERIC_ITEMS["hba1c"]
+CREATININE = NUMERIC_ITEMS["creatinine"]
+HEIGHT = NUMERIC_ITEMS["height_cm"]
 
 
 @dataclass(frozen=True)
