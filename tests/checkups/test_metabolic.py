@@ -8,44 +8,18 @@ import pytest
 
 from checkups.codes import MetabolicJudgment
 from checkups.metabolic import judge_checkup, judge_metabolic
-from checkups.stratification import StratificationInputs, stratify
+from checkups.stratification import stratify
 from members.codes import Sex
+from tests.checkups.inputs import inputs
 
 D = Decimal
 MEETS, PRE = MetabolicJudgment.MEETS, MetabolicJudgment.PRE
 NOT_APPLICABLE, UNDETERMINED = MetabolicJudgment.NOT_APPLICABLE, MetabolicJudgment.UNDETERMINED
 
-HEALTHY: dict[str, Any] = {
-    "sex": Sex.MALE,
-    "height_cm": D("170.0"),
-    "weight_kg": D("60.0"),
-    "waist_cm": D("80.0"),
-    "systolic_1": D(120),
-    "systolic_2": D(120),
-    "diastolic_1": D(70),
-    "diastolic_2": D(70),
-    "meal_timing": 2,
-    "triglycerides_fasting": D(100),
-    "hdl": D(60),
-    "glucose_fasting": D(90),
-    "hba1c": D("5.2"),
-    "med_blood_pressure": 2,
-    "med_glucose": 2,
-    "med_lipids": 2,
-    "smoking": 3,
-}
 WAIST = {"waist_cm": D("90.0")}
 BP = {"systolic_1": D(140), "systolic_2": D(140)}
 LIPIDS = {"hdl": D(35)}
 GLUCOSE = {"glucose_fasting": D(120)}
-
-
-def inputs(*parts: dict[str, Any], **overrides: Any) -> StratificationInputs:
-    values = dict(HEALTHY)
-    for part in parts:
-        values.update(part)
-    values.update(overrides)
-    return StratificationInputs(**values)
 
 
 def judge(*parts: dict[str, Any], fiscal_year: int = 2024, **overrides: Any) -> MetabolicJudgment:

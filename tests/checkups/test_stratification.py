@@ -17,45 +17,18 @@ from checkups.stratification import (
 )
 from members.codes import Sex
 from members.fiscal import age_at_fiscal_year_end
+from tests.checkups.inputs import inputs
 
 D = Decimal
 INTENSIVE, MOTIVATIONAL = GuidanceLevel.INTENSIVE, GuidanceLevel.MOTIVATIONAL
 INFORMATION, UNDETERMINED = GuidanceLevel.INFORMATION, GuidanceLevel.UNDETERMINED
 
-# A healthy man with complete data: neither group A nor B, no risk, no medication, non-smoker.
-HEALTHY: dict[str, Any] = {
-    "sex": Sex.MALE,
-    "height_cm": D("170.0"),
-    "weight_kg": D("60.0"),  # BMI 20.8
-    "waist_cm": D("80.0"),
-    "systolic_1": D(120),
-    "systolic_2": D(120),
-    "diastolic_1": D(70),
-    "diastolic_2": D(70),
-    "meal_timing": 2,
-    "triglycerides_fasting": D(100),
-    "hdl": D(60),
-    "glucose_fasting": D(90),
-    "hba1c": D("5.2"),
-    "med_blood_pressure": 2,
-    "med_glucose": 2,
-    "med_lipids": 2,
-    "smoking": 3,
-}
 GROUP_A = {"waist_cm": D("90.0")}
 GROUP_B = {"weight_kg": D("80.0")}  # BMI 27.7
 BP_RISK = {"systolic_1": D(140), "systolic_2": D(140)}
 LIPID_RISK = {"hdl": D(35)}
 GLUCOSE_RISK = {"glucose_fasting": D(110)}
 SMOKER = {"smoking": 1}
-
-
-def inputs(*parts: dict[str, Any], **overrides: Any) -> StratificationInputs:
-    values = dict(HEALTHY)
-    for part in parts:
-        values.update(part)
-    values.update(overrides)
-    return StratificationInputs(**values)
 
 
 def level(*parts: dict[str, Any], age: int = 50, fiscal_year: int = 2024, **overrides: Any) -> GuidanceLevel:
