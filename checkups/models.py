@@ -182,10 +182,10 @@ class Checkup(models.Model):
         return f"{self.exam_date} {self.get_program_display()} (#{self.pk})"
 
 
-class SubmissionQuerySet(models.QuerySet):
+class SentRecordQuerySet(models.QuerySet):
     """Things a clinic or employer sent (held records, uploads): the sender sees its own; staff their insurers'."""
 
-    def visible_to(self, actor: Actor) -> "SubmissionQuerySet":
+    def visible_to(self, actor: Actor) -> "SentRecordQuerySet":
         match actor.kind:
             case ActorKind.SUPERUSER:
                 return self
@@ -224,7 +224,7 @@ class HeldRecord(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = SentRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("照合保留の健診結果")
@@ -307,7 +307,7 @@ class Upload(models.Model):
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
 
-    objects = SubmissionQuerySet.as_manager()
+    objects = SentRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("健診結果の受付")
