@@ -139,9 +139,9 @@ def _prepare() -> tuple[str, list[tuple], list[str]]:
     from django.db import transaction
 
     from checkups.models import Checkup, Upload
+    from demo.population import DEMO_INSURER_NUMBER
     from guidance.models import Programme
     from members.codes import Relationship
-    from members.demo import DEMO_INSURER_NUMBER
     from members.models import ApiKey, Clinic, InsuredPerson, Insurer
 
     insurer = Insurer.objects.get(number=DEMO_INSURER_NUMBER)

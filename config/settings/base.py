@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "employer_data",
     "rates",
     "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ import datetime as dt
 import io
 import random
 
-from employer_data.demo import DEMO_LAYOUT, layout_json, sample_row
+from demo.employer_data import DEMO_LAYOUT, layout_json, sample_row
 from employer_data.models import CsvMapping
 from members.models import Employer, InsuredPerson
 from tests.factories import EmployerFactory, PersonFactory

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from checkups.models import Checkup
-from employer_data import demo
+from demo import employer_data as demo
+from demo.population import DEMO_STAFF_USERNAME, seed_population
 from employer_data.mapping import ColumnSpec, map_row
 from employer_data.models import CsvImport, Submission, SubmissionStatus
-from members.demo import DEMO_STAFF_USERNAME, seed_population
 from members.models import AccessLog
 from tests.factories import staff_user
 

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from checkups.mhlw.archive import build_archive
 from checkups.models import Checkup
-from employer_data.demo import layout_json
+from demo.employer_data import layout_json
 from employer_data.mapping import ColumnSpec, map_row
 from employer_data.selectors import incomplete_checkups, submission_status_rows
 from employer_data.services import checkup_complete_items, submission_request

@@ -5,7 +5,7 @@ import random
 from collections import Counter
 from types import SimpleNamespace
 
-from guidance import demo
+from demo import guidance as demo
 from guidance.codes import ProgrammeLevel, ProgrammeStatus
 from guidance.models import Programme
 from tests.factories import PersonFactory

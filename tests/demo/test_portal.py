@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from demo.population import seed_population
+from demo.portal import DEMO_PASSWORD, seed
 from members.codes import Relationship
-from members.demo import seed_population
 from members.models import InsuredPerson
-from portal.demo import DEMO_PASSWORD, seed
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 26)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .codes import ExclusionReason, InsurerType, Relationship, Sex
-from .models import Clinic, Employer, Enrollment, Exclusion, InsuredPerson, Insurer, StaffMembership
+from members.codes import ExclusionReason, InsurerType, Relationship, Sex
+from members.models import Clinic, Employer, Enrollment, Exclusion, InsuredPerson, Insurer, StaffMembership
 
 DEMO_INSURER_NUMBER = "06999999"
 OTHER_INSURER_NUMBER = "06888888"

@@ -8,14 +8,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
 
+from demo.population import DEMO_STAFF_USERNAME
 from members.actors import actor_for_user
 from members.audit import access_log_record
 from members.codes import Relationship
-from members.demo import DEMO_STAFF_USERNAME
 from members.models import AccessLog, InsuredPerson
-
-from .models import SelfMeasurement
-from .services import invitation_issue, invitation_redeem
+from portal.models import SelfMeasurement
+from portal.services import invitation_issue, invitation_redeem
 
 DEMO_PASSWORD = "kenko-portal-2026"  # noqa: S105 - demo data only, printed by seed_demo
 DEMO_ACCOUNTS = (("demo-honnin", Relationship.SELF), ("demo-kazoku", Relationship.FAMILY))

@@ -22,16 +22,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from checkups.codes import Program, Source
+from checkups.items import columns_from_items
+from checkups.mhlw.document import Observation
+from checkups.models import Checkup
+from checkups.questionnaire import questions_for
+from checkups.services import checkups_choose_counted, checkups_judge
 from members.codes import Relationship, Sex
 from members.fiscal import FOURTH_PERIOD_FIRST_FY, age_at_fiscal_year_end, fiscal_year_end, fiscal_year_start
 from members.models import Clinic, Enrollment, Exclusion, InsuredPerson
-
-from .codes import Program, Source
-from .items import columns_from_items
-from .mhlw.document import Observation
-from .models import Checkup
-from .questionnaire import questions_for
-from .services import checkups_choose_counted, checkups_judge
 
 DEMO_FISCAL_YEARS = (2023, 2024, 2025, 2026)
 SCENARIO_YEARS = (2024, 2025)

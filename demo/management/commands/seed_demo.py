@@ -1,16 +1,16 @@
 """Build the demo insurer: people, enrollment, and (from the other apps) checkups, guidance, employer data, rates."""
 
-import importlib
 import time
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from members.demo import DEMO_INSURER_NUMBER, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_population
+from demo import checkups, employer_data, guidance, portal, rates
+from demo.population import DEMO_INSURER_NUMBER, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_population
 from members.models import Insurer
 
-# Each later step is a `seed(population, today=...)` function in an app's demo module, run in this order.
-DEMO_STEPS = ("checkups.demo", "guidance.demo", "employer_data.demo", "rates.demo", "portal.demo")
+# Each later step is a `seed(population, today=...)` function, run in this order.
+DEMO_STEPS = (checkups, guidance, employer_data, rates, portal)
 
 
 class Command(BaseCommand):
@@ -27,12 +27,8 @@ class Command(BaseCommand):
             today = timezone.localdate()
             population = seed_population(persons=persons, today=today)
             self.stdout.write(f"{population.person_count} insured persons")
-            for module_name in DEMO_STEPS:
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError:
-                    continue
-                summary = module.seed(population, today=today)
-                self.stdout.write(f"{module_name}: {summary}")
+            for step in DEMO_STEPS:
+                summary = step.seed(population, today=today)
+                self.stdout.write(f"{step.__name__}: {summary}")
             self.stdout.write(f"demo data loaded in {time.monotonic() - started:.1f} s")
         self.stdout.write(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}")

@@ -4,9 +4,8 @@ import datetime as dt
 from typing import Any
 
 from checkups.models import Checkup
-
-from .models import RateSnapshot
-from .services import rate_snapshot_compute_now
+from rates.models import RateSnapshot
+from rates.services import rate_snapshot_compute_now
 
 
 def seed(population: Any, *, today: dt.date) -> str:

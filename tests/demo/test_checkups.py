@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from checkups.codes import GuidanceLevel, MetabolicJudgment, Program
-from checkups.demo import seed
 from checkups.models import Checkup
-from members.demo import seed_population
+from demo.checkups import seed
+from demo.population import seed_population
 
 TODAY = dt.date(2026, 11, 26)
 

@@ -10,15 +10,14 @@ from typing import Any
 from checkups.codes import Source
 from checkups.models import Checkup
 from checkups.services import checkup_receive
+from employer_data.age_bands import TARGET_AGE_MIN
+from employer_data.csv_import import evaluate_row
+from employer_data.mapping import ColumnSpec
+from employer_data.models import CsvMapping, Submission
+from employer_data.services import submissions_refresh
 from members.codes import Relationship
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
 from members.models import Clinic, Employer, Enrollment, InsuredPerson
-
-from .age_bands import TARGET_AGE_MIN
-from .csv_import import evaluate_row
-from .mapping import ColumnSpec
-from .models import CsvMapping, Submission
-from .services import submissions_refresh
 
 DEMO_CLINIC_NUMBER = "9999999998"
 YES_NO = {"あり": "1", "なし": "2"}  # 既往歴・自覚症状 etc.: 1 特記すべきことあり / 2 なし
