@@ -18,10 +18,11 @@ from demo.population import DEMO_STAFF_USERNAME
 from guidance.codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
 from guidance.contacts import add_months_clamped
 from guidance.facts import contact_facts, programme_facts, sustained_months_default
-from guidance.models import Contact, GuidanceProvider, Programme
+from guidance.models import Contact, Programme
 from guidance.rules import blocking, validate_contact
 from guidance.services import programmes_refresh, programmes_sync_for_checkups
 from members.fiscal import fiscal_year_of
+from members.models import GuidanceProvider
 
 DEMO_PROVIDER = ("2799999999", "架空保健指導センター")
 # Scenario weights for a past fiscal year: about 25–30 % completed, as insurers commonly report (rates 15–45 %)

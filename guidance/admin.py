@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from members.actors import ActorKind
 from members.admin_base import ScopedAdmin
-from members.models import AccessLog, StaffMembership
+from members.models import AccessLog, GuidanceProvider, StaffMembership
 
 from .codes import BehaviourCategory, ContactForm, ContactKind, DropoutReason, ExclusionCause
-from .models import GuidanceProvider, Programme
+from .models import Programme
 from .selectors import programme_trend
 from .services import (
     GuidanceRefused,
@@ -39,12 +39,6 @@ NEXT_ACTIONS = [  # codes of guidance.completion.NextAction (SPEC §5.6)
     ("points_below_180", _("180ポイント不足")),
     ("none", _("対応不要")),
 ]
-
-
-@admin.register(GuidanceProvider)
-class GuidanceProviderAdmin(admin.ModelAdmin):
-    list_display = ["number", "name"]
-    search_fields = ["number", "name"]
 
 
 class NextActionFilter(admin.SimpleListFilter):

@@ -1,34 +1,14 @@
-"""Guidance providers and programmes (特定保健指導)."""
+"""Guidance programmes and their contacts (特定保健指導); providers are organisations in members."""
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.actors import Actor, ActorKind
+from members.models import GuidanceProvider
 
 from .codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
-
-
-class GuidanceProvider(models.Model):
-    """保健指導機関: a contracted organisation that runs guidance programmes."""
-
-    number = models.CharField(
-        _("保健指導機関番号"),
-        max_length=10,
-        unique=True,
-        validators=[RegexValidator(r"^\d{10}$", _("機関番号は10桁の数字です"))],
-    )
-    name = models.CharField(_("名称"), max_length=200)
-
-    class Meta:
-        verbose_name = _("保健指導機関")
-        verbose_name_plural = _("保健指導機関")
-        ordering = ["number"]
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.name}"
 
 
 class ProgrammeQuerySet(models.QuerySet["Programme"]):

@@ -21,11 +21,11 @@ from django.utils import timezone
 from checkups.codes import GuidanceLevel
 from checkups.models import Checkup
 from members.actors import Actor, ActorKind
-from members.models import StaffMembership
+from members.models import GuidanceProvider, StaffMembership
 
 from .codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
 from .facts import EVALUATION_FIELDS, evaluation_fields, facts_of, programme_facts, sustained_months_default
-from .models import Contact, GuidanceProvider, Programme
+from .models import Contact, Programme
 from .rules import ContactFacts, RuleViolation, blocking, evaluate, validate_contact
 
 # SPEC §5.1: checkup level → programme level (動機付け支援相当 is a staff choice, SPEC §2.8)

@@ -22,6 +22,7 @@ from .models import (
     Employer,
     Enrollment,
     Exclusion,
+    GuidanceProvider,
     InsuredPerson,
     Insurer,
     PersonChange,
@@ -53,6 +54,12 @@ class EmployerAdmin(ScopedAdmin):
     list_display = ["code", "name", "insurer", "contact_person", "phone"]
     list_filter = ["insurer"]
     search_fields = ["code", "name"]
+
+
+@admin.register(GuidanceProvider)
+class GuidanceProviderAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+    search_fields = ["number", "name"]
 
 
 @admin.register(Clinic)

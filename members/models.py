@@ -102,6 +102,27 @@ class Clinic(models.Model):
         return f"{self.number} {self.name}"
 
 
+class GuidanceProvider(models.Model):
+    """保健指導機関: a contracted organisation that runs guidance programmes."""
+
+    number = models.CharField(
+        _("保健指導機関番号"),
+        max_length=10,
+        unique=True,
+        validators=[CLINIC_NUMBER],
+    )
+    name = models.CharField(_("名称"), max_length=200)
+
+    class Meta:
+        db_table = "guidance_guidanceprovider"  # moved from the guidance app; the table keeps its name
+        verbose_name = _("保健指導機関")
+        verbose_name_plural = _("保健指導機関")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
 class PersonQuerySet(models.QuerySet["InsuredPerson"]):
     def visible_to(self, actor: Actor) -> "PersonQuerySet":
         if actor.kind == ActorKind.SUPERUSER:
@@ -293,7 +314,7 @@ class ApiKey(AbstractAPIKey):
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys")
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys")
     guidance_provider = models.ForeignKey(
-        "guidance.GuidanceProvider", on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys"
+        GuidanceProvider, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys"
     )
     insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys")
 

@@ -83,7 +83,7 @@ class GuidanceProviderFactory(factory.django.DjangoModelFactory):
     """保健指導機関 (guidance app)."""
 
     class Meta:
-        model = "guidance.GuidanceProvider"
+        model = "members.GuidanceProvider"
         django_get_or_create = ("number",)
 
     number = factory.Sequence(lambda n: f"{2700000000 + n:010d}")

@@ -6,8 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from guidance.models import GuidanceProvider
-from members.models import ApiKey, Clinic
+from members.models import ApiKey, Clinic, GuidanceProvider
 from tests.factories import EmployerFactory
 
 

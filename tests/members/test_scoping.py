@@ -58,7 +58,7 @@ def test_staff_api_person_detail_is_scoped(world, alice_api, staff_key_a, via: s
 
 @pytest.mark.parametrize("kind", ["clinic", "employer", "guidance_provider"])
 def test_machine_keys_other_than_staff_cannot_read_persons(world, kind: str) -> None:
-    from guidance.models import GuidanceProvider
+    from members.models import GuidanceProvider
     from tests.factories import ClinicFactory, EmployerFactory
 
     target = {

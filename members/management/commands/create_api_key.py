@@ -14,8 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from guidance.models import GuidanceProvider
-from members.models import ApiKey, Clinic, Employer, Insurer
+from members.models import ApiKey, Clinic, Employer, GuidanceProvider, Insurer
 
 ORG_NUMBER = re.compile(r"^\d{10}$")  # 健診機関番号 / 保健指導機関番号 (SPEC §9.1)
 INSURER_NUMBER = re.compile(r"^\d{8}$")  # 保険者番号 (SPEC §1.5)
