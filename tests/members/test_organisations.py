@@ -11,8 +11,9 @@ def test_provider_table_kept_its_name() -> None:
 
 
 @pytest.mark.django_db
-def test_old_admin_address_redirects_to_the_members_page(alice_client) -> None:
-    response = alice_client.get("/admin/guidance/guidanceprovider/")
+def test_old_admin_address_redirects_to_the_members_page(client, django_user_model) -> None:
+    client.force_login(django_user_model.objects.create_superuser("root", password="x" * 12))
+    response = client.get("/admin/guidance/guidanceprovider/add/")
     assert response.status_code == 301
-    assert response["Location"] == "/admin/members/guidanceprovider/"
-    assert alice_client.get(response["Location"]).status_code == 200
+    assert response["Location"] == "/admin/members/guidanceprovider/add/"
+    assert client.get(response["Location"]).status_code == 200
