@@ -1,0 +1,37 @@
+"""One way to translate: gettext everywhere, rendered in both languages where an answer must carry both.
+
+Source strings are Japanese (LANGUAGE_CODE "ja"); `locale/en` maps them to English. A message with values is a
+gettext template formatted lazily (`message(_("保険者番号 %(number)s …"), number=n)`), so the same message renders
+in Japanese and in English from one definition. The API's error envelope fills `message_ja` and `message_en`
+with `bilingual(...)`; pages render the message in the active language with `str(...)`.
+"""
+
+from typing import Any
+
+from django.utils.functional import Promise, lazy
+from django.utils.translation import override
+
+Message = str | Promise  # a gettext_lazy string or a `message(...)`; plain str only for values with no words
+
+
+def _format(template: str | Promise, values: dict[str, Any]) -> str:
+    return str(template) % {name: str(value) if isinstance(value, Promise) else value for name, value in values.items()}
+
+
+_format_lazy = lazy(_format, str)
+
+
+def message(template: str | Promise, /, **values: Any) -> Promise:
+    """A translatable message with `%(name)s` placeholders, formatted in whatever language renders it (values
+    that are themselves lazy, e.g. a choice label, render in that language too)."""
+    return _format_lazy(template, values)
+
+
+def in_language(text: Message, language: str) -> str:
+    with override(language):
+        return str(text)
+
+
+def bilingual(text: Message) -> tuple[str, str]:
+    """(Japanese, English) renderings of one message."""
+    return in_language(text, "ja"), in_language(text, "en")

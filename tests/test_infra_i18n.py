@@ -1,0 +1,26 @@
+"""infra.i18n renders one gettext message in both languages (the API's error envelope needs both)."""
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from infra.i18n import bilingual, in_language, message
+
+
+def test_a_catalogue_string_renders_in_both_languages() -> None:
+    assert bilingual(_("保険者")) == ("保険者", "Insurer")
+
+
+def test_values_are_formatted_in_each_language_from_one_template() -> None:
+    text = message(_("%(n)s 件を却下しました。"), n=3)
+    assert bilingual(text) == ("3 件を却下しました。", "Rejected 3 record(s).")
+
+
+def test_lazy_values_render_in_the_same_language() -> None:
+    text = message(_("回答コード %(code)s(選択肢にない値)"), code=_("保険者"))
+    assert bilingual(text) == ("回答コード 保険者(選択肢にない値)", "answer code Insurer (not in the answer set)")
+
+
+def test_rendering_does_not_change_the_active_language() -> None:
+    with override("ja"):
+        in_language(_("保険者"), "en")
+        assert str(_("保険者")) == "保険者"
