@@ -33,8 +33,20 @@ def _pick(insurer: Any, relationship: str, today: dt.date) -> InsuredPerson | No
     return None
 
 
+DEMO_HELP_DESK = {  # fictional: the help desk shown on the portal's pages and letters (issue #18)
+    "help_desk_name": "健康管理課 保健事業担当",
+    "help_desk_phone": "03-0000-0000",
+    "help_desk_hours": "平日 9:00〜17:00(祝日・年末年始を除く)",
+}
+
+
 @transaction.atomic
 def seed(population: Any, *, today: dt.date) -> str:
+    insurer = population.insurer
+    if not insurer.help_desk_phone:
+        for field, value in DEMO_HELP_DESK.items():
+            setattr(insurer, field, value)
+        insurer.save(update_fields=list(DEMO_HELP_DESK))
     staff = get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).first()
     created = []
     for username, relationship in DEMO_ACCOUNTS:

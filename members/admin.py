@@ -124,6 +124,7 @@ class InsuredPersonAdmin(ScopedAdmin):
         "card_branch",
         "user",
         "self_service",
+        "doctor_document",
         "created_at",
         "updated_at",
     ]
@@ -131,7 +132,7 @@ class InsuredPersonAdmin(ScopedAdmin):
     audit_action = AccessLog.Action.ADMIN_VIEW
     show_full_result_count = False
 
-    @admin.display(description=_("本人用ページ"))
+    @admin.display(description=_("わたしの健診"))
     def self_service(self, obj: InsuredPerson) -> str:
         """Issue (or re-issue, as a password reset) the printable invitation letter with a one-time code."""
         if obj.pk is None:
@@ -139,6 +140,14 @@ class InsuredPersonAdmin(ScopedAdmin):
         url = reverse("admin:portal_invitation_issue_for", args=[obj.pk])
         label = _("招待状を再発行(パスワード再設定)") if obj.user_id else _("招待状を発行")
         return format_html('<a class="button" href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("医療機関持参用文書"))
+    def doctor_document(self, obj: InsuredPerson) -> str:
+        """The printable document for a doctor (the person's latest checkup year; other years from there)."""
+        if obj.pk is None:
+            return "—"
+        url = reverse("portal_staff:doctor_document", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("印刷用の文書を開く"))
 
     def person_id_of(self, obj: InsuredPerson) -> int:
         return obj.pk

@@ -35,6 +35,17 @@ class Insurer(models.Model):
         default=False,
         help_text=_("オフの場合、本人向け閲覧記録には職種のみを表示します。"),
     )
+    # The help desk a person can call (issue #18): on every portal page where one can get stuck and on letters
+    help_desk_name = models.CharField(
+        _("問い合わせ窓口の名称"), max_length=100, blank=True, help_text=_("例:健康管理課 保健事業担当")
+    )
+    help_desk_phone = models.CharField(_("問い合わせ窓口の電話番号"), max_length=30, blank=True)
+    help_desk_hours = models.CharField(
+        _("問い合わせ窓口の受付時間"),
+        max_length=100,
+        blank=True,
+        help_text=_("例:平日 9:00〜17:00(祝日・年末年始を除く)"),
+    )
 
     objects = InsurerQuerySet.as_manager()
 

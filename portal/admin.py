@@ -1,4 +1,5 @@
-"""Staff issue invitation letters (登録・パスワード再設定) and may read a person's own weight/waist log."""
+"""Staff issue invitation letters (登録・パスワード再設定), may read a person's own weight/waist log, and print a
+person's 医療機関持参用文書 (the same document the person prints; each view is in the access log)."""
 
 from typing import Any
 
@@ -7,12 +8,19 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from checkups.models import Checkup
+from members.actors import actor_from_request
 from members.admin_base import ScopedAdmin
+from members.audit import access_log_record
 from members.models import AccessLog, InsuredPerson
 
+from .access import lang
+from .document import checkup_document
 from .models import Invitation, SelfMeasurement
+from .qr import qr_data_uri
 from .services import invitation_issue
 
 SESSION_CODES = "portal_invitation_codes"  # {invitation pk: code}, popped when the letter is shown once
@@ -80,11 +88,13 @@ class InvitationAdmin(ScopedAdmin):
         codes = request.session.get(SESSION_CODES, {})
         code = codes.pop(str(pk), None)
         request.session[SESSION_CODES] = codes
+        register_url = request.build_absolute_uri(reverse("portal:register"))
         context = {
             "invitation": invitation,
             "person": invitation.person,
             "code": code,
-            "register_url": request.build_absolute_uri(reverse("portal:register")),
+            "register_url": register_url,
+            "qr": qr_data_uri(register_url),  # the address only: no code, no name
         }
         response = TemplateResponse(request, "portal/admin/letter.html", context)
         response["Cache-Control"] = "no-store"
@@ -99,3 +109,49 @@ class SelfMeasurementAdmin(ScopedAdmin):
     list_select_related = ["person"]
     readonly_fields = ["person", "measured_on", "weight_kg", "waist_cm", "created_at"]
     audit_action = AccessLog.Action.ADMIN_VIEW
+
+
+def doctor_document_view(request: HttpRequest, person_id: int, fiscal_year: int | None = None) -> HttpResponse:
+    """The person's 医療機関持参用文書 for staff: another insurer's person or a year without checkups is a 404;
+    every view is an ADMIN_VIEW row of the access log the person sees."""
+    actor = actor_from_request(request)
+    person = InsuredPerson.objects.visible_to(actor).select_related("insurer").filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    checkups = Checkup.objects.visible_to(actor).filter(person=person).select_related("clinic")
+    years = list(checkups.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
+    if fiscal_year is None and years:
+        fiscal_year = years[0]
+    of_year = sorted(checkups.filter(fiscal_year=fiscal_year), key=lambda c: (c.program, c.exam_date))
+    if not of_year:
+        raise Http404
+    access_log_record(actor=actor, person_ids=[person.pk], action=AccessLog.Action.ADMIN_VIEW,
+                      target="doctor_document:" + ",".join(str(c.pk) for c in of_year), request=request)  # fmt: skip
+    language = lang()
+    context = {
+        "person": person,
+        "documents": [checkup_document(c, sex=person.sex, lang=language) for c in of_year],
+        "fiscal_year": fiscal_year,
+        "staff": True,
+        "other_years": [
+            {"year": y, "url": reverse("portal_staff:doctor_document_year", args=[person.pk, y])}
+            for y in years
+            if y != fiscal_year
+        ],
+        "back_url": reverse("admin:members_insuredperson_change", args=[person.pk]),
+        "created_on": timezone.localdate(),
+    }
+    response = TemplateResponse(request, "portal/document.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# Mounted under the admin URL by config.urls (namespace "portal_staff"), behind the admin's login and 2FA.
+staff_urls = [
+    path("document/<int:person_id>/", admin.site.admin_view(doctor_document_view), name="doctor_document"),
+    path(
+        "document/<int:person_id>/<int:fiscal_year>/",
+        admin.site.admin_view(doctor_document_view),
+        name="doctor_document_year",
+    ),
+]

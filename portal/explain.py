@@ -7,8 +7,12 @@ and anything unknown is skipped rather than shown wrongly.
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from checkups.standards import STANDARDS
 from checkups.stratification import INPUT_FIELDS, ITEM_TEXT, StratificationInputs, stratify
+from guidance.codes import ProgrammeStatus
+from infra.i18n import Message, message
 
 LEVEL_MEANING: Mapping[int, tuple[str, str]] = {  # GuidanceLevel codes (SPEC §2.7)
     1: (
@@ -173,3 +177,35 @@ def checkup_explanation(checkup: Any, *, sex: int, lang: str = "ja") -> list[str
     if checkup.guidance_level is not None and int(result.level) != checkup.guidance_level:
         return plain_explanation(_from_compact(getattr(checkup, "judgment", None)), lang)  # stored level wins
     return plain_explanation(result.to_dict(), lang)
+
+
+# A programme's state in plain words (SPEC §5.6): what it means for the person and what comes next.
+STATUS_MEANING: Mapping[str, Message] = {
+    ProgrammeStatus.NOT_STARTED: _("まだ始まっていません。保険者または保健指導機関から、初回面接の案内が届きます。"),
+    ProgrammeStatus.IN_PROGRESS: _("初回面接が終わり、支援を受けている途中です。"),
+    ProgrammeStatus.INITIAL_INCOMPLETE: _(
+        "初回面接は2回に分けて行います。1回目(初回面接①)は終わっています。"
+        "2回目(初回面接②)は、健診の結果がすべてそろってから行います。"
+    ),
+    ProgrammeStatus.COMPLETED: _("この保健指導は終了しました。"),
+    ProgrammeStatus.DROPPED_OUT: _("この保健指導は途中で終了しました。"),
+    ProgrammeStatus.EXCLUDED: _(
+        "お薬による治療が始まったため、特定保健指導の対象外になりました。治療は主治医と続けてください。"
+    ),
+}
+CLOSED_STATUSES = frozenset({ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED})
+PAST_NOT_STARTED: Message = _(
+    "この保健指導は始まらないまま、新しい年度の健診結果が届きました。いま保健指導の対象かどうかは、"
+    "新しい健診結果で決まります。"
+)
+
+
+def programme_notes(status: str, *, fiscal_year: int, newest_checkup_year: int | None) -> list[str]:
+    """What the state means, and whether the programme belongs to an earlier year than the newest checkup."""
+    past = newest_checkup_year is not None and fiscal_year < newest_checkup_year
+    if past and status == ProgrammeStatus.NOT_STARTED:
+        return [str(PAST_NOT_STARTED)]
+    notes = [str(STATUS_MEANING.get(status, ""))]
+    if past and status not in CLOSED_STATUSES:
+        notes.append(str(message(_("これは%(year)s年度の健診にもとづく保健指導です。"), year=fiscal_year)))
+    return [note for note in notes if note]

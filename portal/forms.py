@@ -1,6 +1,8 @@
 """Forms of the self-service page: login, register/reset with an invitation, own weight/waist entry."""
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -9,11 +11,14 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-WEIGHT_RANGE_KG = (Decimal("20"), Decimal("300"))  # plausibility only; the DB has the same check
-WAIST_RANGE_CM = (Decimal("40"), Decimal("250"))
+from infra.i18n import message
+
+from .models import WAIST_RANGE_CM, WEIGHT_RANGE_KG
+
+CONFIRM_CHANGE_RATIO = Decimal("0.15")  # ◆ a value more than 15 % from the last one is asked again, not refused
 
 
 class LoginForm(forms.Form):
@@ -83,7 +88,18 @@ class RegisterForm(forms.Form):
         return data
 
 
+@dataclass(frozen=True)
+class Reference:
+    """The person's last known weight or waist (own log or checkup): a value far from it is asked again."""
+
+    value: Decimal
+    measured_on: dt.date
+
+
 class SelfMeasurementForm(forms.Form):
+    """Own weight/waist: the checkup items' plausible ranges (SPEC §5.8, §9.4), dates from the first checkup's fiscal
+    year to today, and a second look at a value far from the person's last one (a typo such as 20 for 70)."""
+
     measured_on = forms.DateField(label=_("測定日"), widget=forms.DateInput(attrs={"type": "date"}))
     weight_kg = forms.DecimalField(
         label=_("体重 (kg)"),
@@ -103,15 +119,63 @@ class SelfMeasurementForm(forms.Form):
         max_value=WAIST_RANGE_CM[1],
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
+    confirmed = forms.BooleanField(label=_("この値で間違いありません"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        earliest: dt.date,
+        references: Mapping[str, Reference] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.earliest = earliest
+        self.today = timezone.localdate()
+        self.references = references or {}
+        self.needs_confirmation = False
+        self.fields["measured_on"].widget.attrs.update(min=earliest.isoformat(), max=self.today.isoformat())
+        for name, (low, high) in (("weight_kg", WEIGHT_RANGE_KG), ("waist_cm", WAIST_RANGE_CM)):
+            self.fields[name].widget.attrs.update(min=str(low), max=str(high))
+            self.fields[name].error_messages.update(
+                min_value=message(_("%(low)s〜%(high)sの範囲で入力してください。"), low=low, high=high),
+                max_value=message(_("%(low)s〜%(high)sの範囲で入力してください。"), low=low, high=high),
+            )
 
     def clean_measured_on(self) -> dt.date:
         measured_on = self.cleaned_data["measured_on"]
-        if measured_on > timezone.localdate():
+        if measured_on > self.today:
             raise ValidationError(_("未来の日付は入力できません。"))
+        if measured_on < self.earliest:
+            raise ValidationError(
+                message(_("%(date)s以降の日付を入力してください。"), date=formats.date_format(self.earliest))
+            )
         return measured_on
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("weight_kg") is None and data.get("waist_cm") is None and not self.errors:
             raise ValidationError(_("体重か腹囲のどちらかを入力してください。"))
+        if not self.errors and not data.get("confirmed"):
+            for name, unit in (("weight_kg", "kg"), ("waist_cm", "cm")):
+                self._second_look(name, data.get(name), unit)
         return data
+
+    def _second_look(self, name: str, value: Decimal | None, unit: str) -> None:
+        reference = self.references.get(name)
+        if value is None or reference is None or reference.value <= 0:
+            return
+        if abs(value - reference.value) / reference.value <= CONFIRM_CHANGE_RATIO:
+            return
+        self.needs_confirmation = True
+        self.add_error(
+            name,
+            message(
+                _(
+                    "前回(%(date)s)の %(previous)s %(unit)s から大きく変わっています。"
+                    "正しい値なら「この値で間違いありません」にチェックを入れて、もう一度「記録する」を押してください。"
+                ),
+                date=formats.date_format(reference.measured_on),
+                previous=reference.value,
+                unit=unit,
+            ),
+        )

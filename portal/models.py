@@ -8,8 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from checkups.items import WAIST_ITEMS
+from checkups.mhlw.validation_rules import PLAUSIBLE_RANGES, WEIGHT
 from members.actors import Actor, ActorKind
 from members.models import InsuredPerson
+
+WEIGHT_RANGE_KG = PLAUSIBLE_RANGES[WEIGHT]  # the checkup item's plausible range (SPEC §5.8, §9.4)
+WAIST_RANGE_CM = PLAUSIBLE_RANGES[WAIST_ITEMS[0][0]]
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
@@ -46,8 +51,8 @@ class Invitation(models.Model):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("本人用ページ招待状")
-        verbose_name_plural = _("本人用ページ招待状")
+        verbose_name = _("わたしの健診 招待状")
+        verbose_name_plural = _("わたしの健診 招待状")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="invitation_expires_later"),
@@ -91,11 +96,13 @@ class SelfMeasurement(models.Model):
                 condition=Q(weight_kg__isnull=False) | Q(waist_cm__isnull=False), name="self_measurement_has_value"
             ),
             models.CheckConstraint(
-                condition=Q(weight_kg__isnull=True) | (Q(weight_kg__gte=20) & Q(weight_kg__lte=300)),
+                condition=Q(weight_kg__isnull=True)
+                | (Q(weight_kg__gte=WEIGHT_RANGE_KG[0]) & Q(weight_kg__lte=WEIGHT_RANGE_KG[1])),
                 name="self_measurement_weight_range",
             ),
             models.CheckConstraint(
-                condition=Q(waist_cm__isnull=True) | (Q(waist_cm__gte=40) & Q(waist_cm__lte=250)),
+                condition=Q(waist_cm__isnull=True)
+                | (Q(waist_cm__gte=WAIST_RANGE_CM[0]) & Q(waist_cm__lte=WAIST_RANGE_CM[1])),
                 name="self_measurement_waist_range",
             ),
         ]

@@ -5,8 +5,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
 from checkups import standards
+from checkups.codes import Program
+from checkups.feedback import feedback
 from checkups.standards import Band
+from infra.i18n import Message
 
 # Report order: (row key, Checkup column or derived value, standards field or None for "no standard")
 REPORT_ITEMS: Sequence[tuple[str, str | None]] = (
@@ -35,6 +41,21 @@ PLAIN_ITEMS: Mapping[str, tuple[str, str, str]] = {  # items shown without stand
     "height_cm": ("身長", "Height", "cm"),
     "weight_kg": ("体重", "Weight", "kg"),
 }
+# One name per kind of checkup on every page and letter of the site (issue #18); the MHLW code list calls 030
+# 事業者健診, the person knows it as the checkup at work (事業主健診, SPEC §7).
+PROGRAM_NAMES: Mapping[str, Message] = {
+    Program.SPECIFIC_CHECKUP: _("特定健診"),
+    Program.EMPLOYER_CHECKUP: _("事業主健診"),
+}
+
+
+def program_name(code: str) -> str:
+    return str(PROGRAM_NAMES.get(code, code))
+
+
+def date_label(day: Any) -> str:
+    """2026年11月10日 in Japanese, Nov. 10, 2026 in English (the active language's DATE_FORMAT)."""
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -48,10 +69,15 @@ class ResultRow:
     referral: str
     note: str
     about: str
+    urgent: bool = False  # a referral value that calls for a doctor soon (S1-164)
 
     @property
     def flagged(self) -> bool:
         return self.band in (Band.GUIDANCE, Band.REFERRAL)
+
+    @property
+    def referral_level(self) -> bool:
+        return self.band == Band.REFERRAL
 
 
 def mean_reading(first: Decimal | None, second: Decimal | None, other: Decimal | None) -> Decimal | None:
@@ -103,11 +129,17 @@ def report_rows(checkup: Any, *, sex: int, lang: str = "ja") -> list[ResultRow]:
                 band=band,
                 guidance=standards.describe_limit(field, Band.GUIDANCE, sex, lang),
                 referral=standards.describe_limit(field, Band.REFERRAL, sex, lang),
-                note=standards.note(field, value, sex, lang),
+                note=str(feedback(field, value, sex)),
                 about=standards.about(field, lang),
+                urgent=band == Band.REFERRAL and standards.is_urgent(field, value),
             )
         )
     return rows
+
+
+def referral_rows(rows: Iterable[ResultRow]) -> list[ResultRow]:
+    """The values at the 受診勧奨判定値 (SPEC §8): each a reason to talk to a doctor, never a diagnosis."""
+    return [row for row in rows if row.referral_level]
 
 
 # Trend charts (issue #8): chart id → (ja title, en title, unit, [(value key, ja, en)], standards field for a line)
@@ -129,7 +161,7 @@ TREND_CHARTS: Sequence[tuple[str, str, str, str, Sequence[tuple[str, str, str]],
 def trend_data(checkups: Iterable[Any], *, sex: int, lang: str = "ja") -> list[dict[str, Any]]:
     """Chart.js-ready series, oldest first; a chart with no values at all is left out."""
     ordered = sorted(checkups, key=lambda c: c.exam_date)
-    labels = [c.exam_date.isoformat() for c in ordered]
+    labels = [date_label(c.exam_date) for c in ordered]
     values = [values_of(c) for c in ordered]
     i = 0 if lang == "ja" else 1
     charts = []

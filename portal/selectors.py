@@ -1,5 +1,6 @@
 """Read paths of the self-service page; every query starts from `visible_to(actor)`."""
 
+import datetime as dt
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from guidance.models import Contact, Programme
 from members.actors import Actor
 from members.models import AccessLog, InsuredPerson
 
+from .goal import Baseline
 from .models import SelfMeasurement
 
 
@@ -50,8 +52,33 @@ def level_checkup(*, actor: Actor) -> Checkup | None:
     )
 
 
+def latest_checkup(*, actor: Actor) -> Checkup | None:
+    """The newest checkup of any kind: what the home page speaks about first."""
+    return checkup_list(actor=actor).first()
+
+
+def first_checkup_date(*, actor: Actor) -> dt.date | None:
+    return checkup_list(actor=actor).order_by("exam_date").values_list("exam_date", flat=True).first()
+
+
+def weight_baselines(*, actor: Actor) -> list[Baseline]:
+    """The checkups with an exam-day weight, oldest first: a self-logged weight belongs to the latest one before it."""
+    rows = (
+        checkup_list(actor=actor)
+        .filter(weight_kg__isnull=False)
+        .order_by("exam_date", "pk")
+        .values_list("pk", "exam_date", "fiscal_year", "program", "weight_kg", "waist_cm")
+    )
+    return [Baseline(*row) for row in rows]
+
+
 def programme_latest(*, actor: Actor) -> Programme | None:
     return Programme.objects.visible_to(actor).select_related("checkup").order_by("-fiscal_year", "-pk").first()
+
+
+def programme_list(*, actor: Actor) -> list[Programme]:
+    """Every programme of the person, newest fiscal year first (each shows its own year)."""
+    return list(Programme.objects.visible_to(actor).select_related("checkup").order_by("-fiscal_year", "-pk"))
 
 
 def contact_list(*, programme: Programme) -> QuerySet[Contact]:

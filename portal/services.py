@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import InsuredPerson
 
+from .helpdesk import HelpDesk, help_desk_of_insurer
 from .models import Invitation, SelfMeasurement
 
 INVITATION_VALID_DAYS = 30  # issue #8: the letter's code is valid for 30 days
@@ -81,6 +82,15 @@ def invitation_check(*, code: str, birth_date: dt.date, now: dt.datetime | None 
     if invitation.expires_at <= now:
         raise InvitationError(_("この招待コードは有効期限が切れています。保険者に新しい招待状を依頼してください。"))
     return invitation
+
+
+def invitation_help_desk(*, code: str, birth_date: dt.date) -> HelpDesk | None:
+    """Whom to ask for a new letter after a refused code: the insurer of the invitation with this code and birth
+    date (expired or used), else None. The birth date must match, so a guessed code names no insurer."""
+    invitation = Invitation.objects.select_related("person__insurer").filter(code_hash=hash_code(code)).first()
+    if invitation is None or invitation.person.birth_date != birth_date:
+        return None
+    return help_desk_of_insurer(invitation.person.insurer)
 
 
 @transaction.atomic

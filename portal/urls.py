@@ -1,4 +1,4 @@
-"""Self-service pages for insured persons (本人向けページ). No PHI in any path: pages are bound to the session,
+"""Self-service pages for insured persons (わたしの健診). No PHI in any path: pages are bound to the session,
 a fiscal year or an opaque UUID."""
 
 from django.urls import path
@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/checkups/", views.checkups, name="checkups"),
     path("me/checkups/<int:fiscal_year>/", views.checkup_year, name="checkup_year"),
+    path("me/checkups/<int:fiscal_year>/document/", views.document, name="document"),
     path("me/guidance/", views.guidance, name="guidance"),
     path("me/guidance/log/", views.self_log_add, name="self_log_add"),
     path("me/guidance/log/<uuid:public_id>/delete/", views.self_log_delete, name="self_log_delete"),

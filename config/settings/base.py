@@ -132,6 +132,8 @@ LOGIN_URL = "portal:login"
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the session expires 30 min after the last request
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # a shared PC: closing the browser ends the session (issue #18)
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"  # Japanese page with a way back (issue #18)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -37,7 +37,8 @@ def test_anonymous_gets_login_or_form_never_data(client: Client, name: str) -> N
     assert "no-store" in response["Cache-Control"]
     assert response.status_code in (200, 302)
     if response.status_code == 302:
-        assert response["Location"] == reverse("portal:login")
+        target = reverse("portal:login") if name == "portal:home" else f"{reverse('portal:login')}?next="
+        assert response["Location"].startswith(target)  # after login, back to the page (issue #18)
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -115,7 +116,8 @@ def test_guidance_page_explains_level_points_and_goal(client_a: Client, world) -
     assert "毎日8000歩歩く" in body and "初回面接" in body
     assert "STAFF-ONLY-NOTE" not in body
     assert "70 ポイント" in body
-    assert "75.0 kg × 0.024 = 1.8" in body  # SPEC §5.5: 1.800 kg/cm for this person
+    assert "75.0 kg × 0.024 = 1.8" in body  # SPEC §5.5: 1.800 kg/cm for this person, exact
+    assert "73.2 kg 以下" in body and "86.2 cm 以下" in body  # the goal in kg and cm (issue #18)
 
 
 def test_employer_checkup_under_40_is_listed(world) -> None:
@@ -157,7 +159,7 @@ def test_csv_download_has_own_values_only(client_a: Client, world) -> None:
     response = client_a.get(reverse("portal:download_csv"))
     text = response.content.decode("utf-8-sig")
     assert response["Content-Disposition"] == 'attachment; filename="my-health-data.csv"'
-    assert "hba1c,HbA1c,6.6,%,referral" in text
+    assert "2024,2024-06-01,特定健診,HbA1c,6.6,%,受診勧奨判定値,5.6 % 以上,6.5 % 以上" in text
     assert "9.9" not in text
 
 
