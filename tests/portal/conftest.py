@@ -88,3 +88,16 @@ def client_b(member_b) -> Client:
     client = Client()
     client.force_login(member_b, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+HELP_DESK = {"help_desk_name": "けんぽ相談室", "help_desk_phone": "03-1111-2222", "help_desk_hours": "平日 9:00〜17:00"}
+
+
+@pytest.fixture
+def help_desks(world):
+    """Both insurers have a help desk: nobody's may be shown to someone not logged in."""
+    for insurer, phone in ((world.insurer_a, HELP_DESK["help_desk_phone"]), (world.insurer_b, "06-9999-8888")):
+        for field, value in {**HELP_DESK, "help_desk_phone": phone}.items():
+            setattr(insurer, field, value)
+        insurer.save()
+    return world
