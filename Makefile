@@ -66,4 +66,4 @@ browser-deps:
 	  else echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; }
 
 portal-screenshots: install browser-deps
-	PORTAL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/portal/test_browser.py -k register
+	PORTAL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/portal/test_browser_accessibility.py

@@ -304,8 +304,8 @@ def self_log_add(request: HttpRequest) -> HttpResponse:
         self_measurement_add(person_id=actor_from_request(request).person_id, **data)
         messages.success(request, _("記録を追加しました。"))
         return redirect(reverse("portal:guidance") + "#log")
-    # The error is shown at the form: the page opens at the form (#log-form in the form's action), the first
-    # field with an error has the focus, and the summary is announced (role="alert"); typed values stay.
+    # The error is shown at the form: the first field with an error has the focus (autofocus; forms.js also brings
+    # the summary into view), the summary is announced (role="alert"), and what was typed stays.
     first = next((name for name in form.fields if name in form.errors), "measured_on")
     form.fields[first].widget.attrs["autofocus"] = True
     return render(request, "portal/guidance.html", _guidance_context(request, form), status=400)

@@ -1,6 +1,8 @@
 """Builders for the self-service page tests: checkups with stored stratification, members with accounts."""
 
 import datetime as dt
+import os
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -10,9 +12,17 @@ from django.test import Client
 from checkups.codes import Program, Source
 from checkups.judgments import judge_row
 from checkups.models import Checkup
+from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
+from guidance.models import Contact, Programme
+from members.actors import actor_for_user
+from members.audit import access_log_record
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
-from members.models import InsuredPerson
+from members.models import AccessLog, InsuredPerson
+from portal.models import SelfMeasurement
 from portal.services import invitation_issue, invitation_redeem
+
+from ..browser.chromium import PHONE, chromium
+from ..factories import ClinicFactory, staff_user
 
 PASSWORD = "Kenshin-portal-2026!"
 BASE_VALUES: dict[str, Any] = {
@@ -101,3 +111,56 @@ def help_desks(world):
             setattr(insurer, field, value)
         insurer.save()
     return world
+
+
+def rich_history(world) -> None:
+    """One person with everything a page can show: results at every level (a referral value, an urgent blood
+    pressure), an employer checkup, a programme in progress, an own log in kg and cm, a staff read."""
+    world.insurer_a.name = "架空健康保険組合"
+    for field, value in HELP_DESK.items():
+        setattr(world.insurer_a, field, value)
+    world.insurer_a.save()
+    person = world.person_a
+    clinic = ClinicFactory(name="架空健診センター")
+    make_checkup(person, dt.date(2024, 6, 3), weight_kg=Decimal("78.0"))
+    latest = make_checkup(person, dt.date(2025, 6, 2), ldl=Decimal("174"), systolic_1=Decimal("162"),
+                          systolic_2=Decimal("160"), non_hdl=Decimal("180"), med_blood_pressure=1)  # fmt: skip
+    latest.clinic = clinic
+    latest.save()
+    make_checkup(person, dt.date(2025, 10, 1), program="030")
+    programme = Programme.objects.create(
+        checkup=latest, person=person, insurer=person.insurer, fiscal_year=2025, level=ProgrammeLevel.INTENSIVE,
+        status=ProgrammeStatus.IN_PROGRESS, initial_on=dt.date(2025, 7, 1), behaviour_goals=["毎日8000歩歩く"],
+    )  # fmt: skip
+    Contact.objects.create(programme=programme, kind=ContactKind.INITIAL, form=ContactForm.INDIVIDUAL_IN_PERSON,
+                           date=dt.date(2025, 7, 1), minutes=30)  # fmt: skip
+    for day, kg, cm in ((dt.date(2025, 8, 1), "74.2", "87.0"), (dt.date(2025, 9, 1), "73.8", None)):
+        SelfMeasurement.objects.create(person=person, measured_on=day, weight_kg=Decimal(kg),
+                                       waist_cm=None if cm is None else Decimal(cm))  # fmt: skip
+    nurse = staff_user(world.insurer_a, "nurse", job_title="保健師")
+    access_log_record(actor=actor_for_user(nurse), person_ids=[person.pk], action=AccessLog.Action.ADMIN_VIEW,
+                      target="checkup:1")  # fmt: skip
+
+
+# --- browser tests (Playwright + Debian's chromium) ----------------------------------------------------------------
+# Playwright's sync API runs an event loop in this thread; the ORM calls in the tests are still sequential.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        with chromium() as launched:
+            yield launched
+    except RuntimeError as missing:
+        pytest.fail(str(missing))
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:
+    context = browser.new_context(viewport=PHONE, locale="ja-JP", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base = live_server.url
+    yield page
+    context.close()

@@ -132,7 +132,7 @@ def test_implausible_entries_are_refused_at_the_form(client_a: Client, world, da
     body = response.content.decode()
     assert response.status_code == 400
     assert not SelfMeasurement.objects.exists()
-    assert 'action="/me/guidance/log/#log-form"' in body  # the page opens at the form
+    assert 'src="/static/portal/forms.js"' in body  # brings the summary into view, focuses the field
     assert 'role="alert"' in body and "記録できませんでした" in body
     field = next(name for name in ("measured_on", "weight_kg", "waist_cm") if f'id="id_{name}_error"' in body)
     tag = body.split(f'id="id_{field}"')[0].rsplit("<input", 1)[1] + body.split(f'id="id_{field}"')[1].split(">")[0]

@@ -7,10 +7,8 @@ placeholder, button values); scripts and styles are skipped, and so is an elemen
 """
 
 import csv
-import datetime as dt
 import io
 import re
-from decimal import Decimal
 
 import lxml.html
 import pytest
@@ -18,15 +16,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
-from guidance.models import Contact, Programme
-from members.actors import actor_for_user
-from members.audit import access_log_record
-from members.models import AccessLog
 from portal.models import SelfMeasurement
 
-from ..factories import ClinicFactory, staff_user
-from .conftest import PASSWORD, make_checkup
+from .conftest import PASSWORD, rich_history
 
 pytestmark = pytest.mark.django_db
 
@@ -74,32 +66,8 @@ def english_words(html: str) -> set[str]:
 
 
 @pytest.fixture
-def rich(world, member_a):
-    """One person with everything a page can show: results at every level, a programme, own log, staff reads."""
-    world.insurer_a.name = "架空健康保険組合"
-    world.insurer_a.help_desk_name, world.insurer_a.help_desk_phone = "けんぽ相談室", "03-1111-2222"
-    world.insurer_a.help_desk_hours = "平日 9:00〜17:00"
-    world.insurer_a.save()
-    person = world.person_a
-    clinic = ClinicFactory(name="架空健診センター")
-    make_checkup(person, dt.date(2024, 6, 3), weight_kg=Decimal("78.0"))
-    latest = make_checkup(person, dt.date(2025, 6, 2), ldl=Decimal("174"), systolic_1=Decimal("162"),
-                          systolic_2=Decimal("160"), non_hdl=Decimal("180"), med_blood_pressure=1)  # fmt: skip
-    latest.clinic = clinic
-    latest.save()
-    make_checkup(person, dt.date(2025, 10, 1), program="030")
-    programme = Programme.objects.create(
-        checkup=latest, person=person, insurer=person.insurer, fiscal_year=2025, level=ProgrammeLevel.INTENSIVE,
-        status=ProgrammeStatus.IN_PROGRESS, initial_on=dt.date(2025, 7, 1), behaviour_goals=["毎日8000歩歩く"],
-    )  # fmt: skip
-    Contact.objects.create(programme=programme, kind=ContactKind.INITIAL, form=ContactForm.INDIVIDUAL_IN_PERSON,
-                           date=dt.date(2025, 7, 1), minutes=30)  # fmt: skip
-    for day, kg, cm in ((dt.date(2025, 8, 1), "74.2", "87.0"), (dt.date(2025, 9, 1), "73.8", None)):
-        SelfMeasurement.objects.create(person=person, measured_on=day, weight_kg=Decimal(kg),
-                                       waist_cm=None if cm is None else Decimal(cm))  # fmt: skip
-    nurse = staff_user(world.insurer_a, "nurse", job_title="保健師")
-    access_log_record(actor=actor_for_user(nurse), person_ids=[person.pk], action=AccessLog.Action.ADMIN_VIEW,
-                      target="checkup:1")  # fmt: skip
+def rich(world, member_a) -> Client:
+    rich_history(world)
     client = Client()
     client.force_login(member_a, backend="django.contrib.auth.backends.ModelBackend")
     return client
