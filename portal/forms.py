@@ -134,12 +134,12 @@ class SelfMeasurementForm(forms.Form):
         self.references = references or {}
         self.needs_confirmation = False
         self.fields["measured_on"].widget.attrs.update(min=earliest.isoformat(), max=self.today.isoformat())
-        for name, (low, high) in (("weight_kg", WEIGHT_RANGE_KG), ("waist_cm", WAIST_RANGE_CM)):
+        for name, (low, high), unit in (("weight_kg", WEIGHT_RANGE_KG, "kg"), ("waist_cm", WAIST_RANGE_CM, "cm")):
             self.fields[name].widget.attrs.update(min=str(low), max=str(high))
-            self.fields[name].error_messages.update(
-                min_value=message(_("%(low)s〜%(high)sの範囲で入力してください。"), low=low, high=high),
-                max_value=message(_("%(low)s〜%(high)sの範囲で入力してください。"), low=low, high=high),
+            out_of_range = message(
+                _("%(low)s〜%(high)s %(unit)s の範囲で入力してください。"), low=low, high=high, unit=unit
             )
+            self.fields[name].error_messages.update(min_value=out_of_range, max_value=out_of_range)
 
     def clean_measured_on(self) -> dt.date:
         measured_on = self.cleaned_data["measured_on"]

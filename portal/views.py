@@ -111,16 +111,17 @@ def register_view(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/register.html", context)
 
 
-def _referral_context(checkup: Any, rows: list, document_year: int) -> dict[str, Any] | None:
-    """The calm note about values at the 受診勧奨判定値 (SPEC §8), or None when there are none."""
-    referrals = referral_rows(rows)
-    if not referrals:
+def _referral_context(reports: list[tuple[Any, list]], *, fiscal_year: int, box: str) -> dict[str, Any] | None:
+    """The values at the 受診勧奨判定値 (SPEC §8) of one year's checkups, with the calm 4th-period note said once;
+    None when there are none."""
+    groups = [{"checkup": c, "rows": found} for c, rows in reports if (found := referral_rows(rows))]
+    if not groups:
         return None
     return {
-        "checkup": checkup,
-        "rows": referrals,
-        "document_url": reverse("portal:document", args=[document_year]),
-        "on_treatment": any(getattr(checkup, f, None) == YES for f in MEDICATION_FIELDS),
+        "id": box,
+        "groups": groups,
+        "document_url": reverse("portal:document", args=[fiscal_year]),
+        "on_treatment": any(getattr(g["checkup"], f, None) == YES for g in groups for f in MEDICATION_FIELDS),
     }
 
 
@@ -132,7 +133,8 @@ def me(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_checkup(actor=actor)
     referral = None
     if latest is not None:
-        referral = _referral_context(latest, report_rows(latest, sex=person.sex, lang=lang()), latest.fiscal_year)
+        rows = report_rows(latest, sex=person.sex, lang=lang())
+        referral = _referral_context([(latest, rows)], fiscal_year=latest.fiscal_year, box="home")
     programme = selectors.programme_latest(actor=actor)
     return render(
         request,
@@ -158,17 +160,7 @@ def checkups(request: HttpRequest) -> HttpResponse:
 
 
 def _reports(checkups: list, *, sex: int) -> list[dict[str, Any]]:
-    reports = []
-    for checkup in checkups:
-        rows = report_rows(checkup, sex=sex, lang=lang())
-        reports.append(
-            {
-                "checkup": checkup,
-                "rows": rows,
-                "referral": _referral_context(checkup, rows, checkup.fiscal_year),
-            }
-        )
-    return reports
+    return [{"checkup": c, "rows": report_rows(c, sex=sex, lang=lang())} for c in checkups]
 
 
 @person_view
@@ -176,7 +168,9 @@ def checkup_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     actor = actor_from_request(request)
     person = selectors.person_get(actor=actor)
     reports = _reports(selectors.checkups_of_year(actor=actor, fiscal_year=fiscal_year), sex=person.sex)
-    return render(request, "portal/checkup_year.html", {"fiscal_year": fiscal_year, "reports": reports})
+    referral = _referral_context([(r["checkup"], r["rows"]) for r in reports], fiscal_year=fiscal_year, box="year")
+    context = {"fiscal_year": fiscal_year, "reports": reports, "referral": referral}
+    return render(request, "portal/checkup_year.html", context)
 
 
 @person_view
@@ -266,7 +260,8 @@ def _guidance_context(request: HttpRequest, form: SelfMeasurementForm | None = N
         context["offer"] = OFFERS.get(level, ("", ""))[i]
         context["why"] = checkup_explanation(level_checkup, sex=person.sex, lang=lang())
         rows = report_rows(level_checkup, sex=person.sex, lang=lang())
-        context["referral"] = _referral_context(level_checkup, rows, level_checkup.fiscal_year)
+        context["referral"] = _referral_context([(level_checkup, rows)], fiscal_year=level_checkup.fiscal_year,
+                                                box="guidance")  # fmt: skip
     if programme is not None:
         checkup = programme.checkup
         context["programme_notes"] = _notes(programme, level_checkup)
