@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from checkups.standards import Band
-from guidance.codes import ProgrammeLevel
+from guidance.codes import ProgrammeLevel, ProgrammeStatus
 from members.actors import ActorKind, actor_from_request
 from members.fiscal import fiscal_year_of, fiscal_year_start
 
@@ -270,6 +270,8 @@ def _guidance_context(request: HttpRequest, form: SelfMeasurementForm | None = N
         past = level_checkup is not None and programme.fiscal_year < level_checkup.fiscal_year
         open_now = programme.status not in CLOSED_STATUSES and not past
         goal = main_goal(checkup.weight_kg, checkup.waist_cm) if open_now else None
+        never_started = past and programme.status == ProgrammeStatus.NOT_STARTED
+        context["show_points"] = context["intensive"] and not never_started
         context["goal"] = goal
         context["goal_numbers"] = goal_numbers(goal) if goal is not None else None
         lines = programme.evaluation.get("lines") if isinstance(programme.evaluation, dict) else None

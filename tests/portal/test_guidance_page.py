@@ -44,7 +44,7 @@ def test_a_past_programme_shows_its_year_and_says_it_is_past(client_a: Client, w
     assert "2026年度:<strong>なし(情報提供)</strong>" in body
     assert "2025年度の保健指導" in body and "2025年6月2日の特定健診" in body
     assert "始まらないまま、新しい年度の健診結果が届きました" in body
-    assert "「2cm・2kg」の目標" not in body  # no goal for a programme that is over
+    assert "「2cm・2kg」の目標" not in body and "ポイント" not in body  # no goal, no points: it never started
 
 
 def test_a_change_is_only_computed_against_its_own_checkup(client_a: Client, world) -> None:
@@ -190,3 +190,23 @@ def test_dates_are_written_in_japanese(client_a: Client, world) -> None:
     assert "2025年11月10日" in body and "2025-11-10" not in body
     client_a.post("/i18n/setlang/", {"language": "en", "next": "/me/"})
     assert "Nov. 10, 2025" in client_a.get(reverse("portal:checkup_year", args=[2025])).content.decode()
+
+
+CLOSED = dt.date(2025, 10, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "extra", "words"),
+    [
+        (ProgrammeStatus.COMPLETED, {"completed_on": CLOSED}, "この保健指導は終了しました。"),
+        (ProgrammeStatus.DROPPED_OUT, {"dropped_out_on": CLOSED, "dropout_reason": "declined"}, "途中で終了しました"),
+        (ProgrammeStatus.EXCLUDED, {"excluded_on": CLOSED, "excluded_cause": "medication_after_checkup"},
+         "特定保健指導の対象外になりました"),
+    ],
+)  # fmt: skip
+def test_a_closed_programme_says_so_and_sets_no_goal(client_a: Client, world, status, extra, words) -> None:
+    checkup = make_checkup(world.person_a, dt.date(2025, 6, 2))
+    _programme(checkup, status=status, initial_on=dt.date(2025, 7, 1), **extra)
+    body = client_a.get(reverse("portal:guidance")).content.decode()
+    assert "2025年度の保健指導" in body and words in body
+    assert "「2cm・2kg」の目標" not in body
