@@ -378,7 +378,7 @@ PERSON_PAGES = {  # url name → path, for the person's own pages (GET)
     "download_csv": "/me/download/csv/",
 }
 PUBLIC_PAGES = {"home": "/", "login": "/login/", "register": "/register/", "logout": "/logout/"}
-PERSON_OBJECT_PAGES = ("checkup_year", "self_log_add", "self_log_delete")
+PERSON_OBJECT_PAGES = ("checkup_year", "document", "self_log_add", "self_log_delete")
 PERSON_OF_ROLE = {"person_p": ("P", "Q"), "person_q": ("Q", "P")}
 
 
@@ -409,22 +409,24 @@ def check_portal(world: World, role: str) -> list[str]:
             problems.append(f"GET {path} by {role} shows the other person's data: {leaked}")
     own_year = {"P": 2025, "Q": 2024}
     for person, year in own_year.items():
-        response = client.get(f"/me/checkups/{year}/")
-        if mine == person:
-            if response.status_code != 200:
-                problems.append(f"own year page {year} by {role}: {response.status_code}")
-        elif mine is not None and response.status_code != NOT_YOURS:
-            problems.append(f"the other person's year {year} by {role}: {response.status_code}")
-        elif mine is None and not _not_a_person_answer(response):
-            problems.append(f"year page by {role}: {response.status_code}")
+        for page in (f"/me/checkups/{year}/", f"/me/checkups/{year}/document/"):
+            response = client.get(page)
+            if mine == person:
+                if response.status_code != 200:
+                    problems.append(f"own page {page} by {role}: {response.status_code}")
+            elif mine is not None and response.status_code != NOT_YOURS:
+                problems.append(f"the other person's {page} by {role}: {response.status_code}")
+            elif mine is None and not _not_a_person_answer(response):
+                problems.append(f"{page} by {role}: {response.status_code}")
     for person in ("P", "Q"):
         entry = world.objects[f"selflog:{person}"]
         if mine == person:
             continue  # deleting one's own entry is the portal tests' business
-        response = client.post(f"/me/guidance/log/{entry.public_id}/delete/")
-        expected_ok = response.status_code == NOT_YOURS if mine is not None else _not_a_person_answer(response)
-        if not expected_ok:
-            problems.append(f"delete {person}'s log entry by {role}: {response.status_code}")
+        for method in ("get", "post"):  # GET asks first, POST deletes
+            response = getattr(client, method)(f"/me/guidance/log/{entry.public_id}/delete/")
+            expected_ok = response.status_code == NOT_YOURS if mine is not None else _not_a_person_answer(response)
+            if not expected_ok:
+                problems.append(f"{method.upper()} delete {person}'s log entry by {role}: {response.status_code}")
         if not SelfMeasurement.objects.filter(pk=entry.pk).exists():
             problems.append(f"{role} deleted {person}'s log entry")
     before = SelfMeasurement.objects.exclude(person__in=[world.objects["person:P"], world.objects["person:Q"]]).count()
@@ -478,6 +480,8 @@ ADMIN_ID_VIEWS = {
     "portal_invitation_issue_for": ("portal/invitation/issue/{pk}/", "person:P", "person:Q"),
     "portal_invitation_letter": ("portal/invitation/{pk}/letter/", "invitation:A", "invitation:B"),
     "rates_dashboard_progress": ("rates/ratedashboard/progress/{pk}/", "snapshot:A", "snapshot:B"),
+    "doctor_document": ("portal/document/{pk}/", "person:P", "person:Q"),  # 医療機関持参用文書 (staff)
+    "doctor_document_year": ("portal/document/{pk}/2025/", "person:P", "person:Q"),
 }
 ADMIN_ID_VIEWS_ELSEWHERE = {
     "view_on_site": "Django's redirect to get_absolute_url; no model here defines one",
