@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / Redoc served from the project, no CDN
     "django_filters",
     "django_celery_beat",
     "axes",
@@ -164,6 +165,17 @@ AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
 # Celery: eager unless a broker is configured
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+
+# The cache holds the per-key API throttle counts, so it must be shared by every process: CACHE_URL, else the
+# Redis broker, else (embedded default, one process) local memory.
+CACHE_URL = env.str("CACHE_URL", default="") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "tokutei"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 # Redis: a task not acknowledged within the visibility timeout (a worker died mid-task) is delivered again;
@@ -198,7 +210,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["members.api_auth.ApiKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": env.str("API_KEY_THROTTLE_RATE", default="6000/min")},
+    # per API key, counted in the shared cache (Redis in production): API_THROTTLE_RATE (issue #13); the older
+    # name API_KEY_THROTTLE_RATE is still read
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("API_THROTTLE_RATE", default="") or env.str("API_KEY_THROTTLE_RATE", default="600/min")
+    },
+    "EXCEPTION_HANDLER": "infra.api_errors.exception_handler",  # one error envelope for every 4xx/5xx
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -207,6 +224,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -58,9 +58,27 @@ def test_employer_identifier_is_insurer_colon_code(world) -> None:
         _create("employer", "06999999:NOPE")
 
 
-def test_guidance_provider_is_created_when_unknown(db) -> None:
-    _create("guidance_provider", "2711111111")
-    assert ApiKey.objects.get().guidance_provider == GuidanceProvider.objects.get(number="2711111111")
+@pytest.mark.parametrize(("kind", "model"), [("clinic", Clinic), ("guidance_provider", GuidanceProvider)])
+def test_unknown_organisation_is_refused_without_create_organisation(db, kind, model) -> None:
+    """Issue #13: a mistyped number must not silently become a second clinic or provider."""
+    with pytest.raises(CommandError, match=r"no .* with number '2711111111'.*--create-organisation NAME"):
+        _create(kind, "2711111111")
+    assert not model.objects.exists()
+    assert not ApiKey.objects.exists()
+
+
+def test_guidance_provider_is_created_with_create_organisation(db) -> None:
+    _create("guidance_provider", "2711111111", "--create-organisation", "みなみ保健指導センター")
+    provider = GuidanceProvider.objects.get(number="2711111111")
+    assert ApiKey.objects.get().guidance_provider == provider
+    assert provider.name == "みなみ保健指導センター"
+
+
+def test_create_organisation_does_not_rename_an_existing_one(db) -> None:
+    clinic = Clinic.objects.create(number="1322222222", name="既存")
+    _create("clinic", "1322222222", "--create-organisation", "別名")
+    assert ApiKey.objects.get().clinic == clinic
+    assert Clinic.objects.get(number="1322222222").name == "既存"
 
 
 def test_existing_clinic_is_reused(db) -> None:

@@ -1,10 +1,11 @@
 """Create an API key for a machine client; the key is printed once, on the last line, and stored hashed.
 
 KIND and IDENTIFIER:
-  clinic             健診機関番号 (10 digits); ◆ an unknown clinic is created (name from --org-name, else the number)
+  clinic             健診機関番号 (10 digits); the clinic must exist, or give --create-organisation NAME
   employer           保険者番号:事業所コード, e.g. 06999999:E001 (the employer must exist)
-  guidance_provider  保健指導機関番号 (10 digits); ◆ created when unknown, like a clinic
+  guidance_provider  保健指導機関番号 (10 digits); must exist, or give --create-organisation NAME
   staff              保険者番号 (8 digits; the insurer must exist)
+An unknown clinic or provider is never created silently (a typo would make a second organisation).
 Revoke a key in the admin (APIキー → 失効).
 """
 
@@ -25,7 +26,13 @@ def _target(kind: str, identifier: str, org_name: str) -> dict[str, Any]:
         if not ORG_NUMBER.match(identifier):
             raise CommandError(f"{kind}: IDENTIFIER must be a 10-digit number, got {identifier!r}")
         model = Clinic if kind == ApiKey.Kind.CLINIC else GuidanceProvider
-        target, _ = model.objects.get_or_create(number=identifier, defaults={"name": org_name or identifier})
+        target = model.objects.filter(number=identifier).first()
+        if target is None:
+            if not org_name:
+                raise CommandError(
+                    f"{kind}: no {kind} with number {identifier!r}; to create it, give --create-organisation NAME"
+                )
+            target = model.objects.create(number=identifier, name=org_name)
         return {kind: target}
     if kind == ApiKey.Kind.EMPLOYER:
         insurer_number, _, code = identifier.partition(":")
@@ -46,7 +53,14 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=ApiKey.Kind.values)
         parser.add_argument("identifier")
         parser.add_argument("--name", default="", help="label shown in the admin")
-        parser.add_argument("--org-name", default="", help="name of a clinic / guidance provider created here")
+        parser.add_argument(
+            "--create-organisation",
+            "--org-name",  # the older spelling, still accepted
+            dest="org_name",
+            default="",
+            metavar="NAME",
+            help="create the clinic / guidance provider with this name when its number is unknown",
+        )
 
     @transaction.atomic
     def handle(self, *args: object, kind: str, identifier: str, name: str, org_name: str, **options: Any) -> None:
