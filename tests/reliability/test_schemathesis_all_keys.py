@@ -1,4 +1,5 @@
-"""Schemathesis over the whole OpenAPI schema with every kind of caller: no 5xx, whoever asks and whatever is sent.
+"""Schemathesis over the whole OpenAPI schema with every kind of caller: no 5xx, whoever asks and whatever is sent,
+and every 4xx in the one error envelope (issue #13) with both languages filled.
 
 Callers: a clinic, an employer, a guidance provider and insurer staff (API keys), and nobody (anonymous). The
 world of the authorization matrix is loaded first, so generated ids often name real rows of every kind.
@@ -15,6 +16,26 @@ from hypothesis import HealthCheck, Phase, given, settings
 from tests.reliability.test_authorization_matrix import World, world  # noqa: F401 - the fixture
 
 MAX_EXAMPLES = 20
+ENVELOPE_KEYS = {"field", "code", "value", "message_ja", "message_en"}
+
+
+def _envelope_problem(response) -> str | None:
+    """None when a 4xx answer is `{"errors": [{field, code, value, message_ja, message_en}, …]}`."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "not JSON"
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not isinstance(errors, list) or not errors:
+        return f"no errors list: {str(body)[:120]}"
+    for error in errors:
+        if not isinstance(error, dict) or not set(error) >= ENVELOPE_KEYS:
+            return f"entry without {ENVELOPE_KEYS}: {str(error)[:120]}"
+        if not error["message_ja"] or not error["message_en"]:
+            return f"a language is empty: {str(error)[:120]}"
+    return None
+
+
 CALLERS = {"clinic": "clinic_x", "employer": "employer", "guidance_provider": "provider", "staff": "staff_a"}
 
 
@@ -53,6 +74,8 @@ def test_no_server_errors_for_any_caller(world: World, wsgi_schema, caller: str)
             response = case.call(headers=headers)
             if response.status_code >= 500:
                 failures.append(f"{case.method} {case.formatted_path} → {response.status_code}")
+            elif response.status_code >= 400 and (problem := _envelope_problem(response)):
+                failures.append(f"{case.method} {case.formatted_path} → {response.status_code}: {problem}")
 
         check()
     assert operations >= 10, operations  # the whole schema, not a part of it
