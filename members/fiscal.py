@@ -27,5 +27,6 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
 
 
 def age_at_fiscal_year_end(birth_date: dt.date, fiscal_year: int) -> int:
-    """年度末年齢: the age reached on March 31 of the fiscal year (SPEC §1.2)."""
+    """The old rule (age on March 31 by birthdays), being replaced by `members.age_basis.age_basis` (issue #14,
+    SPEC §1.2 revised): do not use in new code; removed once every caller has moved."""
     return age_on(birth_date, fiscal_year_end(fiscal_year))
