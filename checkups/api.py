@@ -20,6 +20,7 @@ from members.api_base import ActorKindPermission, ActorScopedMixin
 from members.audit import access_log_record
 from members.models import AccessLog
 
+from .api_examples import CHECKUP_EXAMPLE
 from .codes import GuidanceLevel, MetabolicJudgment
 from .models import Checkup, Upload
 from .serializers import (
@@ -129,32 +130,6 @@ ERRORS_EXAMPLE = OpenApiExample(
     },
     response_only=True,
     status_codes=["400"],
-)
-CHECKUP_EXAMPLE = OpenApiExample(
-    "特定健診 1件 (one 特定健診 record)",
-    value={
-        "insurer_number": "06999999",
-        "card_symbol": "10",
-        "card_number": "1234567",
-        "card_branch": "01",
-        "name_kana": "ケンシンタロウ",
-        "sex": 1,
-        "birth_date": "1970-01-01",
-        "exam_date": "2026-04-15",
-        "program": "010",
-        "items": [
-            {"code": "9N001000000000001", "value": 170.2},
-            {"code": "9N006000000000001", "value": 72.4},
-            {"code": "9N016160100000001", "value": 88.0},
-            {"code": "9A751000000000001", "value": 134},
-            {"code": "9N141000000000011", "value": "2"},
-            {"code": "3F015000002327101", "value": 142, "method": "3F01510000"},
-            {"code": "9N736000000000011", "value": "3"},
-            {"code": "9N511000000000049", "value": "生活習慣の改善を要す"},
-            {"code": "9N516000000000049", "value": "架空医師"},
-        ],
-    },
-    request_only=True,
 )
 CREATED_EXAMPLE = OpenApiExample(
     "取込済 (stored)",

@@ -1,10 +1,12 @@
 """API routes of this app, included under /api/v1/ by config/api_urls.py."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from .api import CheckupViewSet, UploadViewSet
+from .api_items import ItemCatalogueView
 
 router = SimpleRouter()
 router.register("checkups", CheckupViewSet, basename="checkup")
 router.register("uploads", UploadViewSet, basename="upload")
-urlpatterns = router.urls
+urlpatterns = [path("items/", ItemCatalogueView.as_view(), name="item-catalogue"), *router.urls]

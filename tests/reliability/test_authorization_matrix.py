@@ -275,7 +275,7 @@ CREATE_ROUTES = {
     "upload-list": ("/api/v1/uploads/", {"clinic_x", "clinic_y", "employer"}),
 }
 PROGRAMME_ACTIONS = {"guidance-programme-contacts": "contacts", "guidance-programme-drop-out": "drop-out"}
-PUBLIC_DOCS = {"schema", "api-docs", "api-redoc"}  # the API description, no data rows
+PUBLIC_DOCS = {"schema", "api-docs", "api-redoc", "item-catalogue"}  # the API description, no data rows
 
 
 def _url(resource: Resource, world: World, name: str) -> str:
@@ -360,7 +360,8 @@ def check_api(world: World, role: str) -> list[str]:
                 problems.append(f"POST {url} by {role} stored something")
 
     for name in PUBLIC_DOCS:
-        status = client.get({"schema": "/api/v1/schema/", "api-docs": "/api/v1/docs/"}.get(name, "/api/v1/redoc/"))
+        urls = {"schema": "/api/v1/schema/", "api-docs": "/api/v1/docs/", "item-catalogue": "/api/v1/items/"}
+        status = client.get(urls.get(name, "/api/v1/redoc/"))
         expect(f"GET docs {name}", status.status_code, {200} | DENIED)
     return problems
 
