@@ -5,17 +5,24 @@ so a single upload and the nightly restratification of a million checkups run th
 """
 
 import datetime as dt
-import gc
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
+from infra.bulk import (
+    commit_asynchronously,
+    fetch_rows,
+    forked_map,
+    gc_paused,
+    may_fork_database_work,
+    on_postgresql,
+    update_by_id,
+)
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
 from members.matching import person_match
 from members.models import Clinic, Employer, InsuredPerson, Insurer
@@ -190,7 +197,7 @@ def checkups_judge(
         insurer_id=insurer_id,
         pk_range=pk_range,
     )
-    if processes > 1 and checkup_ids is None and _can_fork():
+    if processes > 1 and checkup_ids is None and may_fork_database_work():
         return _judge_in_processes(
             scope.queryset(),
             processes=processes,
@@ -208,15 +215,11 @@ def checkups_judge(
         if not batch:
             break
         last_pk = batch[-1][0]
-        with _gc_paused():  # a batch allocates ~100 objects per row, none cyclic: collections would only rescan
+        with gc_paused():  # a batch allocates ~100 objects per row, none cyclic: collections would only rescan
             results, to_sync = _judge_batch(batch, sync_all=not bulk, sync_programmes=sync_programmes)
-        # A whole-year run is recomputable: a crash may lose the last batches' results (a re-run writes them
-        # again), so its own commits need not wait for the WAL flush. Never a caller's transaction.
-        relaxed = bulk and connection.vendor == "postgresql" and not connection.in_atomic_block
         with transaction.atomic():
-            if relaxed:
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL synchronous_commit = off")
+            if bulk:  # a whole-year run is recomputable: a crash may lose the last batches (a re-run writes them)
+                commit_asynchronously()
             if results:
                 _write_results(results, stratified_at=timezone.now())
             if to_sync:
@@ -271,17 +274,6 @@ _JUDGMENT = RESULT_FIELDS.index("judgment")
 _LEVEL = RESULT_FIELDS.index("guidance_level")
 _MEDICATION = RESULT_FIELDS.index("medication_excluded")
 _CONSECUTIVE = RESULT_FIELDS.index("consecutive_intensive_eligible")
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _judge_batch(
@@ -347,8 +339,9 @@ def _differs(result: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
 
 def _read_batch(scope: _Scope, *, after: int, limit: int, with_programmes: bool) -> list[tuple[Any, ...]]:
     """The next `limit` checkups of the scope after primary key `after`, as `_BATCH_COLUMNS` tuples."""
-    if connection.vendor == "postgresql":
-        return _read_batch_postgresql(scope, after=after, limit=limit, with_programmes=with_programmes)
+    if on_postgresql():  # one plain query with a fixed column list: the values come as the rules take them
+        sql, params = _batch_sql(scope, with_programmes=with_programmes)
+        return fetch_rows(sql, [after, *params, limit])
     from guidance.models import Programme
 
     annotations = {
@@ -397,20 +390,6 @@ def _batch_sql(scope: _Scope, *, with_programmes: bool) -> tuple[str, list[Any]]
     return sql, params
 
 
-def _read_batch_postgresql(scope: _Scope, *, after: int, limit: int, with_programmes: bool) -> list[tuple[Any, ...]]:
-    """One plain query with a fixed column list on the driver's cursor: the values come as the rules take them
-    (Decimal, int, bool; the judgment record as jsonb text, parsed only if needed), no model or dict per row."""
-    sql, params = _batch_sql(scope, with_programmes=with_programmes)
-    connection.ensure_connection()
-    with transaction.atomic(), connection.connection.cursor() as cursor:
-        # JIT compiling costs more than this short query takes; parallel workers only compete with the
-        # other judging processes for the same cores
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute(sql, [after, *params, limit])
-        return cursor.fetchall()
-
-
 def _previous_subquery(field: str) -> Subquery:
     """Last fiscal year's counted checkup of the same person (SPEC §2.8), for the portable batch query."""
     return Subquery(
@@ -423,26 +402,6 @@ def _previous_subquery(field: str) -> Subquery:
 
 
 _PREVIOUS_ANNOTATIONS = {f"previous_{name}": _previous_subquery(name) for name in PREVIOUS_FIELDS}
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return (
-        connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and not multiprocessing.current_process().daemon  # e.g. a Celery prefork child: no children allowed
-    )
-
-
-def _judge_slice(kwargs: dict[str, Any]) -> int:
-    """Runs in a forked child: a fresh connection (the parent's were closed before the fork)."""
-    from django.db import connections
-
-    try:
-        return checkups_judge(**kwargs)
-    finally:
-        connections.close_all()
 
 
 def checkup_pk_slices(*, fiscal_year: int, insurer_id: int | None = None, parts: int) -> list[tuple[int, int]]:
@@ -477,76 +436,15 @@ def _judge_in_processes(
     **kwargs: Any,
 ) -> int:
     """Split the primary-key range into `processes` slices of about equal row counts and judge them in parallel."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from django.db import connections
-
     slices = _pk_slices(base, parts=processes, pk_range=pk_range)
     if not slices:
         return 0
-    connections.close_all()  # children must not share the parent's socket
-    with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork")) as pool:
-        done = sum(pool.map(_judge_slice, [{**kwargs, "pk_range": s, "processes": 1} for s in slices]))
-    return done
+    return sum(forked_map(checkups_judge, [{**kwargs, "pk_range": s, "processes": 1} for s in slices]))
 
 
 def _write_results(results: list[tuple[Any, ...]], *, stratified_at: dt.datetime) -> None:
-    """Store the changed judgments: rows of (pk, *RESULT_FIELDS values)."""
-    if connection.vendor == "postgresql":
-        _write_results_postgresql(results, stratified_at=stratified_at)
-        return
-    objects = [
-        Checkup(pk=pk, stratified_at=stratified_at, **dict(zip(RESULT_FIELDS, values, strict=True)))
-        for pk, *values in results
-    ]
-    Checkup.objects.bulk_update(objects, [*RESULT_FIELDS, "stratified_at"], batch_size=1000)
-
-
-_PG_TYPES = {
-    "guidance_level": "smallint",
-    "guidance_level_without_medication": "smallint",
-    "medication_excluded": "boolean",
-    "metabolic_judgment": "smallint",
-    "judgment": "jsonb",
-    "rules_version": "text",
-    "bmi": "numeric",
-    "current_smoker": "boolean",
-    "risky_drinking": "boolean",
-    "clinic_mismatch": "boolean",
-    "consecutive_intensive_eligible": "boolean",
-}
-if tuple(_PG_TYPES) != RESULT_FIELDS:  # the COPY writes the result tuples positionally
-    raise ImportError("_PG_TYPES must list RESULT_FIELDS in order")
-_JUDGED_TABLE = "checkup_judged_batch"
-_JSON = json.JSONEncoder(ensure_ascii=False)  # built once: json.dumps(..., ensure_ascii=False) builds one per call
-
-
-def _write_results_postgresql(results: list[tuple[Any, ...]], *, stratified_at: dt.datetime) -> None:
-    """COPY the batch into a temporary table, then one UPDATE … FROM it.
-
-    COPY avoids quoting every value into the SQL text (the client-side cost that dominated the unnest form); only
-    rows whose judgment changed are in the batch, so an unchanged row is never rewritten.
-    """
-    names = list(_PG_TYPES)
-    table = Checkup._meta.db_table
-    columns = ", ".join(f"{n} {t}" for n, t in _PG_TYPES.items())
-    assignments = ", ".join(f"{n} = v.{n}" for n in names)
-    encode = _JSON.encode
-    connection.ensure_connection()
-    raw = connection.connection  # psycopg 3: COPY and server-side parameters, inside Django's transaction
-    with raw.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE {_JUDGED_TABLE} (id bigint, {columns}) ON COMMIT DROP")
-        with cursor.copy(f"COPY {_JUDGED_TABLE} (id, {', '.join(names)}) FROM STDIN") as copy:
-            write_row = copy.write_row
-            for row in results:
-                write_row((*row[: _JUDGMENT + 1], encode(row[_JUDGMENT + 1]), *row[_JUDGMENT + 2 :]))
-        cursor.execute(
-            f"UPDATE {table} AS c SET {assignments}, stratified_at = %s "  # noqa: S608 - identifiers are constants
-            f"FROM {_JUDGED_TABLE} AS v WHERE c.id = v.id",
-            [stratified_at],
-        )
-        cursor.execute(f"DROP TABLE {_JUDGED_TABLE}")
+    """Store the changed judgments: rows of (pk, *RESULT_FIELDS values); an unchanged row is never rewritten."""
+    update_by_id(Checkup, RESULT_FIELDS, results, also={"stratified_at": stratified_at})
 
 
 @transaction.atomic

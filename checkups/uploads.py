@@ -17,22 +17,33 @@ import hashlib
 import itertools
 import json
 import logging
-import multiprocessing
 import os
-import queue
-import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import JSONField, QuerySet
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from infra.bulk import (
+    Prefetched,
+    RawJson,
+    append_to_json_list,
+    batches,
+    commit_asynchronously,
+    commit_synchronously,
+    forked_imap,
+    gc_paused,
+    insert_new,
+    may_fork,
+    save_with_binary,
+    update_objects,
+    where_in,
+)
 from members.actors import Actor, ActorKind
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
 from members.models import Clinic, Employer, InsuredPerson, Insurer
@@ -43,11 +54,11 @@ from .items import columns_from_items
 from .judgments import PREVIOUS_FIELDS, READ_FIELDS, judge_row
 from .mhlw.archive import Archive, ArchiveLimits, open_upload
 from .mhlw.cda import parse_cda
-from .mhlw.document import _DATE_FIELDS, CheckupDocument, Observation
+from .mhlw.document import CheckupDocument
 from .mhlw.errors import MhlwFormatError
 from .mhlw.validation import RecordError, validate_document
 from .models import Checkup, HeldRecord, Upload
-from .services import _gc_paused, checkups_choose_counted, checkups_judge
+from .services import checkups_choose_counted, checkups_judge
 
 logger = logging.getLogger(__name__)
 
@@ -184,16 +195,6 @@ def _items(record: "Incoming") -> dict[str, Any]:
     return json.loads(record.items_json) if record.items_json else record.document.items_dict()
 
 
-def _where_in(queryset: QuerySet, column: str, values: Iterable[Any]) -> QuerySet:
-    """`column IN values` for a chunk's hundreds of values. On PostgreSQL one array parameter (`= ANY(%s)`):
-    Django compiles, and psycopg's client-side binding splits and quotes, one placeholder per value otherwise."""
-    values = list(values)
-    if connection.vendor != "postgresql":
-        return queryset.filter(**{f"{column}__in": values})
-    where = f"{connection.ops.quote_name(queryset.model._meta.db_table)}.{connection.ops.quote_name(column)} = ANY(%s)"
-    return queryset.extra(where=[where], params=[values])  # noqa: S610 - constant identifiers, values bound
-
-
 def _clinics(documents: Sequence[CheckupDocument]) -> dict[str, Clinic]:
     """健診実施機関 by number, creating unknown ones (as services._clinic_for does), in three queries."""
     names: dict[str, str] = {}
@@ -255,7 +256,7 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
     candidates: dict[tuple[int, str, str], list[PersonRow]] = {}
     if keys:
         people = (
-            _where_in(
+            where_in(
                 InsuredPerson.objects.filter(insurer_id__in={k[0] for k in keys.values()}),
                 "card_number",
                 {k[2] for k in keys.values()},
@@ -309,8 +310,8 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
     }
     existing = {
         (person_id, exam_date, program): pk
-        for pk, person_id, exam_date, program in _where_in(
-            _where_in(Checkup.objects.order_by(), "person_id", {k[0] for k in exam_key.values()}),
+        for pk, person_id, exam_date, program in where_in(
+            where_in(Checkup.objects.order_by(), "person_id", {k[0] for k in exam_key.values()}),
             "exam_date",
             {k[1] for k in exam_key.values()},
         ).values_list("pk", "person_id", "exam_date", "program")
@@ -320,11 +321,11 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
         record = records[position]
         doc = record.document
         fiscal_year = fiscal_year_of(doc.exam_date)
-        # items as text (from a worker) are decoded only where a dict is needed: not for a new row COPY'd
-        items = record.items if record.items is not None or record.items_json else _items(record)
+        # items already serialised (e.g. in a worker) are stored as that text, decoded only where a dict is needed
+        items = RawJson(record.items_json) if record.items_json else _items(record)
         columns = record.columns
         if columns is None:
-            columns = columns_from_items(items or _items(record), fiscal_year=fiscal_year)
+            columns = columns_from_items(_items(record), fiscal_year=fiscal_year)
         clinic = clinics.get(doc.clinic_number or doc.author_org_number)
         key = exam_key[position]
         checkup = _checkup_instance(
@@ -347,18 +348,13 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
                 "counts_for_fiscal_year": False,  # decided below among all of the person's checkups of the year
             }
         )
-        checkup._items_json = record.items_json  # type: ignore[attr-defined]
         checkup._judgment = record.judgment  # type: ignore[attr-defined]
-        checkup._record = record  # type: ignore[attr-defined]
         objects[key] = checkup
     new = [c for c in objects.values() if c.pk is None]
     old = [c for c in objects.values() if c.pk is not None]
-    for checkup in old if connection.vendor == "postgresql" else objects.values():
-        if checkup.items is None:  # bulk_update / bulk_create need the dict
-            checkup.items = _items(checkup._record)  # type: ignore[attr-defined]
     sexes = {person.pk: person.sex for person in matched.values()}
     judged = _judge_new_in_memory(new, sexes, chunk_keys={(c.person_id, c.fiscal_year) for c in objects.values()})
-    _insert_checkups(new)
+    insert_new(Checkup, new)
     simple = {c.pk for c in judged}
     if old:
         now = timezone.now()
@@ -369,7 +365,7 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
             for f in Checkup._meta.concrete_fields
             if f.name not in ("id", "person", "exam_date", "program", "created_at") and not f.primary_key
         ]
-        Checkup.objects.bulk_update(old, update_fields, batch_size=500)
+        update_objects(Checkup, old, update_fields)
     created_keys = {(c.person_id, c.exam_date, c.program) for c in new}
     rest = [c for c in objects.values() if c.pk not in simple]
     if rest:  # re-sends, several exams of a person in a year, last year's exam in the same chunk: the service path
@@ -422,7 +418,7 @@ def _judge_new_in_memory(
         return []
     wanted = {(c.person_id, c.fiscal_year) for c in new}
     in_database = set(
-        _where_in(Checkup.objects.order_by(), "person_id", {p for p, _ in wanted})
+        where_in(Checkup.objects.order_by(), "person_id", {p for p, _ in wanted})
         .filter(fiscal_year__in={y for _, y in wanted})
         .values_list("person_id", "fiscal_year")
     )
@@ -436,7 +432,7 @@ def _judge_new_in_memory(
     ]
     previous = {
         (row["person_id"], row["fiscal_year"]): row
-        for row in _where_in(Checkup.objects.order_by(), "person_id", {c.person_id for c in eligible})
+        for row in where_in(Checkup.objects.order_by(), "person_id", {c.person_id for c in eligible})
         .filter(fiscal_year__in={c.fiscal_year - 1 for c in eligible}, counts_for_fiscal_year=True)
         .values("person_id", "fiscal_year", *PREVIOUS_FIELDS)
     }
@@ -455,47 +451,6 @@ def _judge_new_in_memory(
             setattr(checkup, name, value)
         checkup.counts_for_fiscal_year, checkup.stratified_at = True, now
     return eligible
-
-
-class _Raw(str):
-    """Already-serialised JSON text."""
-
-
-def _json_cell(value: Any) -> Any:
-    from psycopg.types.json import Jsonb
-
-    return str(value) if isinstance(value, _Raw) else Jsonb(value)
-
-
-def _insert_checkups(new: list[Checkup]) -> None:
-    """New checkups in one COPY on PostgreSQL (ids drawn from the sequence first); bulk_create elsewhere.
-
-    COPY sends values in psycopg's C dumpers; Django's client-side binding quotes each 10 kB `items` document in
-    Python, which made inserting the largest part of an archive slower than parsing it.
-    """
-    if not new:
-        return
-    if connection.vendor != "postgresql":
-        Checkup.objects.bulk_create(new, batch_size=1000)
-        return
-    table = Checkup._meta.db_table
-    fields = Checkup._meta.concrete_fields
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(new)]
-        )
-        for checkup, (pk,) in zip(new, cursor.fetchall(), strict=True):
-            checkup.pk, checkup.created_at, checkup.updated_at = pk, now, now
-    names = [f.attname for f in fields]
-    json_names = {f.attname for f in fields if isinstance(f, JSONField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.connection.cursor() as raw, raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for checkup in new:
-            values = dict(checkup.__dict__)
-            if getattr(checkup, "_items_json", None):  # COPY's text format takes the serialised JSON as it is
-                values["items"] = _Raw(checkup._items_json)
-            copy.write_row([_json_cell(values[n]) if n in json_names else values[n] for n in names])
 
 
 # ---------------------------------------------------------------- reading one record
@@ -616,27 +571,12 @@ def _prepare_chunk(members: list[tuple[str, bytes | None, RecordError | None]], 
     return [next(prepared) if isinstance(doc, CheckupDocument) else doc for doc in parsed]
 
 
-_DOCUMENT_FIELDS = tuple(f.name for f in dataclasses.fields(CheckupDocument))
-_OBSERVATION_FIELDS = tuple(f.name for f in dataclasses.fields(Observation))
-
-
-def _document_json_fast(doc: CheckupDocument) -> dict[str, Any]:
-    """`doc.to_json()` (same keys, same order) without dataclasses.asdict's recursive deep copy: every field is
-    a scalar or a date, the observations a list of flat dataclasses."""
-    data = {name: getattr(doc, name) for name in _DOCUMENT_FIELDS}
-    for name in _DATE_FIELDS:
-        value = data[name]
-        data[name] = value.isoformat() if value else None
-    data["observations"] = [{name: getattr(o, name) for name in _OBSERVATION_FIELDS} for o in doc.observations]
-    return data
-
-
 def _prepare_chunk_slim(members: list[tuple[str, bytes | None, RecordError | None]], today: dt.date) -> list[Prepared]:
     """In a worker process: the result travels back as text (JSON) plus the header, cheap to unpickle."""
     prepared = _prepare_chunk(members, today)
     for record in prepared:
         if record.document is not None:
-            record.document_json = _ITEMS_ENCODER.encode(_document_json_fast(record.document))
+            record.document_json = _ITEMS_ENCODER.encode(record.document.to_json())
             record.document = dataclasses.replace(record.document, observations=[])
             record.items = None
     return prepared
@@ -804,7 +744,7 @@ def upload_receive(
     )
     try:
         with transaction.atomic():
-            _save_with_content(upload)
+            save_with_binary(upload, "content")
             if inline:
                 upload_process(upload_id=upload.pk)
     except IntegrityError:
@@ -872,19 +812,6 @@ def uploads_resume_pending(*, now: dt.datetime | None = None, stale_after: dt.ti
     return pending
 
 
-def _save_with_content(upload: Upload) -> None:
-    """On PostgreSQL the file goes in as one binary parameter (server-side binding), not quoted in Python."""
-    if connection.vendor != "postgresql" or not upload.content:
-        upload.save()
-        return
-    content, upload.content = upload.content, b""
-    upload.save()
-    with connection.connection.cursor() as raw:  # same connection, same transaction
-        sql = f"UPDATE {Upload._meta.db_table} SET content = %b WHERE id = %s"  # noqa: S608 - table name constant
-        raw.execute(sql, [content, upload.pk])
-    upload.content = content
-
-
 def _members(
     upload: Upload, data: bytes, start: int, archive: Archive | None = None
 ) -> Iterator[tuple[str, bytes | None, RecordError | None]]:
@@ -902,75 +829,14 @@ def _members(
             yield name, None, RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en)
 
 
-def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
-    while batch := list(itertools.islice(items, size)):
-        yield batch
-
-
 def _worker_processes(total: int, chunk_size: int, process_now: bool) -> int:
     """◆ Command imports of more than one chunk parse and validate in worker processes while the main process
     stores the previous chunk; never inside a Celery worker (daemonic processes cannot have children). With one
-    process, a thread prepares the next chunk while the main thread stores (see _Prefetched)."""
+    process, a thread prepares the next chunk while the main thread stores (infra.bulk.Prefetched)."""
     wanted = int(getattr(settings, "UPLOAD_IMPORT_PROCESSES", min(os.cpu_count() or 1, 4)))
-    if not process_now or total <= chunk_size or wanted < 2 or multiprocessing.current_process().daemon:
+    if not process_now or total <= chunk_size or wanted < 2 or not may_fork():
         return 1
     return wanted
-
-
-class _Prefetched:
-    """Runs an iterator in a thread, `depth` items ahead of its consumer (SPEC-free mechanics of the import).
-
-    In one process the next chunk is parsed and validated while this thread waits for PostgreSQL to store the
-    previous one (the wait releases the GIL, and so does lxml while it parses), so the database's work on the
-    other core overlaps the parsing instead of adding to it. The producer touches no database connection.
-    """
-
-    _END = object()
-
-    def __init__(self, source: Iterator[Any], depth: int = 1) -> None:
-        self._queue: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue(maxsize=depth)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(source,), name="upload-prepare", daemon=True)
-        self._thread.start()
-
-    def _put(self, item: tuple[Any, BaseException | None]) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._queue.put(item, timeout=0.05)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self, source: Iterator[Any]) -> None:
-        try:
-            for item in source:
-                if not self._put((item, None)):
-                    return
-            self._put((self._END, None))
-        except BaseException as exc:  # handed to the consumer, raised there
-            self._put((self._END, exc))
-        finally:
-            close = getattr(source, "close", None)
-            if close is not None:
-                close()
-
-    def __iter__(self) -> "_Prefetched":
-        return self
-
-    def __next__(self) -> Any:
-        item, error = self._queue.get()
-        if error is not None:
-            self._stop.set()
-            raise error
-        if item is self._END:
-            self._stop.set()
-            raise StopIteration
-        return item
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
 
 
 def _prepared_chunks(
@@ -985,11 +851,11 @@ def _prepared_chunks(
 ) -> Iterator[list[Prepared]]:
     members = _members(upload, data, start, archive)
     if processes < 2:
-        batches = (_prepare_chunk(batch, today) for batch in _batches(members, chunk_size))
+        chunks = (_prepare_chunk(batch, today) for batch in batches(members, chunk_size))
         if upload.total - start <= chunk_size:
-            yield from batches  # one chunk: nothing to overlap
+            yield from chunks  # one chunk: nothing to overlap
             return
-        prefetched = _Prefetched(batches)
+        prefetched = Prefetched(chunks)
         try:
             yield from prefetched
         finally:
@@ -997,45 +863,9 @@ def _prepared_chunks(
         return
     # fork: the workers only parse and validate (pure code); they never touch the parent's database connection.
     # Small work units keep the workers busy while the main process stores the previous chunk.
-    units = _batches(members, WORKER_BATCH)
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
-        prepared = itertools.chain.from_iterable(pool.imap(functools.partial(_prepare_chunk_slim, today=today), units))
-        yield from _batches(prepared, chunk_size)
-
-
-def _asynchronous_commit() -> None:
-    """A chunk's commit does not wait for its WAL flush (PostgreSQL synchronous_commit = off, this transaction
-    only). A crash can lose only the last chunks, and their progress with them, so a retry redoes them; the
-    final commit that marks the upload done is synchronous and flushes everything before it."""
-    if connection.vendor == "postgresql" and not _in_outer_transaction():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = off")
-            if _lz4_available(cursor):
-                # each checkup's ~10 kB `items` is compressed when stored: lz4 costs the server about a third of
-                # the default pglz's time for a slightly larger value (reading either is transparent)
-                cursor.execute("SET LOCAL default_toast_compression = lz4")
-
-
-_LZ4: list[bool] = []  # whether the server was built with lz4 (asked once per process)
-
-
-def _lz4_available(cursor: Any) -> bool:
-    if not _LZ4:
-        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
-        row = cursor.fetchone()
-        _LZ4.append(bool(row and row[0]))
-    return _LZ4[0]
-
-
-def _synchronous_commit() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit = on")
-
-
-def _in_outer_transaction() -> bool:
-    """True when the chunk is a savepoint of a caller's transaction (small uploads, JSON): leave it alone."""
-    return len(connection.savepoint_ids) > 0
+    units = batches(members, WORKER_BATCH)
+    prepared = forked_imap(functools.partial(_prepare_chunk_slim, today=today), units, processes)
+    yield from batches(itertools.chain.from_iterable(prepared), chunk_size)
 
 
 def upload_process(
@@ -1082,17 +912,19 @@ def upload_process(
         # A chunk keeps ~100,000 objects alive (documents, observations, items) and the import makes no cycles
         # (nothing is left for the collector afterwards): automatic collections would only rescan them, about a
         # tenth of the preparation time.
-        with _gc_paused():
+        with gc_paused():
             while True:
                 with transaction.atomic():
-                    _asynchronous_commit()
+                    # a chunk's commit need not wait for its WAL flush: a crash loses only the last chunks, and
+                    # their progress with them, so a retry redoes them; each checkup's ~10 kB `items` is lz4'd
+                    commit_asynchronously(compress_lz4=True)
                     locked = Upload.objects.select_for_update().defer("content", "report").get(pk=upload_id)
                     if locked.done != position:  # another run got further: continue after its last committed chunk
                         chunks.close()
                         position, chunks = locked.done, _prepared_chunks(upload, data, locked.done, **options)
                     chunk = next(chunks, []) if locked.done < locked.total else []
                     if not chunk:
-                        _synchronous_commit()  # flushes the WAL of every chunk before the upload reads as done
+                        commit_synchronously()  # flushes the WAL of every chunk before the upload reads as done
                         locked.status, locked.finished_at = Upload.Status.DONE, timezone.now()
                         locked.save(update_fields=["status", "finished_at"])
                         return locked
@@ -1120,15 +952,7 @@ def _advance(upload: Upload, names: list[str], outcomes: list[Outcome], chunk: S
         upload.insurer = Insurer.objects.filter(number__in=numbers[:1]).first()
     upload.status = Upload.Status.PROCESSING
     upload.save(update_fields=["done", "accepted", "rejected", "held", "insurer", "status"])
-    if connection.vendor == "postgresql":  # append on the server: the report is not re-sent for every chunk
-        from psycopg.types.json import Jsonb
-
-        with connection.connection.cursor() as raw:
-            sql = f"UPDATE {Upload._meta.db_table} SET report = report || %s WHERE id = %s"  # noqa: S608 - constant
-            raw.execute(sql, [Jsonb(entries), upload.pk])
-    else:
-        report = Upload.objects.filter(pk=upload.pk).values_list("report", flat=True).get()
-        Upload.objects.filter(pk=upload.pk).update(report=[*report, *entries])
+    append_to_json_list(Upload, upload.pk, "report", entries)  # the report so far is not re-sent per chunk
 
 
 # ---------------------------------------------------------------- one JSON record

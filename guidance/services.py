@@ -8,18 +8,18 @@ instead of silently overwriting the first.
 
 import datetime as dt
 import itertools
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import Exists, F, JSONField, OuterRef, QuerySet
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from checkups.codes import GuidanceLevel
 from checkups.models import Checkup
+from infra.bulk import insert_rows
 from members.actors import Actor, ActorKind
 from members.models import GuidanceProvider, StaffMembership
 
@@ -232,53 +232,9 @@ def _new_programme(row: tuple, today: dt.date) -> Programme:
 
 
 def _programmes_insert(rows: list[dict[str, Any]], *, fresh: bool = False) -> None:
-    """Insert new programmes, skipping any whose checkup got one meanwhile (the sync is safe to run twice).
-
-    `fresh`: the checkups were created in this transaction, so no conflict is possible and on PostgreSQL the
-    rows are COPY'd straight into the table (no temporary table, no savepoint)."""
-    if not rows:
-        return
-    if connection.vendor != "postgresql":
-        Programme.objects.bulk_create([Programme(**row) for row in rows], ignore_conflicts=True)
-        return
-    # PostgreSQL: COPY into a temporary table and one INSERT … ON CONFLICT DO NOTHING, instead of a model
-    # instance per row and every value quoted into the SQL text (bulk_create's cost for 100,000 rows).
-    now = timezone.now()
-    fields = [f for f in Programme._meta.concrete_fields if not f.primary_key]
-    defaults = {
-        f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default()
-        for f in fields
-    }
-    encoders = {f.attname: f.encoder for f in fields if isinstance(f, JSONField)}
-    names = [f.attname for f in fields]
-    columns = ", ".join(f.column for f in fields)
-    table, temp = Programme._meta.db_table, "programme_new_batch"
-
-    def copy_rows(cursor: Any, target: str) -> None:
-        with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = []
-                for name in names:
-                    value = row.get(name, defaults[name])
-                    if name in encoders:
-                        value = json.dumps(value, cls=encoders[name])
-                    values.append(value)
-                copy.write_row(values)
-
-    connection.ensure_connection()
-    if fresh:
-        with connection.connection.cursor() as cursor:
-            copy_rows(cursor, table)
-        return
-    with transaction.atomic(), connection.connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
-        )
-        copy_rows(cursor, temp)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {temp} ON CONFLICT DO NOTHING"  # noqa: S608
-        )
-        cursor.execute(f"DROP TABLE {temp}")
+    """Insert new programmes, skipping any whose checkup got one meanwhile (the sync is safe to run twice);
+    `fresh`: the checkups were created in this transaction, so no conflict is possible."""
+    insert_rows(Programme, rows, fresh=fresh)
 
 
 def programmes_refresh(*, programme_ids: Iterable[int], today: dt.date | None = None) -> int:

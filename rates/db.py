@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from infra.bulk import local_settings
 
 # Hash joins over a million members fit in memory instead of spilling to temporary files, and JIT compilation
 # (hundreds of ms per query) is not worth it for queries that run in about a second (bench/rates_bench.py).
@@ -13,9 +13,5 @@ POSTGRES_SETTINGS = {"work_mem": "64MB", "jit": "off"}
 @contextmanager
 def large_query_settings() -> Iterator[None]:
     """Apply POSTGRES_SETTINGS for the enclosed queries only (SET LOCAL ends with the transaction)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for name, value in POSTGRES_SETTINGS.items():
-                    cursor.execute(f"SET LOCAL {name} = %s", [value])
+    with local_settings(POSTGRES_SETTINGS):
         yield

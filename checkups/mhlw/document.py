@@ -1,7 +1,7 @@
 """Plain, JSON-serialisable model of one 特定健診情報ファイル (SPEC §9.2; formats-notes §1.5–§1.6)."""
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from checkups.mhlw.itemtable import ITEM_CODE_OID
@@ -86,7 +86,7 @@ class Observation:
         )
 
 
-_DATE_FIELDS = ("birth_date", "exam_date", "ticket_expiry", "document_date")
+DATE_FIELDS = ("birth_date", "exam_date", "ticket_expiry", "document_date")
 
 
 @dataclass(slots=True)
@@ -128,17 +128,20 @@ class CheckupDocument:
         return None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for name in _DATE_FIELDS:
-            value = getattr(self, name)
+        """Every field, dates as ISO text, observations as dicts (as `dataclasses.asdict` gives them, without its
+        recursive deep copy: every field is a scalar or a date, the observations a list of flat dataclasses)."""
+        data = {name: getattr(self, name) for name in _DOCUMENT_FIELDS}
+        for name in DATE_FIELDS:
+            value = data[name]
             data[name] = value.isoformat() if value else None
+        data["observations"] = [{name: getattr(o, name) for name in _OBSERVATION_FIELDS} for o in self.observations]
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "CheckupDocument":
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in data.items() if key in known}
-        for name in _DATE_FIELDS:
+        for name in DATE_FIELDS:
             if values.get(name):
                 values[name] = dt.date.fromisoformat(values[name])
         observation_fields = {f.name for f in fields(Observation)}
@@ -147,3 +150,7 @@ class CheckupDocument:
             for item in values.get("observations", [])
         ]
         return cls(**values)
+
+
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(CheckupDocument))
+_OBSERVATION_FIELDS = tuple(f.name for f in fields(Observation))

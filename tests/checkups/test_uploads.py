@@ -4,6 +4,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.db import connection
 
 from checkups import uploads
 from checkups.codes import Source
@@ -329,7 +330,7 @@ def test_in_memory_judgment_uses_last_years_counted_checkup(world, clinic_submit
 
 
 def test_worker_processes_give_the_same_result(world, clinic_submitter, monkeypatch) -> None:
-    if uploads.connection.vendor != "postgresql":  # fork with an open in-memory SQLite test database
+    if connection.vendor != "postgresql":  # fork with an open in-memory SQLite test database
         pytest.skip("worker processes run on PostgreSQL imports")
     people = [PersonFactory(insurer=world.insurer_a, card_number=f"6{i:03d}") for i in range(7)]
     monkeypatch.setattr(uploads, "WORKER_BATCH", 2)
