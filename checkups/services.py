@@ -23,6 +23,7 @@ from infra.bulk import (
     on_postgresql,
     update_by_id,
 )
+from members.clinics import clinic_number, clinics_for
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
 from members.matching import person_match
 from members.models import Clinic, Employer, InsuredPerson, Insurer
@@ -53,11 +54,8 @@ class CorrectionRefused(Exception):
 
 
 def _clinic_for(document: CheckupDocument) -> Clinic | None:
-    number = document.clinic_number or document.author_org_number
-    if not number or len(number) != 10 or not number.isdigit():
-        return None
-    clinic, _ = Clinic.objects.get_or_create(number=number, defaults={"name": document.clinic_name or number})
-    return clinic
+    number = clinic_number(document.clinic_number, document.author_org_number)
+    return clinics_for([(number, document.clinic_name)]).get(number or "")
 
 
 @transaction.atomic

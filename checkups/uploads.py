@@ -45,9 +45,10 @@ from infra.bulk import (
     where_in,
 )
 from members.actors import Actor, ActorKind
+from members.clinics import clinic_number, clinics_for
 from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
-from members.models import Clinic, Employer, InsuredPerson, Insurer
-from members.normalize import normalize_branch, normalize_card_part
+from members.matching import PersonRow, card_key, people_by_card, person_choose
+from members.models import Clinic, Employer, Insurer
 
 from .codes import Program, Source
 from .items import columns_from_items
@@ -68,7 +69,6 @@ CHUNK_SIZE = 500  # records per transaction while processing
 WORKER_BATCH = 50  # records per work unit of a parsing worker process
 EMPLOYER_SENDER = "6631111116"  # common sender number of an employer (事業主) archive (SPEC §7.2)
 EMPLOYER_SERVICE_EVENT = 4  # 実施区分 4 他の健診結果の受領分 (SPEC §7.2)
-CLINIC_NUMBER_LENGTH = 10  # 健診機関番号 (SPEC §9.1)
 _STORED_FIELDS = {f.name for f in Checkup._meta.get_fields()}
 # decimal columns and their scale: values are judged as the database will store them
 _DECIMAL_PLACES = {
@@ -152,39 +152,6 @@ def _rejected(*errors: RecordError, warnings: Sequence[RecordError] = ()) -> Out
 # ---------------------------------------------------------------- bulk storage
 
 
-@dataclass(frozen=True, slots=True)
-class PersonRow:
-    """The columns matching and storing need (SPEC §1.5); lighter than model instances for whole chunks."""
-
-    pk: int
-    insurer_id: int
-    card_symbol: str
-    card_number: str
-    card_branch: str
-    birth_date: dt.date
-    sex: int
-
-
-def _match(
-    people: list[PersonRow], doc: CheckupDocument
-) -> tuple[PersonRow | None, str, str]:  # same rule and wording as members.matching.person_match (SPEC §1.5)
-    branch = doc.card_branch
-    if branch:
-        people = [p for p in people if p.card_branch == normalize_branch(branch)]
-    if not people:
-        return None, "記号・番号・枝番に一致する加入者がいません", "no insured person with this card"
-    confirmed = [p for p in people if p.birth_date == doc.birth_date and p.sex == doc.sex]
-    if len(confirmed) == 1:
-        return confirmed[0], "", ""
-    if not confirmed:
-        return (
-            None,
-            "記号・番号は一致しますが生年月日または性別が一致しません",
-            "the card matches but the birth date or sex does not",
-        )
-    return None, "複数の加入者に一致します(枝番を確認してください)", "several persons match (check the branch)"
-
-
 def _document_json(record: "Incoming") -> dict[str, Any]:
     return json.loads(record.document_json) if record.document_json else record.document.to_json()
 
@@ -196,18 +163,7 @@ def _items(record: "Incoming") -> dict[str, Any]:
 
 
 def _clinics(documents: Sequence[CheckupDocument]) -> dict[str, Clinic]:
-    """健診実施機関 by number, creating unknown ones (as services._clinic_for does), in three queries."""
-    names: dict[str, str] = {}
-    for doc in documents:
-        number = doc.clinic_number or doc.author_org_number
-        if number and len(number) == CLINIC_NUMBER_LENGTH and number.isdigit():
-            names.setdefault(number, doc.clinic_name or number)
-    known = {c.number: c for c in Clinic.objects.filter(number__in=names)}
-    missing = [Clinic(number=n, name=name[:200]) for n, name in names.items() if n not in known]
-    if missing:
-        Clinic.objects.bulk_create(missing, ignore_conflicts=True)
-        known = {c.number: c for c in Clinic.objects.filter(number__in=names)}
-    return known
+    return clinics_for((clinic_number(d.clinic_number, d.author_org_number), d.clinic_name) for d in documents)
 
 
 def _unknown_insurer(number: str) -> RecordError:
@@ -248,30 +204,16 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
         elif employer is not None and employer.insurer_id != insurer.pk:
             outcomes[position] = _rejected(_wrong_insurer(doc.insurer_number, employer))
         else:
-            keys[position] = (
-                insurer.pk,
-                normalize_card_part(doc.card_symbol),
-                normalize_card_part(doc.card_number),
-            )
-    candidates: dict[tuple[int, str, str], list[PersonRow]] = {}
-    if keys:
-        people = (
-            where_in(
-                InsuredPerson.objects.filter(insurer_id__in={k[0] for k in keys.values()}),
-                "card_number",
-                {k[2] for k in keys.values()},
-            )
-            .order_by()
-            .values_list("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
-        )
-        for row in people:
-            person = PersonRow(*row)
-            candidates.setdefault((person.insurer_id, person.card_symbol, person.card_number), []).append(person)
+            keys[position] = card_key(insurer.pk, doc.card_symbol, doc.card_number)
+    candidates = people_by_card(keys.values())
     matched: dict[int, PersonRow] = {}
     held: list[tuple[int, HeldRecord]] = []
     for position, key in keys.items():
         record = records[position]
-        person, reason_ja, reason_en = _match(candidates.get(key, []), record.document)
+        doc = record.document
+        person, reason_ja, reason_en = person_choose(
+            candidates.get(key, []), card_branch=doc.card_branch, birth_date=doc.birth_date, sex=doc.sex
+        )
         if person is not None:
             matched[position] = person
             continue
@@ -326,7 +268,7 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
         columns = record.columns
         if columns is None:
             columns = columns_from_items(_items(record), fiscal_year=fiscal_year)
-        clinic = clinics.get(doc.clinic_number or doc.author_org_number)
+        clinic = clinics.get(clinic_number(doc.clinic_number, doc.author_org_number) or "")
         key = exam_key[position]
         checkup = _checkup_instance(
             {
