@@ -95,13 +95,12 @@ def age_band_case(fiscal_year: int, field: str) -> Case:
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 
-def fiscal_year_cells(*, insurer_id: int, fiscal_year: int) -> list[Cell]:
-    """All four counts of FY N per (sex, age band, 本人/家族, employer), in one grouped query.
+def counted_checkup_relation(*, insurer_id: int, fiscal_year: int) -> FilteredRelation:
+    """A person's counted, complete checkup of FY N as a LEFT JOIN (SPEC §6.1, §7.1), for `annotate(counted=…)`.
 
-    Targets LEFT JOIN their counted checkup of the year (at most one: `uniq_counted_checkup_per_year`) LEFT JOIN
-    its programme, so each target is one row and every count is a conditional COUNT over those rows.
+    At most one row per person (`uniq_counted_checkup_per_year`), so the targets stay one row each.
     """
-    counted = FilteredRelation(
+    return FilteredRelation(
         "checkups",
         condition=Q(
             checkups__insurer_id=insurer_id,
@@ -110,9 +109,20 @@ def fiscal_year_cells(*, insurer_id: int, fiscal_year: int) -> list[Cell]:
             checkups__is_complete=True,
         ),
     )
+
+
+def fiscal_year_cells(*, insurer_id: int, fiscal_year: int) -> list[Cell]:
+    """All four counts of FY N per (sex, age band, 本人/家族, employer), in one grouped query.
+
+    Targets LEFT JOIN their counted checkup of the year (at most one: `uniq_counted_checkup_per_year`) LEFT JOIN
+    its programme, so each target is one row and every count is a conditional COUNT over those rows.
+    """
     rows = (
         target_persons(insurer_id=insurer_id, fiscal_year=fiscal_year)
-        .annotate(counted=counted, band=age_band_case(fiscal_year, "birth_date"))
+        .annotate(
+            counted=counted_checkup_relation(insurer_id=insurer_id, fiscal_year=fiscal_year),
+            band=age_band_case(fiscal_year, "birth_date"),
+        )
         .values("sex", "band", "relationship", "employer_id")
         .annotate(
             targets=Count("pk"),

@@ -52,7 +52,9 @@ def checkup(
     complete: bool = True,
     level: int | None = 3,
     medication_excluded: bool = False,
+    **fields: object,
 ) -> Checkup:
+    """A checkup row as the judgment left it; `fields` sets any other column (measurements, answers, …)."""
     return Checkup.objects.create(
         person=person,
         insurer=person.insurer,
@@ -65,6 +67,7 @@ def checkup(
         is_complete=complete,
         guidance_level=level,
         medication_excluded=medication_excluded,
+        **fields,
     )
 
 
@@ -79,6 +82,7 @@ def programme(
     total_points: int = 0,
     next_action: str = "",
     next_action_due: dt.date | None = None,
+    **fields: object,
 ) -> Programme:
     if status == "completed" and completed_on is None:
         completed_on = dt.date(checkup.fiscal_year, 12, 1)
@@ -102,4 +106,5 @@ def programme(
         total_points=total_points,
         next_action=next_action,
         next_action_due=next_action_due,
+        **fields,
     )
