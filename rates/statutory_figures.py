@@ -9,9 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import ROUND_HALF_UP, Decimal
 
+from members.age_basis import AGE_BANDS, AgeBand
 from members.codes import Sex
-
-from .periods import AGE_BANDS, AgeBand
 
 # SPEC §6.6: sex 1 男, 2 女 × the 5-year bands 40-44 … 70-74, always all 14 rows, in this order
 REPORT_SEXES: tuple[int, ...] = (Sex.MALE.value, Sex.FEMALE.value)

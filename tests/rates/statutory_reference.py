@@ -1,16 +1,16 @@
 """A plain-Python reference of the statutory report (SPEC §6.6), person by person, for the property test.
 
-Written apart from `rates.statutory_report`: targets by `rates.reference.is_target` (dates compared one person at a
-time), the band from the age in years, every figure an `if`. Never used in production.
+Written apart from `rates.statutory_report`: the age by `members.age_basis` person by person (not birth-date
+bounds), enrollment and exclusions compared one date at a time, every figure an `if`. Never used in production.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from members.fiscal import age_at_fiscal_year_end
-from rates.periods import band_of_age
-from rates.reference import PersonFacts, is_target
+from members.age_basis import age_basis, band_of_age, is_target_age
+from members.fiscal import fiscal_year_end, fiscal_year_start
+from rates.reference import PersonFacts
 from rates.statutory_figures import StatutoryCounts
 
 
@@ -36,6 +36,17 @@ class ReportPerson:
     checkups: tuple[ReportCheckup, ...]
 
 
+def is_target(person: PersonFacts, fiscal_year: int) -> bool:
+    """特定健診対象者 (SPEC §1.3, §1.4), one person at a time."""
+    first, last = fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)
+    enrolled = any(
+        acquired <= first and (lost is None or lost - dt.timedelta(days=1) >= last)
+        for acquired, lost in person.enrollments
+    )
+    excluded = any(start <= last and (end is None or end >= first) for start, end in person.exclusions)
+    return is_target_age(person.birth_date, fiscal_year) and enrolled and not excluded
+
+
 def reference_report(
     persons: Iterable[ReportPerson], *, insurer_id: int, fiscal_year: int
 ) -> dict[tuple[int, int], StatutoryCounts]:
@@ -44,7 +55,7 @@ def reference_report(
         facts = person.facts
         if facts.insurer_id != insurer_id or not is_target(facts, fiscal_year):
             continue
-        band = band_of_age(min(74, age_at_fiscal_year_end(facts.birth_date, fiscal_year)))
+        band = band_of_age(age_basis(facts.birth_date, fiscal_year))
         assert band is not None
         tally = result.setdefault((facts.sex, band.low), dict.fromkeys(StatutoryCounts().as_dict(), 0))
         tally["checkup_targets"] += 1
