@@ -518,7 +518,8 @@ def held_record_reject(*, held: HeldRecord, user: Any) -> None:
 
 def checkup_fiscal_years(*, insurer_id: int | None = None) -> list[int]:
     queryset = Checkup.objects.all() if insurer_id is None else Checkup.objects.filter(insurer_id=insurer_id)
-    return sorted(set(queryset.values_list("fiscal_year", flat=True).distinct()))
+    # order_by(): without it the model's ordering joins the DISTINCT and every checkup row comes back
+    return sorted(set(queryset.order_by().values_list("fiscal_year", flat=True).distinct()))
 
 
 def checkups_restratify(*, fiscal_year: int, insurer_id: int | None = None, **kwargs: Any) -> int:

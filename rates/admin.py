@@ -11,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from members.actors import ActorKind
 from members.admin_base import ScopedAdmin
 
-from . import views
-from .models import RateDashboard, RateSnapshot, RateTarget, ReductionBase, StandardPopulation
+from . import statutory_views, views
+from .models import (
+    RateDashboard,
+    RateSnapshot,
+    RateTarget,
+    ReductionBase,
+    StandardPopulation,
+    StatutoryReportPage,
+)
 from .services import rate_snapshot_request
 
 
@@ -93,8 +100,20 @@ class RateSnapshotAdmin(ScopedAdmin):
         )
 
 
+class StaffPageAdmin(ScopedAdmin):
+    """An admin entry whose list page is a page of its own, for insurer staff (and superusers) only."""
+
+    def _staff(self, view: Any) -> Any:
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if self.actor(request).kind not in (ActorKind.STAFF, ActorKind.SUPERUSER):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+
 @admin.register(RateDashboard)
-class RateDashboardAdmin(ScopedAdmin):
+class RateDashboardAdmin(StaffPageAdmin):
     """The admin index lists 実施率ダッシュボード; its list page is the dashboard itself."""
 
     def get_urls(self) -> list[URLPattern]:
@@ -107,16 +126,24 @@ class RateDashboardAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
-    def _staff(self, view: Any) -> Any:
-        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if self.actor(request).kind not in (ActorKind.STAFF, ActorKind.SUPERUSER):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return guarded
-
     def _worklist(self, request: HttpRequest, kind: str) -> HttpResponse:
         return views.worklist(request, kind, dict(self.admin_site.each_context(request)))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         return self._staff(lambda req: views.dashboard(req, dict(self.admin_site.each_context(req))))(request)
+
+
+@admin.register(StatutoryReportPage)
+class StatutoryReportAdmin(StaffPageAdmin):
+    """法定報告 (SPEC §6.6): figures, totals, charts against the targets, CSV."""
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("csv/", wrap(self._staff(statutory_views.statutory_csv)), name="rates_statutory_csv"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        page = self._staff(lambda req: statutory_views.statutory_page(req, dict(self.admin_site.each_context(req))))
+        return page(request)

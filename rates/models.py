@@ -185,3 +185,12 @@ class RateDashboard(RateSnapshot):
         proxy = True
         verbose_name = _("実施率ダッシュボード")
         verbose_name_plural = _("実施率ダッシュボード")
+
+
+class StatutoryReportPage(RateSnapshot):
+    """Admin entry for the statutory report page (法定報告, SPEC §6.6); the page computes, it stores nothing."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("法定報告")
+        verbose_name_plural = _("法定報告")

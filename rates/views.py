@@ -27,6 +27,7 @@ from .services import rate_snapshot_request
 
 BREAKDOWN_TITLES = {"sex": "性別", "age_band": "年齢階級", "relationship": "本人・家族", "employer": "事業所"}
 WORKLIST_PAGE_SIZE = 100
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2008, 2100  # the years a checkup may belong to (checkup_fiscal_year_range)
 
 
 def _percent(rate: float | None) -> str:
@@ -38,8 +39,9 @@ def _shown(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _selection(request: HttpRequest) -> tuple[Insurer, int, list[Insurer]]:
-    """The insurer (only the actor's own: anything else is a 404) and fiscal year asked for."""
+def _selection(request: HttpRequest, *, default_year_offset: int = 0) -> tuple[Insurer, int, list[Insurer]]:
+    """The insurer (only the actor's own: anything else is a 404) and fiscal year asked for (by default the
+    current one, or `default_year_offset` years from it)."""
     insurers = list(insurers_for(actor=actor_from_request(request)))
     if not insurers:
         raise Http404
@@ -48,7 +50,9 @@ def _selection(request: HttpRequest) -> tuple[Insurer, int, list[Insurer]]:
     if insurer is None:
         raise Http404
     raw_year = request.GET.get("fiscal_year") or request.POST.get("fiscal_year") or ""
-    fiscal_year = int(raw_year) if raw_year.isdigit() else fiscal_year_of(timezone.localdate())
+    fiscal_year = int(raw_year) if raw_year.isdigit() else fiscal_year_of(timezone.localdate()) + default_year_offset
+    if not FIRST_FISCAL_YEAR <= fiscal_year <= LAST_FISCAL_YEAR:
+        raise Http404
     return insurer, fiscal_year, insurers
 
 

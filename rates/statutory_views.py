@@ -1,0 +1,136 @@
+"""The statutory report page in the admin (法定報告, SPEC §6.6): figures, totals, charts against the targets, CSV.
+
+Only the staff member's own insurers can be chosen (another insurer's number answers 404 and is never listed);
+the page shows counts only, no person, so nothing goes to the access log.
+"""
+
+from decimal import Decimal
+
+from django.http import HttpRequest, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from checkups.services import checkup_fiscal_years
+from members.fiscal import fiscal_year_of
+
+from . import charts
+from .selectors import Targets, targets_for
+from .statutory_figures import StatutoryReport, band_label, percent_half_up
+from .statutory_format import FIGURE_HEADERS, SEX_LABELS, csv_rows
+from .statutory_report import statutory_report
+from .views import _csv_response, _selection, _url
+
+
+def _percent(fraction: Decimal | None) -> Decimal | None:
+    return None if fraction is None else (fraction * 100).quantize(Decimal("0.1"))
+
+
+def _shown(rate: Decimal | None) -> str:
+    return "—" if rate is None else f"{rate}%"
+
+
+def _markers(national: Decimal | None, own: Decimal | None, own_label: str) -> tuple[charts.Marker, ...]:
+    found = []
+    if national is not None:
+        found.append(charts.Marker(x=charts.position(national, 0, 100), label=_("全国目標 %(p)s%%") % {"p": national}))
+    if own is not None and own != national:
+        found.append(charts.Marker(x=charts.position(own, 0, 100), label=f"{own_label} {own}%", kind="own"))
+    return tuple(found)
+
+
+def _bar(label: str, rate: Decimal | None, note: str, markers: tuple[charts.Marker, ...]) -> charts.Bar:
+    x, width = charts.bar_span(rate, 0, 100)
+    return charts.Bar(label=label, value_text=_shown(rate), x=x, width=width, markers=markers, note=note)
+
+
+def report_charts(report: StatutoryReport, targets: Targets, own_label: str) -> list[charts.Chart]:
+    """The two rates against their targets, then each rate by sex × band (SPEC §6.4, §6.6)."""
+    checkup_targets = _markers(_percent(targets.national_checkup), _percent(targets.checkup), own_label)
+    guidance_targets = _markers(_percent(targets.national_guidance), _percent(targets.guidance), own_label)
+    totals = report.totals
+    people = _("%(n)s / %(d)s 人")
+    summary = charts.Chart(
+        caption=_("実施率と目標(第4期の目標)"),
+        bars=(
+            _bar(
+                _("特定健診実施率"),
+                report.checkup_rate,
+                people % {"n": f"{totals.checkup_examined:,}", "d": f"{totals.checkup_targets:,}"},
+                checkup_targets,
+            ),
+            _bar(
+                _("特定保健指導実施率"),
+                report.guidance_rate,
+                people % {"n": f"{totals.guidance_completed:,}", "d": f"{totals.guidance_targets:,}"},
+                guidance_targets,
+            ),
+        ),
+        scale=charts.percent_scale(),
+    )
+
+    def by_stratum(caption: str, numerator: str, denominator: str, markers: tuple[charts.Marker, ...]) -> charts.Chart:
+        bars = []
+        for row in report.rows:
+            counts = row.counts
+            num, den = getattr(counts, numerator), getattr(counts, denominator)
+            label = f"{_(SEX_LABELS[row.sex])} {band_label(row.band)}"
+            bars.append(_bar(label, percent_half_up(num, den), people % {"n": num, "d": den}, markers).unlabelled())
+        return charts.Chart(
+            caption=caption, bars=tuple(bars), scale=charts.percent_scale(), legend=charts.marker_legend(markers)
+        )
+
+    return [
+        summary,
+        by_stratum(_("性・年齢階級別 特定健診実施率"), "checkup_examined", "checkup_targets", checkup_targets),
+        by_stratum(_("性・年齢階級別 特定保健指導実施率"), "guidance_completed", "guidance_targets", guidance_targets),
+    ]
+
+
+def report_years(*, insurer_id: int, selected: int, today_year: int) -> list[int]:
+    return sorted({*checkup_fiscal_years(insurer_id=insurer_id), today_year - 1, today_year, selected}, reverse=True)
+
+
+def statutory_page(request: HttpRequest, context: dict) -> TemplateResponse:
+    insurer, fiscal_year, insurers = _selection(request, default_year_offset=-1)
+    report = statutory_report(insurer=insurer, fiscal_year=fiscal_year)
+    targets = targets_for(insurer=insurer)
+    rows = [
+        {
+            "sex": _(SEX_LABELS[row.sex]),
+            "band": band_label(row.band),
+            "counts": list(row.counts.as_dict().values()),
+            "checkup_rate": _shown(percent_half_up(row.counts.checkup_examined, row.counts.checkup_targets)),
+            "guidance_rate": _shown(percent_half_up(row.counts.guidance_completed, row.counts.guidance_targets)),
+        }
+        for row in report.rows
+    ]
+    totals = report.totals
+    context.update(
+        title=_("法定報告(特定健診・特定保健指導の実施状況)"),
+        insurer=insurer,
+        insurers=insurers,
+        fiscal_year=fiscal_year,
+        years=report_years(
+            insurer_id=insurer.pk, selected=fiscal_year, today_year=fiscal_year_of(timezone.localdate())
+        ),
+        report=report,
+        totals=totals,
+        total_counts=list(totals.as_dict().values()),
+        checkup_rate=_shown(report.checkup_rate),
+        guidance_rate=_shown(report.guidance_rate),
+        headers=[_(header) for header in FIGURE_HEADERS.values()],  # the CSV keeps them in Japanese (interface)
+        rows=rows,
+        charts=report_charts(report, targets, insurer.get_insurer_type_display()),
+        national_checkup=_shown(_percent(targets.national_checkup)),
+        national_guidance=_shown(_percent(targets.national_guidance)),
+        csv_url=_url("rates_statutory_csv", insurer, fiscal_year),
+    )
+    return TemplateResponse(request, "admin/rates/statutory_report.html", context)
+
+
+def statutory_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """The figures as CSV: UTF-8 with BOM, Japanese headers, 14 rows and the totals (SPEC §6.6)."""
+    insurer, fiscal_year, _insurers = _selection(request, default_year_offset=-1)
+    report = statutory_report(insurer=insurer, fiscal_year=fiscal_year)
+    return _csv_response(f"statutory_report_{insurer.number}_{fiscal_year}.csv", csv_rows(report))
