@@ -1,5 +1,6 @@
 """Staff work list of guidance programmes (保健指導 作業一覧) and the programme page (SPEC §5.6, §5.7)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,15 +10,21 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.actors import ActorKind
 from members.admin_base import ScopedAdmin
 from members.models import AccessLog, GuidanceProvider, StaffMembership
 
-from .codes import BehaviourCategory, ContactForm, ContactKind, DropoutReason, ExclusionCause
+from .codes import BehaviourCategory, ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel
+from .completion import OPEN_STATUSES
+from .goal import goal_numbers, main_goal
 from .models import Programme
+from .points import COMPLETION_POINTS
+from .rules import RuleViolation
 from .selectors import programme_trend
 from .services import (
     GuidanceRefused,
@@ -29,16 +36,9 @@ from .services import (
     programme_set_goals,
     programmes_assign,
 )
+from .wording import NEXT_ACTION_LABELS, dates_in_words, day, missing_points, next_action_label, next_action_sentence
 
-NEXT_ACTIONS = [  # codes of guidance.completion.NextAction (SPEC §5.6)
-    ("initial_interview_not_held", _("初回面接未実施")),
-    ("initial_interview_part2_pending", _("初回面接②未実施")),
-    ("contact_overdue", _("60日以上支援なし")),
-    ("final_evaluation_due", _("実績評価待ち")),
-    ("final_evaluation_overdue", _("実績評価期限超過")),
-    ("points_below_180", _("180ポイント不足")),
-    ("none", _("対応不要")),
-]
+NEXT_ACTIONS = list(NEXT_ACTION_LABELS.items())  # codes of guidance.completion.NextAction (SPEC §5.6)
 
 
 class NextActionFilter(admin.SimpleListFilter):
@@ -93,10 +93,24 @@ class ContactAddForm(forms.Form):
     kind = forms.ChoiceField(choices=ContactKind.choices, label=_("実施内容"))
     form = forms.TypedChoiceField(choices=ContactForm.choices, coerce=int, label=_("支援形態"))
     date = forms.DateField(label=_("実施日"), widget=forms.DateInput(attrs={"type": "date"}))
-    minutes = forms.IntegerField(required=False, min_value=0, label=_("実施時間(分)"))
+    minutes = forms.IntegerField(
+        required=False, min_value=0, label=_("実施時間(分)"), widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    weight_kg = forms.DecimalField(
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        label=_("体重 (kg)"),
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
+    waist_cm = forms.DecimalField(
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        label=_("腹囲 (cm)"),
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+    )
     automated = forms.BooleanField(required=False, label=_("自動応答・AI生成"))
-    weight_kg = forms.DecimalField(required=False, max_digits=4, decimal_places=1, label=_("体重 (kg)"))
-    waist_cm = forms.DecimalField(required=False, max_digits=4, decimal_places=1, label=_("腹囲 (cm)"))
     measurements_self_declared = forms.BooleanField(required=False, label=_("腹囲・体重は自己申告のみ"))
     behaviour_changes = forms.MultipleChoiceField(
         choices=BehaviourCategory.choices,
@@ -104,20 +118,103 @@ class ContactAddForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("行動変容(2か月以上継続)"),
     )
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("記録"))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("記録"))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class CloseForm(forms.Form):
     """Drop-out (reason) or exclusion (cause) of a programme (SPEC §5.6)."""
 
-    outcome = forms.ChoiceField(
-        choices=[(f"dropout:{v}", f"途中終了: {label}") for v, label in DropoutReason.choices]
-        + [(f"exclude:{v}", f"対象外: {label}") for v, label in ExclusionCause.choices],
-        label=_("終了の種類"),
-    )
+    outcome = forms.ChoiceField(choices=(), label=_("終了の種類"))
     date = forms.DateField(label=_("日付"), widget=forms.DateInput(attrs={"type": "date"}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        dropout, excluded = _("途中終了"), _("対象外")
+        self.fields["outcome"].choices = [
+            (f"dropout:{v}", f"{dropout}: {label}") for v, label in DropoutReason.choices
+        ] + [(f"exclude:{v}", f"{excluded}: {label}") for v, label in ExclusionCause.choices]
+
+
+class GoalsForm(forms.ModelForm):
+    """Goals of the initial interview and who looks after the programme; saved through the services."""
+
+    behaviour_goals = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("行動目標"),
+        help_text=_("1行に1つ(例: 夕食後の間食をやめる)"),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "target_weight_kg",
+            "target_waist_cm",
+            "planned_outcome",
+            "behaviour_goals",
+            "assigned_staff",
+            "provider",
+        ]
+        labels = {"target_weight_kg": _("目標体重 (kg)"), "target_waist_cm": _("目標腹囲 (cm)")}
+        widgets = {
+            "target_weight_kg": forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+            "target_waist_cm": forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args: Any, staff_users: QuerySet, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_staff"].queryset = staff_users
+        self.fields["assigned_staff"].label_from_instance = staff_name
+        self.fields["provider"].queryset = GuidanceProvider.objects.order_by("number")
+        self.fields["provider"].label_from_instance = lambda provider: provider.name
+        if not self.is_bound:
+            goals = self.instance.behaviour_goals or []
+            self.initial["behaviour_goals"] = "\n".join(goal_text(goal) for goal in goals)
+            self.initial["version"] = self.instance.version
+
+    def clean_behaviour_goals(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["behaviour_goals"].splitlines() if line.strip()]
+
+
+def goal_text(goal: Any) -> str:
+    """A stored behaviour goal as text: plain strings, {"text": …} from a provider, or a category code."""
+    if isinstance(goal, dict):
+        return str(goal.get("text") or "")
+    if goal in BehaviourCategory.values:
+        return str(BehaviourCategory(goal).label)
+    return str(goal)
+
+
+def staff_name(user: Any) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def _number(value: Decimal | None, unit: str) -> str:
+    return "—" if value is None else f"{Decimal(value):.1f} {unit}"
+
+
+def _add_violations(form: forms.Form, violations: list[RuleViolation]) -> None:
+    """Show each refusal at its field (staff language; the rule code stays in the details element)."""
+    for violation in violations:
+        if violation.field in form.fields:
+            text = violation.message_en if get_language() == "en" else violation.message_ja
+            form.add_error(violation.field, dates_in_words(text))
+
+
+def _focus_first_error(form: forms.Form) -> None:
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["autofocus"] = True
+            return
 
 
 @admin.register(Programme)
@@ -125,7 +222,7 @@ class ProgrammeAdmin(ScopedAdmin):
     staff_can_change = True
     list_display = [
         "person_label",
-        "fiscal_year",
+        "fiscal_year_label",
         "level",
         "status",
         "next_action_label",
@@ -143,7 +240,6 @@ class ProgrammeAdmin(ScopedAdmin):
     show_full_result_count = False
     actions = ["assign_action", "set_equivalent_action"]
     audit_action = AccessLog.Action.ADMIN_VIEW
-    change_form_template = "admin/guidance/programme/change_form.html"
     fields = ["target_weight_kg", "target_waist_cm", "planned_outcome", "behaviour_goals", "assigned_staff", "provider"]
 
     @admin.display(description=_("加入者"), ordering="person__card_number")
@@ -151,20 +247,22 @@ class ProgrammeAdmin(ScopedAdmin):
         person = obj.person
         return f"{person.card_symbol}-{person.card_number}-{person.card_branch} {person.name_kana}"
 
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def fiscal_year_label(self, obj: Programme) -> str:
+        return _("%(year)s年度") % {"year": obj.fiscal_year}
+
     @admin.display(description=_("次の対応"), ordering="next_action")
     def next_action_label(self, obj: Programme) -> str:
-        action = obj.evaluation.get("next_action") or {}
-        if action.get("overdue"):
-            return format_html('<strong class="errornote">⚠ {}</strong>', action.get("message_ja", ""))
-        return action.get("message_ja", obj.next_action)
+        label = next_action_label(obj)
+        if (obj.evaluation.get("next_action") or {}).get("overdue"):
+            return format_html('<strong class="overdue">⚠ {}</strong>', label)
+        return label
 
     @admin.display(description=_("ポイント"), ordering="total_points")
     def points_label(self, obj: Programme) -> str:
-        missing = obj.evaluation.get("missing_points") or 0
-        hint = obj.evaluation.get("hint_ja")
-        if missing and hint:
-            remaining = _("(あと%(points)s)") % {"points": missing}
-            return format_html('{} <span title="{}">{}</span>', obj.total_points, hint, remaining)
+        missing = missing_points(obj)
+        if missing and obj.status in OPEN_STATUSES:
+            return format_html("{} {}", obj.total_points, _("(あと%(points)s)") % {"points": missing})
         return str(obj.total_points)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -175,24 +273,6 @@ class ProgrammeAdmin(ScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # programmes come and go with their checkups (guidance.services sync)
 
-    def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
-        """Edits go through the services, so versions are claimed like any other edit."""
-        actor = self.actor(request)
-        staff, provider = obj.assigned_staff, obj.provider  # read before the service reloads the stored row
-        try:
-            programme_set_goals(
-                programme=obj,
-                actor=actor,
-                target_weight_kg=obj.target_weight_kg,
-                target_waist_cm=obj.target_waist_cm,
-                planned_outcome=obj.planned_outcome,
-                behaviour_goals=obj.behaviour_goals,
-            )
-            if {"assigned_staff", "provider"} & set(form.changed_data):
-                programmes_assign(programme_ids=[obj.pk], staff=staff, provider=provider, actor=actor)
-        except ProgrammeVersionConflict:
-            self.message_user(request, _("他の利用者が更新しました。再読み込みしてください"), messages.ERROR)
-
     def get_urls(self) -> list:
         view = self.admin_site.admin_view
         return [
@@ -201,82 +281,185 @@ class ProgrammeAdmin(ScopedAdmin):
             *super().get_urls(),
         ]
 
-    def _programme(self, request: HttpRequest, pk: int) -> Programme:
-        programme = self.get_queryset(request).select_related("checkup").filter(pk=pk).first()
-        if programme is None:
+    def _programme(self, request: HttpRequest, pk: int | str) -> Programme:
+        if not str(pk).isdigit():
             raise Http404
+        related = ("person", "person__employer", "checkup", "provider", "assigned_staff")
+        programme = self.get_queryset(request).select_related(*related).filter(pk=pk).first()
+        if programme is None:
+            raise Http404  # another insurer's programme looks like no programme at all
         return programme
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
     ) -> HttpResponse:
-        programme = self.get_object(request, object_id)
-        context = dict(extra_context or {})
-        if programme is not None:
-            context.update(self._page_context(programme))
-        return super().change_view(request, object_id, form_url, context)
+        """The programme page: who, where it stands and what next; timeline; contact, goals and closing forms."""
+        programme = self._programme(request, object_id)
+        if request.method == "POST":
+            return self._goals_post(request, programme)
+        self.log_view(request, programme)
+        return self._page(request, programme)
 
-    def _page_context(
-        self, programme: Programme, contact_form: ContactAddForm | None = None, close_form: CloseForm | None = None
-    ) -> dict[str, Any]:
-        """Timeline of contacts, trend chart data and the points lines (SPEC §5.7)."""
-        contacts = list(programme.contacts.order_by("date", "pk"))
-        by_pk = {c.pk: c for c in contacts}
-        lines = [{**line, "contact_obj": by_pk.get(line["contact"])} for line in programme.evaluation.get("lines", [])]
-        return {
-            "programme": programme,
-            "checkup": programme.checkup,
-            "contacts": contacts,
-            "lines": lines,
-            "result": programme.evaluation,
-            "trend": programme_trend(programme),
+    def _goals_form(self, request: HttpRequest, programme: Programme, data: Any = None) -> GoalsForm:
+        return GoalsForm(data, instance=programme, staff_users=staff_users_for(request, self))
+
+    def _goals_post(self, request: HttpRequest, programme: Programme) -> HttpResponse:
+        """Edits go through the services, so versions are claimed like any other edit."""
+        form = self._goals_form(request, programme, request.POST)
+        if not form.is_valid():
+            _focus_first_error(form)
+            return self._page(request, programme, goals_form=form, status=400)
+        actor, data = self.actor(request), form.cleaned_data
+        try:
+            programme_set_goals(
+                programme=programme,
+                actor=actor,
+                target_weight_kg=data["target_weight_kg"],
+                target_waist_cm=data["target_waist_cm"],
+                planned_outcome=data["planned_outcome"],
+                behaviour_goals=data["behaviour_goals"],
+                expected_version=data.get("version"),
+            )
+            if {"assigned_staff", "provider"} & set(form.changed_data):
+                programmes_assign(
+                    programme_ids=[programme.pk], staff=data["assigned_staff"], provider=data["provider"], actor=actor
+                )
+        except ProgrammeVersionConflict:
+            self.message_user(request, _("他の利用者が更新しました。再読み込みしてください"), messages.ERROR)
+            return self._back(programme)
+        self.message_user(request, _("目標と担当を保存しました"), messages.SUCCESS)
+        return self._back(programme)
+
+    def _page(
+        self,
+        request: HttpRequest,
+        programme: Programme,
+        *,
+        contact_form: ContactAddForm | None = None,
+        close_form: CloseForm | None = None,
+        goals_form: GoalsForm | None = None,
+        violations: list[RuleViolation] | None = None,
+        status: int = 200,
+    ) -> TemplateResponse:
+        refused_form = "contact" if contact_form else "close" if close_form else "goals" if goals_form else ""
+        context = {
+            **self.admin_site.each_context(request),
+            **self._page_context(programme),
+            "opts": self.model._meta,
+            "title": str(programme),
+            "original": programme,
             "contact_form": contact_form or ContactAddForm(initial={"version": programme.version, "form": 1}),
             "close_form": close_form or CloseForm(initial={"version": programme.version}),
+            "goals_form": goals_form or self._goals_form(request, programme),
+            "violations": [
+                {
+                    "text": dates_in_words(v.message_en if get_language() == "en" else v.message_ja),
+                    "rule": v.rule,
+                    "spec": v.spec,
+                }
+                for v in violations or []
+            ],
+            "refused_form": refused_form if status == 400 else "",
+        }
+        return TemplateResponse(request, "admin/guidance/programme/page.html", context, status=status)
+
+    def _page_context(self, programme: Programme) -> dict[str, Any]:
+        """Header, timeline of contacts with their points, goals in kg/cm, the points explained (SPEC §5.7)."""
+        today = timezone.localdate()
+        checkup, person = programme.checkup, programme.person
+        english = get_language() == "en"
+        contacts = list(programme.contacts.select_related("staff", "provider").order_by("date", "pk"))
+        by_pk = {c.pk: c for c in contacts}
+        stored = programme.evaluation if isinstance(programme.evaluation, dict) else {}
+        lines = [
+            {
+                "points": line.get("points", 0),
+                "text": dates_in_words(line.get("detail_en" if english else "detail_ja", "")),
+                "rule": line.get("rule", ""),
+                "spec": line.get("spec", ""),
+                "contact": by_pk.get(line.get("contact")),
+            }
+            for line in stored.get("lines", [])
+        ]
+        points_by_contact: dict[int, int] = {}
+        for line in lines:
+            if line["contact"] is not None:
+                points_by_contact[line["contact"].pk] = points_by_contact.get(line["contact"].pk, 0) + line["points"]
+        timeline = [
+            {
+                "contact": c,
+                "who": staff_name(c.staff) or (c.provider.name if c.provider else ""),
+                "behaviour": [BehaviourCategory(b).label for b in c.behaviour_changes if b in BehaviourCategory.values],
+                "weight": _number(c.weight_kg, "kg") if c.weight_kg is not None else "",
+                "waist": _number(c.waist_cm, "cm") if c.waist_cm is not None else "",
+                "points": points_by_contact.get(c.pk),
+            }
+            for c in contacts
+        ]
+        goal = main_goal(checkup.weight_kg, checkup.waist_cm)
+        return {
+            "programme": programme,
+            "person": person,
+            "checkup": checkup,
+            "intensive": programme.level == ProgrammeLevel.INTENSIVE,
+            "closed": programme.status not in OPEN_STATUSES,
+            "next_action": next_action_sentence(programme, today=today),
+            "overdue": bool((stored.get("next_action") or {}).get("overdue")),
+            "missing": missing_points(programme),
+            "completion_points": COMPLETION_POINTS,
+            "final_earliest": day(stored.get("final_evaluation_earliest")),
+            "next_contact_by": day(stored.get("next_contact_by")),
+            "timeline": timeline,
+            "lines": lines,
+            "decision": dates_in_words(stored.get("decision_en" if english else "decision_ja", "")),
+            "goal": goal_numbers(goal) if goal else None,
+            "goal_proportional": bool(goal and goal.proportional),
+            "exam_weight": _number(checkup.weight_kg, "kg"),
+            "exam_waist": _number(checkup.waist_cm, "cm"),
+            "target_weight": _number(programme.target_weight_kg, "kg"),
+            "target_waist": _number(programme.target_waist_cm, "cm"),
+            "behaviour_goals": [text for text in map(goal_text, programme.behaviour_goals or []) if text],
+            "trend": programme_trend(programme, contacts=contacts),
+            "assigned_staff_name": staff_name(programme.assigned_staff),
         }
 
     def _back(self, programme: Programme) -> HttpResponseRedirect:
         return HttpResponseRedirect(reverse("admin:guidance_programme_change", args=[programme.pk]))
 
-    def _refused_page(self, request: HttpRequest, programme: Programme, violations: list, **forms_: Any) -> Any:
-        context = {
-            **self.admin_site.each_context(request),
-            **self._page_context(programme, **forms_),
-            "opts": self.model._meta,
-            "title": _("登録できません"),
-            "violations": violations,
-        }
-        return TemplateResponse(request, "admin/guidance/programme/refused.html", context, status=400)
-
     def contact_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """Add a contact with the same validation as the API; a refusal names the rule."""
+        """Add a contact with the same validation as the API; a refusal shows the page again with what was typed."""
         programme = self._programme(request, pk)
-        form = ContactAddForm(request.POST or None)
         if request.method != "POST":
             return self._back(programme)
+        form = ContactAddForm(request.POST)
         if not form.is_valid():
-            return self._refused_page(request, programme, [], contact_form=form)
+            _focus_first_error(form)
+            return self._page(request, programme, contact_form=form, status=400)
         data = dict(form.cleaned_data)
         version = data.pop("version")
         try:
             contact = contact_add(programme=programme, data=data, actor=self.actor(request), expected_version=version)
         except GuidanceRefused as exc:
-            return self._refused_page(request, programme, exc.violations, contact_form=form)
+            _add_violations(form, exc.violations)
+            _focus_first_error(form)
+            return self._page(request, programme, contact_form=form, violations=exc.violations, status=400)
         except ProgrammeVersionConflict:
             self.message_user(request, _("他の利用者が更新しました。再読み込みしてください"), messages.ERROR)
             return self._back(programme)
         self.message_user(request, _("支援記録を登録しました"), messages.SUCCESS)
         for warning in contact.rule_warnings:
-            self.message_user(request, f"{warning.message_ja} ({warning.rule}, {warning.spec})", messages.WARNING)
+            self.message_user(request, dates_in_words(warning.message_ja), messages.WARNING)
         return self._back(programme)
 
     def close_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """途中終了 or 対象外 (SPEC §5.6)."""
         programme = self._programme(request, pk)
-        form = CloseForm(request.POST or None)
         if request.method != "POST":
             return self._back(programme)
+        form = CloseForm(request.POST)
         if not form.is_valid():
-            return self._refused_page(request, programme, [], close_form=form)
+            _focus_first_error(form)
+            return self._page(request, programme, close_form=form, status=400)
         kind, value = form.cleaned_data["outcome"].split(":", 1)
         common = {
             "programme": programme,
@@ -290,7 +473,9 @@ class ProgrammeAdmin(ScopedAdmin):
             else:
                 programme_exclude(cause=value, **common)
         except GuidanceRefused as exc:
-            return self._refused_page(request, programme, exc.violations, close_form=form)
+            _add_violations(form, exc.violations)
+            _focus_first_error(form)
+            return self._page(request, programme, close_form=form, violations=exc.violations, status=400)
         except ProgrammeVersionConflict:
             self.message_user(request, _("他の利用者が更新しました。再読み込みしてください"), messages.ERROR)
             return self._back(programme)

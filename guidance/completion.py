@@ -25,13 +25,13 @@ from guidance.contacts import (
     initial_start,
     last_human_contact,
 )
+from guidance.goal import recordable_change
 from guidance.points import (
     COMPLETION_POINTS,
     EMAIL_ROUND_TRIP_POINTS,
     TIMED_CONTACT_POINTS,
     PointLine,
     early_interview_line,
-    main_target_threshold,
     outcome_lines,
     process_lines,
 )
@@ -209,7 +209,7 @@ def _hint(programme: ProgrammeFacts, missing: int) -> tuple[str, str]:
     ja = f"あと{missing}ポイント: 個別/グループ支援{individual}回、または電話・メール支援{short}回"
     en = f"{missing} points missing: {individual} more individual/group contacts, or {short} telephone/email"
     if programme.exam_weight_kg is not None:
-        target = main_target_threshold(programme.exam_weight_kg)
+        target = recordable_change(programme.exam_weight_kg)  # 1.464 → 1.5: weight and waist are recorded to 0.1
         ja += f"。実績評価時に体重{target}kg以上かつ腹囲{target}cm以上の減少で180ポイント"
         en += f"; or weight −{target} kg and waist −{target} cm at the final evaluation gives 180 alone"
     return ja, en

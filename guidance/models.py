@@ -122,7 +122,9 @@ class Programme(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fiscal_year} {self.get_level_display()} {self.person_id}"
+        """山田 太郎 2026年度 積極的支援 (a title for staff: no database ids)."""
+        year = _("%(year)s年度") % {"year": self.fiscal_year}
+        return f"{self.person.name_kana} {year} {self.get_level_display()}"
 
 
 class Contact(models.Model):

@@ -1,14 +1,17 @@
 """Read paths of 特定保健指導, always starting from `visible_to(actor)`."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from members.actors import Actor
 from members.normalize import normalize_card_part
 
 from .models import Contact, Programme
+from .wording import day as date_in_words
 
 
 def programme_list(
@@ -38,13 +41,17 @@ def programme_list(
     return queryset
 
 
-def programme_trend(programme: Programme) -> dict[str, Any]:
-    """Weight and waist over time for the chart: the exam day, then every contact that measured them."""
+def programme_trend(programme: Programme, *, contacts: Sequence[Contact] | None = None) -> dict[str, Any]:
+    """Weight and waist over time for the chart: the exam day, then every contact that measured them.
+
+    `contacts` (date order) when the caller already has them, so the page reads them once."""
     checkup = programme.checkup
-    points = [("健診", checkup.exam_date, checkup.weight_kg, checkup.waist_cm)]
+    if contacts is None:
+        contacts = list(programme.contacts.order_by("date", "pk"))
+    points = [(_("健診"), checkup.exam_date, checkup.weight_kg, checkup.waist_cm)]
     points += [
         (contact.get_kind_display(), contact.date, contact.weight_kg, contact.waist_cm)
-        for contact in programme.contacts.order_by("date", "pk")
+        for contact in contacts
         if contact.weight_kg is not None or contact.waist_cm is not None
     ]
 
@@ -52,9 +59,9 @@ def programme_trend(programme: Programme) -> dict[str, Any]:
         return float(value) if value is not None else None
 
     return {
-        "labels": [f"{day:%Y-%m-%d} {label!s}" for label, day, _, _ in points],
-        "weight": [number(weight) for _, _, weight, _ in points],
-        "waist": [number(waist) for _, _, _, waist in points],
+        "labels": [f"{date_in_words(when)} {label!s}" for label, when, _w, _c in points],
+        "weight": [number(weight) for _l, _d, weight, _c in points],
+        "waist": [number(waist) for _l, _d, _w, waist in points],
         "target_weight": number(programme.target_weight_kg),
         "target_waist": number(programme.target_waist_cm),
     }

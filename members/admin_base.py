@@ -48,17 +48,21 @@ class ScopedAdmin(admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is None:
             raise Http404  # not a redirect: another insurer's record must look like no record at all
-        if self.audit_action and request.method == "GET":
-            person_id = self.person_id_of(obj)
-            if person_id is not None:
-                access_log_record(
-                    actor=self.actor(request),
-                    person_ids=[person_id],
-                    action=self.audit_action,
-                    target=f"{obj._meta.model_name}:{obj.pk}",
-                    request=request,
-                )
+        if request.method == "GET":
+            self.log_view(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def log_view(self, request: HttpRequest, obj: Any) -> None:
+        """One access-log row for a staff read of this record's person (when the admin is audited)."""
+        person_id = self.person_id_of(obj)
+        if self.audit_action and person_id is not None:
+            access_log_record(
+                actor=self.actor(request),
+                person_ids=[person_id],
+                action=self.audit_action,
+                target=f"{obj._meta.model_name}:{obj.pk}",
+                request=request,
+            )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.related_model

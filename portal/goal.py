@@ -8,13 +8,22 @@ recorded to 0.1) is rounded up, the page says so.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import Any
 
-from guidance.points import MAIN_TARGET_WEIGHT_KG, PROPORTIONAL_FACTOR, main_target_threshold
+from guidance.goal import FACTOR, MEASUREMENT_STEP, MainGoal, goal_numbers, main_goal, plain_number
 
-MEASUREMENT_STEP = Decimal("0.1")  # weight and waist are recorded to 0.1 kg / 0.1 cm
-FACTOR = PROPORTIONAL_FACTOR  # shown on the page: "exam weight × 0.024"
+__all__ = [
+    "FACTOR",
+    "MEASUREMENT_STEP",
+    "Baseline",
+    "MainGoal",
+    "WeightChange",
+    "belongs_to",
+    "goal_numbers",
+    "main_goal",
+    "weight_change",
+]
 
 
 @dataclass(frozen=True)
@@ -27,60 +36,6 @@ class Baseline:
     program: str
     weight_kg: Decimal
     waist_cm: Decimal | None
-
-
-@dataclass(frozen=True)
-class MainGoal:
-    exam_weight_kg: Decimal
-    exam_waist_cm: Decimal | None
-    threshold: Decimal  # unrounded: min(2.0, exam weight × 0.024), the same number in kg and in cm
-    product: Decimal  # exam weight × 0.024, exact
-    recordable: Decimal  # the smallest change recorded to 0.1 that meets the threshold
-    proportional: bool  # the 0.024 rule gives less than 2.0 for this person
-    target_weight_kg: Decimal
-    target_waist_cm: Decimal | None
-
-    @property
-    def rounded_up(self) -> bool:
-        return self.recordable != self.threshold
-
-
-def _plain(number: Decimal) -> str:
-    """1.5288 → '1.5288', 2.0 → '2', 87.3 → '87.3' (no exponent, no trailing zeros)."""
-    return f"{number.normalize():f}"
-
-
-def main_goal(exam_weight_kg: Decimal | None, exam_waist_cm: Decimal | None) -> MainGoal | None:
-    """None without an exam-day weight: the goal cannot be computed."""
-    if exam_weight_kg is None:
-        return None
-    weight = Decimal(exam_weight_kg)
-    threshold = main_target_threshold(weight)
-    recordable = threshold.quantize(MEASUREMENT_STEP, rounding=ROUND_CEILING)
-    waist = None if exam_waist_cm is None else Decimal(exam_waist_cm)
-    return MainGoal(
-        exam_weight_kg=weight,
-        exam_waist_cm=waist,
-        threshold=threshold,
-        product=weight * PROPORTIONAL_FACTOR,
-        recordable=recordable,
-        proportional=threshold < MAIN_TARGET_WEIGHT_KG,
-        target_weight_kg=weight - recordable,
-        target_waist_cm=None if waist is None else waist - recordable,
-    )
-
-
-def goal_numbers(goal: MainGoal) -> dict[str, str]:
-    """The goal's numbers as the page prints them."""
-    return {  # measured values as recorded (75.0), computed ones without trailing zeros (1.8000 → 1.8)
-        "weight": f"{goal.exam_weight_kg:f}",
-        "waist": "" if goal.exam_waist_cm is None else f"{goal.exam_waist_cm:f}",
-        "factor": _plain(FACTOR),
-        "product": _plain(goal.product),
-        "change": _plain(goal.recordable),
-        "target_weight": f"{goal.target_weight_kg:f}",
-        "target_waist": "" if goal.target_waist_cm is None else f"{goal.target_waist_cm:f}",
-    }
 
 
 @dataclass(frozen=True)
@@ -101,7 +56,7 @@ class WeightChange:
         change = self.change_kg
         if change == 0:
             return "±0"
-        return ("+" if change > 0 else "−") + _plain(abs(change))
+        return ("+" if change > 0 else "−") + plain_number(abs(change))
 
 
 def belongs_to(measured_on: dt.date, baselines: Sequence[Baseline]) -> Baseline | None:

@@ -106,7 +106,7 @@ def test_goals_saved_through_the_change_form(programmes, alice, alice_client) ->
         "target_weight_kg": "76.0",
         "target_waist_cm": "91.0",
         "planned_outcome": "2",
-        "behaviour_goals": '["diet"]',
+        "behaviour_goals": "夕食後の間食をやめる\n\n 1日8000歩歩く ",
         "assigned_staff": str(alice.pk),
         "provider": "",
     }
@@ -114,7 +114,7 @@ def test_goals_saved_through_the_change_form(programmes, alice, alice_client) ->
     programme.refresh_from_db()
     assert (str(programme.target_weight_kg), programme.behaviour_goals, programme.assigned_staff) == (
         "76.0",
-        ["diet"],
+        ["夕食後の間食をやめる", "1日8000歩歩く"],
         alice,
     )
 
