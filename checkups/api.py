@@ -21,8 +21,15 @@ from members.audit import access_log_record
 from members.models import AccessLog
 
 from .api_examples import CHECKUP_EXAMPLE
+from .api_follow_up import (
+    CheckupFilter,
+    CheckupListSerializer,
+    HeldStatusSerializer,
+    UploadFilter,
+    UploadListSerializer,
+)
 from .codes import GuidanceLevel, MetabolicJudgment
-from .models import Checkup, Upload
+from .models import Checkup, HeldRecord, Upload
 from .serializers import (
     CheckupCreatedSerializer,
     CheckupHeldSerializer,
@@ -199,6 +206,7 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
     serializer_class = CheckupSerializer
     permission_classes = [ActorKindPermission]
     throttle_classes = [ApiKeyRateThrottle]
+    filterset_class = CheckupFilter
 
     @property
     def allowed_actor_kinds(self) -> tuple[ActorKind, ...]:
@@ -255,6 +263,23 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
             return Response(answer, status=status.HTTP_202_ACCEPTED, headers=headers)
         return Response({"errors": entry.get("errors", [])}, status=status.HTTP_400_BAD_REQUEST)
 
+    @extend_schema(responses={200: CheckupListSerializer(many=True)})
+    def list(self, request: Request) -> Response:
+        """The records this clinic sent (newest exam first), for reconciliation: no results, only the level."""
+        queryset = self.filter_queryset(self.get_queryset()).order_by("-exam_date", "-pk")
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        if rows:
+            access_log_record(
+                actor=self.actor,
+                person_ids=sorted({c.person_id for c in rows}),
+                action=AccessLog.Action.API_READ,
+                target="checkup-list",
+                request=request,
+            )
+        data = CheckupListSerializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     @extend_schema(responses={200: CheckupSerializer, 404: OpenApiResponse(description="not yours or not found")})
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         checkup = self.get_object()
@@ -268,7 +293,7 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
         return Response(CheckupSerializer(checkup).data)
 
 
-class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """MHLW archive / CDA file uploads with progress and a per-record report (clinic or employer API key)."""
 
     scoped_model = Upload
@@ -276,13 +301,19 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, viewsets.Generi
     permission_classes = [ActorKindPermission]
     throttle_classes = [ApiKeyRateThrottle]
     parser_classes = [MultiPartParser, RawZipParser, RawXmlParser, TextXmlParser]
+    filterset_class = UploadFilter
 
     @property
     def allowed_actor_kinds(self) -> tuple[ActorKind, ...]:
         return (ActorKind.CLINIC, ActorKind.EMPLOYER) if self.action == "create" else READ_KINDS
 
     def get_queryset(self):
+        if self.action == "list":  # newest first, no body and no per-record report
+            return self.scoped_queryset().defer("content", "report").order_by("-created_at", "-pk")
         return self.scoped_queryset().defer("content").order_by("pk")
+
+    def get_serializer_class(self):
+        return UploadListSerializer if self.action == "list" else UploadSerializer
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -345,3 +376,17 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, viewsets.Generi
         else:
             code = status.HTTP_202_ACCEPTED
         return Response(body, status=code, headers=headers)
+
+
+class HeldRecordViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """照合保留の状態 (held / linked / rejected) for its sender; the reason stays with staff."""
+
+    scoped_model = HeldRecord
+    serializer_class = HeldStatusSerializer
+    permission_classes = [ActorKindPermission]
+    throttle_classes = [ApiKeyRateThrottle]
+    allowed_actor_kinds = READ_KINDS
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return self.scoped_queryset().only("id", "status", "exam_date", "created_at", "resolved_at", "checkup_id")

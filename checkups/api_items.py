@@ -46,9 +46,7 @@ class ItemCatalogueView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter(
-                "program", OpenApiTypes.STR, enum=list(SUPPORTED_PROGRAMS), description="010 特定健診, 030 事業者健診"
-            )
+            OpenApiParameter("program", OpenApiTypes.STR, description="010 特定健診 (default), 030 事業者健診")
         ],
         responses={200: OpenApiTypes.OBJECT},
         examples=[ITEM_EXAMPLE],

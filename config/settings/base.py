@@ -227,6 +227,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {  # one name per choice set where several models call a field the same
+        "UploadStatusEnum": "checkups.models.Upload.Status",
+        "UploadKindEnum": "checkups.models.Upload.Kind",
+        "HeldRecordStatusEnum": "checkups.models.HeldRecord.Status",
+        "ProgramEnum": "checkups.codes.Program",
+    },
 }
 
 LOGGING = {
