@@ -486,7 +486,10 @@ ADMIN_OBJECTS = {
     "rates.reductionbase": ("reduction:A", "reduction:B"),
     "rates.ratesnapshot": ("snapshot:A", "snapshot:B"),
 }
-ADMIN_WITHOUT_OBJECT_PAGES = {"rates.ratedashboard": "its list page is the dashboard; snapshots are covered"}
+ADMIN_WITHOUT_OBJECT_PAGES = {
+    "rates.ratedashboard": "its list page is the dashboard; snapshots are covered",
+    "rates.statutoryreportpage": "its list page is the 法定報告 page (tests/rates: insurer scoping, 404 for another)",
+}
 # Admin views that take an id in the path → the world's objects of insurer A and B they are called with.
 ADMIN_ID_VIEWS = {
     "checkups_checkup_correct": ("checkups/checkup/{pk}/correct/", "checkup:P", "checkup:Q"),
