@@ -5,17 +5,18 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from infra.i18n import StrOrPromise
 from members.actors import Actor, ActorKind
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
 from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, Program, Source, WaistMethod
 
 
-def _decimal(verbose: str, digits: int = 4, places: int = 1) -> models.DecimalField:
+def _decimal(verbose: StrOrPromise, digits: int = 4, places: int = 1) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=digits, decimal_places=places, null=True, blank=True)
 
 
-def _small(verbose: str, **kwargs) -> models.PositiveSmallIntegerField:
+def _small(verbose: StrOrPromise, **kwargs) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(verbose, null=True, blank=True, **kwargs)
 
 

@@ -6,25 +6,32 @@ in Japanese and in English from one definition. The API's error envelope fills `
 with `bilingual(...)`; pages render the message in the active language with `str(...)`.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise, lazy
 from django.utils.translation import override
 
-Message = str | Promise  # a gettext_lazy string or a `message(...)`; plain str only for values with no words
+if TYPE_CHECKING:  # django-stubs' names for a lazy gettext string (the stubs package is not needed at run time)
+    from django_stubs_ext import StrOrPromise, StrPromise
+else:
+    StrPromise = Promise
+    StrOrPromise = str | Promise
+
+Message = StrOrPromise  # a gettext_lazy string or a `message(...)`; plain str only for values with no words
 
 
-def _format(template: str | Promise, values: dict[str, Any]) -> str:
+def _format(template: Message, values: dict[str, Any]) -> str:
     return str(template) % {name: str(value) if isinstance(value, Promise) else value for name, value in values.items()}
 
 
 _format_lazy = lazy(_format, str)
 
 
-def message(template: str | Promise, /, **values: Any) -> Promise:
+def message(template: Message, /, **values: Any) -> StrPromise:
     """A translatable message with `%(name)s` placeholders, formatted in whatever language renders it (values
     that are themselves lazy, e.g. a choice label, render in that language too)."""
-    return _format_lazy(template, values)
+    promise: StrPromise = _format_lazy(template, values)  # type: ignore[assignment]  # lazy() is typed as returning its function's str; at run time it is the lazy proxy
+    return promise
 
 
 def in_language(text: Message, language: str) -> str:

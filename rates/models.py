@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from infra.i18n import StrOrPromise
 from members.actors import Actor, ActorKind
 from members.codes import InsurerType, Sex
 
@@ -21,7 +22,7 @@ class TargetScope(models.TextChoices):
     MUTUAL_AID = InsurerType.MUTUAL_AID.value, InsurerType.MUTUAL_AID.label
 
 
-def _percent(verbose: str, **kwargs) -> models.DecimalField:
+def _percent(verbose: StrOrPromise, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=5, decimal_places=2, **kwargs)
 
 

@@ -1,15 +1,39 @@
 """factory_boy factories shared by every test module."""
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 
 from members.codes import InsurerType, Relationship, Sex
-from members.models import ApiKey, Clinic, Employer, Enrollment, InsuredPerson, Insurer, StaffMembership
+from members.models import (
+    ApiKey,
+    Clinic,
+    Employer,
+    Enrollment,
+    GuidanceProvider,
+    InsuredPerson,
+    Insurer,
+    StaffMembership,
+)
+
+T = TypeVar("T")
 
 
-class InsurerFactory(factory.django.DjangoModelFactory):
+class ModelFactory(factory.django.DjangoModelFactory[T]):
+    """A Django model factory whose call `XFactory(...)` is typed as returning the model instance."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy's metaclass turns `XFactory(...)` into `XFactory.create(...)`; mypy only sees the class call.
+        def __new__(cls, **kwargs: Any) -> T: ...  # type: ignore[misc]  # returns the model, not the factory
+
+
+class InsurerFactory(ModelFactory[Insurer]):
     class Meta:
         model = Insurer
         django_get_or_create = ("number",)
@@ -19,7 +43,7 @@ class InsurerFactory(factory.django.DjangoModelFactory):
     insurer_type = InsurerType.SINGLE_KENPO
 
 
-class EmployerFactory(factory.django.DjangoModelFactory):
+class EmployerFactory(ModelFactory[Employer]):
     class Meta:
         model = Employer
 
@@ -28,7 +52,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"テスト事業所{n}")
 
 
-class ClinicFactory(factory.django.DjangoModelFactory):
+class ClinicFactory(ModelFactory[Clinic]):
     class Meta:
         model = Clinic
         django_get_or_create = ("number",)
@@ -37,7 +61,7 @@ class ClinicFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"テスト健診機関{n}")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(ModelFactory[InsuredPerson]):
     class Meta:
         model = InsuredPerson
         skip_postgeneration_save = True
@@ -52,12 +76,13 @@ class PersonFactory(factory.django.DjangoModelFactory):
     relationship = Relationship.SELF
 
     @factory.post_generation
-    def enrolled_since(self, create: bool, extracted: dt.date | None, **kwargs: object) -> None:
+    # factory_boy calls it with the built model instance (not the factory) as the first argument
+    def enrolled_since(person: InsuredPerson, create: bool, extracted: dt.date | None, **kwargs: object) -> None:
         if create:
-            Enrollment.objects.create(person=self, acquired_on=extracted or dt.date(2000, 4, 1))
+            Enrollment.objects.create(person=person, acquired_on=extracted or dt.date(2000, 4, 1))
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -67,7 +92,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
 
-def staff_user(insurer: Insurer, username: str, job_title: str = "保健師"):
+def staff_user(insurer: Insurer, username: str, job_title: str = "保健師") -> User:
     user = UserFactory(username=username, is_staff=True)
     StaffMembership.objects.get_or_create(user=user, insurer=insurer, defaults={"job_title": job_title})
     return user
@@ -79,7 +104,7 @@ def api_key(kind: str, name: str = "test", **target: object) -> str:
     return key
 
 
-class GuidanceProviderFactory(factory.django.DjangoModelFactory):
+class GuidanceProviderFactory(ModelFactory[GuidanceProvider]):
     """保健指導機関 (guidance app)."""
 
     class Meta:
