@@ -272,16 +272,31 @@ def generate(*, rows: int, fiscal_year: int, previous_share: float, seed: int) -
     table = Checkup._meta.db_table
     previous_people = [p for p in people if rng.random() < previous_share]
     first = _reserve_ids(table, rows + len(previous_people))
-    common = {"insurer_id": insurer.pk, "clinic_ids": clinic_ids}
     written = _copy(
         table,
         CHECKUP_COLUMNS,
-        _rows(rng, people, first_id=first, fiscal_year=fiscal_year, judged=False, **common),
+        _rows(
+            rng,
+            people,
+            first_id=first,
+            fiscal_year=fiscal_year,
+            judged=False,
+            insurer_id=insurer.pk,
+            clinic_ids=clinic_ids,
+        ),
     )
     previous = _copy(
         table,
         CHECKUP_COLUMNS,
-        _rows(rng, previous_people, first_id=first + rows, fiscal_year=fiscal_year - 1, judged=True, **common),
+        _rows(
+            rng,
+            previous_people,
+            first_id=first + rows,
+            fiscal_year=fiscal_year - 1,
+            judged=True,
+            insurer_id=insurer.pk,
+            clinic_ids=clinic_ids,
+        ),
     )
     done = time.monotonic()
     with connection.cursor() as cursor:

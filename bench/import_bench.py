@@ -25,6 +25,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -115,7 +116,7 @@ def _vacuum() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}")
 
 
-def run_import(name: str, data: bytes, processes: int) -> tuple[float, object]:
+def run_import(name: str, data: bytes, processes: int) -> tuple[float, Any]:
     from django.conf import settings
 
     from checkups.uploads import Submitter, upload_receive
@@ -126,7 +127,7 @@ def run_import(name: str, data: bytes, processes: int) -> tuple[float, object]:
     return time.perf_counter() - started, intake.upload
 
 
-def _floor_copy(copy: object, data: bytes, share: int, shares: int) -> int:
+def _floor_copy(copy: Any, data: bytes, share: int, shares: int) -> int:
     """Every `shares`-th DATA member from `share` on: lxml parse, COPY (person, code, value) of each observation."""
     from checkups.mhlw.safe_xml import parse_xml
 
@@ -144,7 +145,7 @@ def _floor_copy(copy: object, data: bytes, share: int, shares: int) -> int:
                 text = None
                 if value is not None:
                     text = value.get("value") or value.get("code") or value.text
-                copy.write_row((person, code.get("code"), text))  # type: ignore[attr-defined]
+                copy.write_row((person, code.get("code"), text))
                 rows += 1
     return rows
 
@@ -152,13 +153,13 @@ def _floor_copy(copy: object, data: bytes, share: int, shares: int) -> int:
 _COPY_FLOOR = "COPY bench_floor_observation (person, code, value) FROM STDIN"
 
 
-def _floor_process(url: str, data: bytes, share: int, shares: int, results: object) -> None:
+def _floor_process(url: str, data: bytes, share: int, shares: int, results: Any) -> None:
     """One floor process (forked): its own connection and transaction, never the parent's."""
     import psycopg
 
     with psycopg.connect(url) as connection, connection.cursor() as cursor, cursor.copy(_COPY_FLOOR) as copy:
         rows = _floor_copy(copy, data, share, shares)
-    results.put(rows)  # type: ignore[attr-defined]
+    results.put(rows)
 
 
 def run_floor(data: bytes, processes: int, url: str) -> tuple[float, int]:

@@ -48,7 +48,8 @@ def main() -> None:
     insurer = Insurer.objects.get(number=BENCH_INSURER_NUMBER)
     ReductionBase.objects.update_or_create(insurer=insurer, defaults={"base_fiscal_year": 2024})
     members = insurer.persons.count()
-    print(f"insurer {insurer.number}: {members:,} members; PostgreSQL {connection.pg_version}; {os.cpu_count()} cores")
+    version = getattr(connection, "pg_version", "?")
+    print(f"insurer {insurer.number}: {members:,} members; PostgreSQL {version}; {os.cpu_count()} cores")
     worst = 0.0
     for year in (2025, 2026):
         timings = []

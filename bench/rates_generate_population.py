@@ -62,7 +62,7 @@ def _copy(model: type[models.Model], rows: Iterator[dict[str, Any]], *, own_ids:
     """
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if own_ids or not f.primary_key]
-    columns = [f.column for f in fields]
+    columns = [f.column for f in fields if f.column]
     defaults: dict[str, Any] = {}
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -134,7 +134,7 @@ def generate(*, members: int, seed: int) -> dict[str, int]:
             }  # fmt: skip
 
     counts = {"members": _copy(InsuredPerson, person_rows())}
-    lost_by: dict[int, dt.date] = {}
+    lost_by: dict[int, dt.date | None] = {}
     joined: dict[int, dt.date] = {}
 
     def enrollment_rows() -> Iterator[dict[str, Any]]:

@@ -21,6 +21,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -138,17 +139,14 @@ def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: in
     submitter = Submitter(label=f"clinic:{clinic.pk}", clinic=clinic)
     try:
         app.conf.task_always_eager = False
-        original = checkups_upload_process_task.delay
-        checkups_upload_process_task.delay = lambda upload_id: None  # enqueued below, once the workers are idle
-        try:  # intake (ZIP checks, file stored) is not part of the timed processing
+        # enqueued below, once the workers are idle; intake (ZIP checks, file stored) is not timed
+        with mock.patch.object(checkups_upload_process_task, "delay", return_value=None):
             ids = [upload_receive(submitter=submitter, data=data, file_name=name).upload.pk for name, data in archives]
-        finally:
-            checkups_upload_process_task.delay = original
         time.sleep(3)  # the workers have started and wait on the queue
         worker_cpu = sum(_cpu_seconds(p.pid) for p in processes)
         started = time.monotonic()
         for upload_id in ids:
-            checkups_upload_process_task.apply_async(args=[upload_id], queue=queue)
+            checkups_upload_process_task.apply_async(args=(upload_id,), queue=queue)
         while Upload.objects.filter(pk__in=ids).exclude(status=Upload.Status.DONE).exists():
             time.sleep(0.1)
         elapsed = time.monotonic() - started

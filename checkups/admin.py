@@ -4,7 +4,8 @@ The detail page is read-only except for the correction form: a correction goes t
 (validated like a received record, kept in history, the level recomputed). Change-page views are access-logged.
 """
 
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,10 +16,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from infra.i18n import StrOrPromise
 from members.admin_base import ScopedAdmin
 from members.codes import Sex
 from members.models import AccessLog, Employer
 
+from .admin_uploads import export_mhlw_action  # the MHLW export action lives with the upload admin (issue #4)
 from .models import Checkup
 from .selectors import (
     correctable_items,
@@ -28,11 +31,6 @@ from .selectors import (
     report_groups,
 )
 from .services import CorrectionRefused, checkup_correct_item
-
-try:  # the MHLW export action lives with the upload admin (issue #4)
-    from .admin_uploads import export_mhlw_action
-except ModuleNotFoundError:  # pragma: no cover - before that module exists
-    export_mhlw_action = None
 
 # SPEC §1.2–§1.3: bands of the age basis (年度末年齢); 40–74 are checkup targets, 65–74 get the §2.5b exception
 AGE_BANDS: dict[str, tuple[Any, dict[str, int]]] = {
@@ -73,7 +71,7 @@ class SexFilter(admin.SimpleListFilter):
     title = _("性別")
     parameter_name = "sex"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [(str(value), label) for value, label in Sex.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -91,7 +89,7 @@ class CorrectionForm(forms.Form):
 
     def __init__(self, *args: Any, checkup: Checkup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item_code"].choices = correctable_items(checkup)
+        cast(forms.ChoiceField, self.fields["item_code"]).choices = correctable_items(checkup)
 
 
 @admin.register(Checkup)
@@ -130,7 +128,7 @@ class CheckupAdmin(ScopedAdmin):
     audit_action = AccessLog.Action.ADMIN_VIEW
     change_form_template = "admin/checkups/checkup/change_form.html"
     fields = ["exam_date"]  # the page shows the report, not a model form (see the template)
-    actions = ["restratify_action", *([export_mhlw_action] if export_mhlw_action else [])]
+    actions = ["restratify_action", export_mhlw_action]
 
     @admin.display(description=_("加入者"), ordering="person__card_number")
     def person_label(self, obj: Checkup) -> str:
@@ -228,7 +226,7 @@ class CheckupAdmin(ScopedAdmin):
         pairs = sorted(set(queryset.order_by().values_list("fiscal_year", "insurer_id").distinct()))
         for fiscal_year, insurer_id in pairs:
             transaction.on_commit(
-                lambda fy=fiscal_year, ins=insurer_id: checkups_restratify_task.delay(fiscal_year=fy, insurer_id=ins)
+                partial(checkups_restratify_task.delay, fiscal_year=fiscal_year, insurer_id=insurer_id)
             )
         years = ", ".join(sorted({f"{fy}年度" for fy, _ in pairs}))
         self.message_user(request, _("再階層化を開始しました: %(years)s") % {"years": years}, messages.SUCCESS)

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from infra.i18n import StrOrPromise
 from members.actors import actor_from_request
 from members.admin_base import ScopedAdmin
 from members.audit import access_log_record
@@ -66,7 +67,7 @@ class UploadAdmin(ScopedAdmin):
         "created_at",
         "finished_at",
     ]
-    fields = readonly_fields
+    fields = list(readonly_fields)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("content")
@@ -97,11 +98,11 @@ class UploadAdmin(ScopedAdmin):
         )
 
 
-def _document_field(name: str, label: str) -> Any:
+def _document_field(name: str, label: StrOrPromise) -> Any:
     def value(obj: HeldRecord) -> Any:
         return obj.document.get(name, "")
 
-    value.short_description = label  # type: ignore[attr-defined]
+    value.short_description = label  # type: ignore[attr-defined]  # the admin reads a column title off the function
     return value
 
 

@@ -4,6 +4,7 @@ Thin views: a serializer checks the shape, `checkups.uploads` does the work, the
 """
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -72,7 +73,9 @@ class RawZipParser(BaseParser):
     media_type = "application/zip"
     default_name = "upload.zip"
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> dict:
+    def parse(
+        self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> dict:
         limit = _max_bytes()
         data = stream.read(limit + 1) if stream is not None else b""
         if len(data) > limit:
@@ -367,6 +370,7 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
         upload = intake.upload
         body = UploadSerializer(Upload.objects.defer("content").get(pk=upload.pk)).data
         headers = {"Location": f"/api/v1/uploads/{upload.pk}/"}
+        code: int
         if upload.status == Upload.Status.FAILED:
             code = status.HTTP_400_BAD_REQUEST
         elif not intake.created:

@@ -153,8 +153,8 @@ def _judge(
     items_met = None
     if glu.present is not None and lip.present is not None and bp.present is not None:
         items_met = glu.present + lip.present + bp.present
-    if None not in facts:
-        code = _judgment(required, items_met)  # type: ignore[arg-type]
+    if required is not None and items_met is not None:  # i.e. None not in facts
+        code = _judgment(required, items_met)
         return MetabolicResult(
             rules.version, code, required, required_criteria, glu, lip, bp, items_met, (), (), inputs.sex
         )

@@ -1,5 +1,7 @@
 """Checkup results (特定健診結果): typed columns for the rules, every item by its MHLW code, our judgments."""
 
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -21,7 +23,7 @@ def _small(verbose: StrOrPromise, **kwargs) -> models.PositiveSmallIntegerField:
 
 
 class CheckupQuerySet(models.QuerySet["Checkup"]):
-    def visible_to(self, actor: Actor) -> "CheckupQuerySet":
+    def visible_to(self, actor: Actor) -> Self:
         """Staff: their insurers' people; clinic/employer: what they sent; a person: their own."""
         match actor.kind:
             case ActorKind.SUPERUSER:

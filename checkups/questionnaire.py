@@ -5,8 +5,9 @@ answer-set OID, question text (ja, en) and the answers {code: (label_ja, label_e
 from the 4th-period item table XMLhc24tab (formats-notes §2.3); the 3rd-period differences are formats-notes §1.8.
 """
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from members.codes import Sex
@@ -86,7 +87,7 @@ class Question:
     answer_set_oid: str
     text_ja: str
     text_en: str
-    answers: Answers = field(hash=False, compare=False)
+    answers: Answers = dataclasses.field(hash=False, compare=False)  # `field` is an attribute name here
 
     @property
     def allowed_codes(self) -> tuple[int, ...]:
@@ -269,12 +270,12 @@ THIRD_TO_FOURTH_AMOUNT: Mapping[int, tuple[int, ...]] = {1: (1,), 2: (2,), 3: (3
 
 
 def _drinks_at_risk_4th(sex: int, frequency: int | None, amount: int | None) -> bool | None:
-    if frequency not in DRINKING_FREQUENCY_4TH:
+    if frequency is None or frequency not in DRINKING_FREQUENCY_4TH:
         return None
     risky_from = RISKY_AMOUNT_FROM[sex].get(frequency)
     if risky_from is None:
         return False
-    if amount not in DRINKING_AMOUNT_4TH:
+    if amount is None or amount not in DRINKING_AMOUNT_4TH:
         return None  # SPEC §4.3: frequency 1–5 without an amount cannot be judged
     return amount >= risky_from
 

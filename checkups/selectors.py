@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -120,7 +121,7 @@ def _text(value: Any) -> str:
 def _band_row(label: str, column: str, value: Any, standard: str | None, sex: int) -> ReportRow:
     unit = UNITS.get(column) or (_STANDARD_UNITS.get(standard, "") if standard else "")
     if column == "meal_timing":
-        return ReportRow(label, MealTiming(value).label if value in MealTiming.values else _text(value))
+        return ReportRow(label, str(MealTiming(value).label) if value in MealTiming.values else _text(value))
     if column in ("urine_glucose", "urine_protein"):
         shown = standards.URINE_QUALITATIVE.get(value, _text(value))
     elif column == "waist_cm":
@@ -236,8 +237,8 @@ class JudgmentSummary:
     missing: list[str]
 
 
-def _label(choices: type, value: int | None) -> str:
-    return choices(value).label if value in choices.values else "—"
+def _label(choices: type[models.IntegerChoices], value: int | None) -> str:
+    return str(choices(value).label) if value in choices.values else "—"
 
 
 def judgment_summary(checkup: Checkup) -> JudgmentSummary:

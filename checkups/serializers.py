@@ -121,7 +121,7 @@ def _trim_zeros(value: str, fmt: str) -> str:
 
 class CodeLabelSerializer(serializers.Serializer):
     code = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)
 
 
 def code_label(choices: type[GuidanceLevel] | type[MetabolicJudgment], code: int | None) -> dict[str, Any]:
@@ -137,7 +137,7 @@ class RecordErrorSerializer(serializers.Serializer):
 
 
 class RecordErrorsSerializer(serializers.Serializer):
-    errors = RecordErrorSerializer(many=True)
+    errors = RecordErrorSerializer(many=True)  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)
 
 
 class CheckupCreatedSerializer(serializers.Serializer):
@@ -219,14 +219,14 @@ class UploadRecordSerializer(serializers.Serializer):
     held = serializers.IntegerField(required=False)
     message_ja = serializers.CharField(required=False)
     message_en = serializers.CharField(required=False)
-    errors = RecordErrorSerializer(many=True)
+    errors = RecordErrorSerializer(many=True)  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)
     warnings = RecordErrorSerializer(many=True)
 
 
 class UploadSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
-    errors = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)
     records = UploadRecordSerializer(many=True, source="report")
 
     class Meta:

@@ -50,7 +50,7 @@ class Standard:
     def limits_for(self, sex: int | None) -> Limits:
         if isinstance(self.limits, Limits):
             return self.limits
-        if sex not in self.limits:
+        if sex is None or sex not in self.limits:
             raise ValueError(f"{self.field}: sex is needed for the standard values")
         return self.limits[sex]
 

@@ -45,7 +45,7 @@ class RuleSet:
     senior_ages: range  # SPEC §2.5b: age basis 65–74
 
 
-_WAIST_CM = {Sex.MALE: D(85), Sex.FEMALE: D(90)}  # SPEC §2.2
+_WAIST_CM: dict[int, Decimal] = {Sex.MALE: D(85), Sex.FEMALE: D(90)}  # SPEC §2.2
 _STRAT_GLUCOSE = {"glucose_fasting": D(100), "hba1c": D("5.6"), "glucose_random": D(100)}  # SPEC §2.3 ③ ◆
 _METABOLIC_GLUCOSE = {"glucose_fasting": D(110), "hba1c": D("6.0"), "glucose_random": D(110)}  # SPEC §3.2 ◆
 
@@ -154,7 +154,7 @@ class StratificationInputs:
         The bulk path (restratification of a million rows): no intermediate mapping, and values that are already
         `Decimal`/`int`/None pass through the converters' fast paths.
         """
-        converted = [convert(value) for convert, value in zip(_CONVERTERS, values, strict=True)]
+        converted: list[Any] = [convert(value) for convert, value in zip(_CONVERTERS, values, strict=True)]
         if converted[0] is None:
             raise ValueError("sex is required")
         return cls(*converted)
@@ -194,10 +194,10 @@ def _to_decimal(value: object) -> Decimal | None:
 
 def _to_code(value: object) -> int | None:
     if value is None or type(value) is int:
-        return value  # type: ignore[return-value]
+        return value
     if value == "":
         return None
-    return int(value)  # type: ignore[call-overload]
+    return int(value)  # type: ignore[call-overload]  # any other type raises TypeError/ValueError, as callers expect
 
 
 # One converter per field of StratificationInputs, in INPUT_FIELDS order (`from_values`).
@@ -399,10 +399,11 @@ def _enumerate(facts: tuple[bool | None, ...], senior: bool) -> tuple[Levels, tu
     unknown = [i for i, fact in enumerate(facts) if fact is None]
     outcomes: dict[tuple[bool, ...], Levels] = {}
     for combo in product((False, True), repeat=len(unknown)):
-        values = list(facts)
+        values: list[Any] = list(facts)  # every None is replaced by a bool below
         for i, value in zip(unknown, combo, strict=True):
             values[i] = value
-        outcomes[combo] = _levels(*values, senior)  # type: ignore[arg-type]
+        a, b, bp, lip, glu, smk, med = values
+        outcomes[combo] = _levels(a, b, bp, lip, glu, smk, med, senior)
     levels = []
     for k in range(3):
         seen = {outcome[k] for outcome in outcomes.values()}
@@ -485,7 +486,7 @@ _GROUP_TEXT = {
     None: ("該当なし(情報提供)", "neither group (information only)"),
     GROUP_UNDETERMINED: ("グループ判定できない", "group cannot be determined"),
 }
-SEX_TEXT = {Sex.MALE: ("男性", "male"), Sex.FEMALE: ("女性", "female")}
+SEX_TEXT: dict[int, tuple[str, str]] = {Sex.MALE: ("男性", "male"), Sex.FEMALE: ("女性", "female")}
 _SIGN = {
     (">=", True): "≥",
     (">=", False): "<",
@@ -509,8 +510,8 @@ def describe_criterion(criterion: Criterion, lang: str = "ja", sex: int | None =
         return f"{label}: {('回答', 'answer')[_lang(lang)]} {criterion.value}"
     sign = _SIGN[(criterion.op, criterion.met)]
     text = f"{label} {criterion.value}{suffix} {sign} {criterion.threshold}{suffix}"
-    if criterion.item == "waist_cm" and sex in SEX_TEXT:
-        text += f" ({SEX_TEXT[sex][_lang(lang)]})"  # type: ignore[index]
+    if criterion.item == "waist_cm" and sex is not None and sex in SEX_TEXT:
+        text += f" ({SEX_TEXT[sex][_lang(lang)]})"
     return text
 
 
@@ -691,7 +692,7 @@ def stratify_judged(
         (step3, without_med, level), reasons, intensive_possible = _enumerate(facts, senior)
         missing = tuple(name for name, fact in zip(FACTS, facts, strict=True) if fact is None)
     else:
-        step3, without_med, level = _levels(*facts, senior)  # type: ignore[arg-type]
+        step3, without_med, level = _levels(*facts, senior)  # type: ignore[arg-type]  # no None: ruled out above
         reasons = missing = ()
         intensive_possible = step3 is _I
     risk_count = None
@@ -736,10 +737,10 @@ def consecutive_intensive_eligible(
     """
     if prev_level != GuidanceLevel.INTENSIVE or this_level != GuidanceLevel.INTENSIVE:
         return False
-    if None in (prev_weight, this_weight, prev_waist, this_waist):
+    if prev_weight is None or this_weight is None or prev_waist is None or this_waist is None:
         return False
-    waist_drop = prev_waist - this_waist  # type: ignore[operator]
-    weight_drop = prev_weight - this_weight  # type: ignore[operator]
+    waist_drop = prev_waist - this_waist
+    weight_drop = prev_weight - this_weight
     waist_needed, weight_needed = CONSECUTIVE_IMPROVEMENT_FROM_SPLIT
     if waist_drop >= waist_needed and weight_drop >= weight_needed:
         return True

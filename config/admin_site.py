@@ -12,13 +12,13 @@ class StaffAdminSite(AdminSite):
         if not super().has_permission(request):
             return False
         if getattr(settings, "STAFF_REQUIRE_OTP", False):
-            return request.user.is_verified()  # set by django_otp.middleware.OTPMiddleware
+            return bool(getattr(request.user, "is_verified", bool)())  # set by django_otp.middleware.OTPMiddleware
         return True
 
     @property
-    def login_form(self) -> type[AdminAuthenticationForm]:  # type: ignore[override]
+    def login_form(self) -> type[AdminAuthenticationForm]:  # type: ignore[override]  # a property for a class attribute
         return OTPAdminAuthenticationForm if getattr(settings, "STAFF_REQUIRE_OTP", False) else AdminAuthenticationForm
 
     @property
-    def login_template(self) -> str | None:  # type: ignore[override]
+    def login_template(self) -> str | None:  # type: ignore[override]  # as above
         return "otp/admin111/login.html" if getattr(settings, "STAFF_REQUIRE_OTP", False) else None

@@ -254,7 +254,7 @@ def _consecutive(v: dict[str, object], year_index: int, sex: int) -> None:
     _glucose(v)
     waist = 93.0 if sex == Sex.MALE else 96.0
     v.update(height="170.0", weight=_r(82.0 - 1.5 * year_index, 1), waist=_r(waist - 1.5 * year_index, 1))
-    v["bmi"] = _r(float(v["weight"]) / 1.7**2, 1)
+    v["bmi"] = _r(float(str(v["weight"])) / 1.7**2, 1)
 
 
 # --- Targets and dates ----------------------------------------------------------------------------------------
@@ -338,7 +338,9 @@ def seed(population: Any, *, today: dt.date) -> str:
     insurer = population.insurer
     persons = list(InsuredPerson.objects.filter(insurer=insurer).order_by("pk"))
     employer_rank = {e: i for i, e in enumerate(sorted({p.employer_id for p in persons if p.employer_id}))}
-    clinics = list(Clinic.objects.filter(number__startswith="99999999").order_by("number")) or [None]
+    clinics: list[Clinic | None] = list(Clinic.objects.filter(number__startswith="99999999").order_by("number")) or [
+        None
+    ]
     consecutive_people: list[InsuredPerson] = []
     summary = []
     for fiscal_year in DEMO_FISCAL_YEARS:
@@ -370,7 +372,7 @@ def seed(population: Any, *, today: dt.date) -> str:
                 plans.append(scenario_people[person.pk])
                 continue
             rate = (
-                EMPLOYER_RATES[employer_rank.get(person.employer_id, 0) % len(EMPLOYER_RATES)]
+                EMPLOYER_RATES[employer_rank.get(person.employer_id or 0, 0) % len(EMPLOYER_RATES)]
                 if person.relationship == Relationship.SELF
                 else FAMILY_RATE
             )

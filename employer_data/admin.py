@@ -1,8 +1,9 @@
 """Staff admin for employer checkup data (SPEC §7): status page, request letters, CSV import with preview,
 paper entry, and completing the ≥ 40 records that miss 特定健診 items."""
 
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -101,7 +102,10 @@ class SubmissionAdmin(ScopedAdmin):
             changed = submissions_refresh(insurer_id=insurer.pk, fiscal_year=fiscal_year)
             self.message_user(request, _("状況を再計算しました (%(n)s 件更新)") % {"n": changed}, messages.SUCCESS)
             return
-        employer = Employer.objects.visible_to(self.actor(request)).filter(pk=request.POST.get("employer")).first()
+        employer_pk = request.POST.get("employer") or ""
+        employer = (
+            Employer.objects.visible_to(self.actor(request)).filter(pk=employer_pk).first() if employer_pk else None
+        )
         if employer is None or employer.insurer_id != insurer.pk:
             raise Http404
         submission_request(employer=employer, fiscal_year=fiscal_year, requested_on=today)
@@ -126,7 +130,7 @@ class SubmissionAdmin(ScopedAdmin):
         """Staff type in a paper result; the same mapping and validation as a CSV row (SPEC §7.2, §9.4)."""
         actor = self.actor(request)
         form = PaperEntryForm(request.POST or None, item_codes=paper_item_codes(), initial=request.GET.dict())
-        form.fields["employer"].queryset = Employer.objects.visible_to(actor)
+        cast(forms.ModelChoiceField, form.fields["employer"]).queryset = Employer.objects.visible_to(actor)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("紙の健診結果の入力")}
         if request.method == "POST" and form.is_valid():
             employer = form.cleaned_data["employer"]
@@ -241,8 +245,8 @@ class CsvImportAdmin(ScopedAdmin):
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         actor = self.actor(request)
         form = CsvUploadForm(request.POST or None, request.FILES or None, initial=request.GET.dict())
-        form.fields["employer"].queryset = Employer.objects.visible_to(actor)
-        form.fields["mapping"].queryset = CsvMapping.objects.visible_to(actor)
+        cast(forms.ModelChoiceField, form.fields["employer"]).queryset = Employer.objects.visible_to(actor)
+        cast(forms.ModelChoiceField, form.fields["mapping"]).queryset = CsvMapping.objects.visible_to(actor)
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form}
         if request.method == "POST" and form.is_valid():
             employer, mapping = form.cleaned_data["employer"], form.cleaned_data["mapping"]

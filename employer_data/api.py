@@ -17,7 +17,7 @@ from .selectors import Counts, live_status, submission_counts
 
 class BandCountSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)
     expected = serializers.IntegerField()
     received = serializers.IntegerField()
     owed = serializers.IntegerField()

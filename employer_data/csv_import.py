@@ -7,7 +7,7 @@ and the other rows go on (unlike the roster, where one bad row rejects the file:
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -101,7 +101,7 @@ def _column_for(field_name: str, column_of: dict[str, str]) -> str:
 
 def evaluate_row(
     line: int,
-    raw: dict[str, str | None],
+    raw: Mapping[str, str | None],
     specs: Sequence[ColumnSpec],
     *,
     insurer_number: str,

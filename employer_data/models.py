@@ -1,5 +1,7 @@
 """Employer checkup data (事業主健診, SPEC §7): submissions per employer and year, CSV mappings and imports."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -166,10 +168,13 @@ class IncompleteCheckupQuerySet(CheckupQuerySet):
         return self.filter(program="030", is_complete=False, age_at_fy_end__gte=TARGET_AGE_MIN)
 
 
+IncompleteCheckupManager = models.Manager.from_queryset(IncompleteCheckupQuerySet)
+
+
 class IncompleteEmployerCheckup(Checkup):
     """Admin view of employer checkups (≥ 40) that miss 特定健診 items; same table as Checkup."""
 
-    objects = IncompleteCheckupQuerySet.as_manager()
+    objects: ClassVar[IncompleteCheckupManager] = IncompleteCheckupManager()
 
     class Meta:
         proxy = True

@@ -18,13 +18,14 @@ from checkups.mhlw.itemtable import (
 )
 from checkups.mhlw.validation_rules import INSURER_COMPUTED_ITEMS
 from checkups.models import Checkup, HeldRecord
+from infra.i18n import StrOrPromise
 from members.actors import Actor
 from members.codes import Relationship
 from members.fiscal import fiscal_year_end, fiscal_year_start
 from members.models import Employer, Enrollment, InsuredPerson
 
 from .age_bands import BANDS, TARGET_AGE_MAX, TARGET_AGE_MIN, band_birth_bounds
-from .models import IncompleteEmployerCheckup, Submission, SubmissionStatus
+from .models import IncompleteCheckupQuerySet, IncompleteEmployerCheckup, Submission, SubmissionStatus
 from .status import submission_status
 
 
@@ -112,8 +113,8 @@ def submission_counts(*, insurer_id: int, fiscal_year: int) -> dict[int, Counts]
         .annotate(n=Count("person_id", distinct=True))
         .order_by()
     )
-    for row in received:
-        counts[row["submitted_by_employer_id"]].received[row["band"]] = row["n"]
+    for got in received:
+        counts[got["submitted_by_employer_id"]].received[got["band"]] = got["n"]
     held = (
         HeldRecord.objects.filter(
             insurer_id=insurer_id,
@@ -126,8 +127,8 @@ def submission_counts(*, insurer_id: int, fiscal_year: int) -> dict[int, Counts]
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for row in held:
-        counts[row["submitted_by_employer_id"]].held = row["n"]
+    for waiting in held:
+        counts[waiting["submitted_by_employer_id"]].held = waiting["n"]
     return dict(counts)
 
 
@@ -153,7 +154,7 @@ class StatusRow:
         return live_status(self.submission, self.counts)
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> StrOrPromise:
         return SubmissionStatus(self.status).label
 
 
@@ -194,5 +195,5 @@ def requested_items() -> dict[str, list[ItemDef] | list[tuple[str, list[str]]]]:
     return {"employer_items": employer, "groups": groups, "specific_extra": extra}
 
 
-def incomplete_checkups(*, actor: Actor) -> QuerySet[IncompleteEmployerCheckup]:
+def incomplete_checkups(*, actor: Actor) -> IncompleteCheckupQuerySet:
     return IncompleteEmployerCheckup.objects.visible_to(actor).incomplete_specific()

@@ -81,11 +81,11 @@ def submissions_refresh(
     for employer_id, submission in existing.items():
         if wanted is not None and employer_id not in wanted:
             continue
-        employer_counts = counts.get(employer_id)
+        of_employer = counts.get(employer_id)
         status = submission_status(
             requested=submission.requested_on is not None,
-            expected=employer_counts.expected_total if employer_counts else 0,
-            received=employer_counts.received_total if employer_counts else 0,
+            expected=of_employer.expected_total if of_employer else 0,
+            received=of_employer.received_total if of_employer else 0,
             confirmed_complete=submission.confirmed_complete,
         )
         touched = received_on is not None and employer_counts is not None and employer_counts.received_total > 0
@@ -162,6 +162,8 @@ def _row_report(outcome: RowOutcome, result: StoreResult | None) -> dict[str, An
 
 def _already_held(insurer_id: int, employer: Employer, document: CheckupDocument) -> StoreResult | None:
     """The same unmatched row sent again (another file) joins the held record instead of adding a second one."""
+    if document.exam_date is None:  # not a valid row: nothing was held for it
+        return None
     held = HeldRecord.objects.filter(
         insurer_id=insurer_id,
         submitted_by_employer=employer,
@@ -207,7 +209,7 @@ def csv_import_confirm(*, csv_import: CsvImport, today: dt.date) -> CsvImport:
                 submitted_by_employer=employer,
                 missing_items=outcome.missing,
             )
-            years.add(fiscal_year_of(outcome.document.exam_date))  # type: ignore[arg-type]
+            years.add(fiscal_year_of(outcome.document.exam_date))  # type: ignore[arg-type]  # a valid row has one
             stored += result.checkup is not None
             held += result.held is not None
             incomplete += bool(result.checkup is not None and outcome.missing and not outcome.under_40)
@@ -246,7 +248,7 @@ def paper_entry_store(*, employer: Employer, document: CheckupDocument, today: d
     )
     submissions_refresh(
         insurer_id=employer.insurer_id,
-        fiscal_year=fiscal_year_of(document.exam_date),  # type: ignore[arg-type]
+        fiscal_year=fiscal_year_of(document.exam_date),  # type: ignore[arg-type]  # a stored record has one
         employer_ids=[employer.pk],
         received_on=today,
     )

@@ -1,10 +1,11 @@
 """Staff work list of guidance programmes (保健指導 作業一覧) and the programme page (SPEC §5.6, §5.7)."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -81,7 +82,8 @@ class AssignForm(forms.Form):
     provider = forms.ModelChoiceField(queryset=GuidanceProvider.objects.all(), required=False, label=_("保健指導機関"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("staff") and not data.get("provider"):
             raise forms.ValidationError(_("担当職員または保健指導機関を選んでください"))
         return data
@@ -485,7 +487,7 @@ class ProgrammeAdmin(ScopedAdmin):
     @admin.action(description=_("選択したプログラムを担当者・保健指導機関に割り当てる"))
     def assign_action(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         form = AssignForm(request.POST if "apply" in request.POST else None)
-        form.fields["staff"].queryset = staff_users_for(request, self)
+        cast(forms.ModelChoiceField, form.fields["staff"]).queryset = staff_users_for(request, self)
         if form.is_bound and form.is_valid():
             count = programmes_assign(
                 programme_ids=queryset.values_list("pk", flat=True),
@@ -502,7 +504,7 @@ class ProgrammeAdmin(ScopedAdmin):
             "form": form,
             "programmes": queryset.select_related("person"),
             "action_name": "assign_action",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/guidance/programme/assign.html", context)
 

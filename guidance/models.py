@@ -1,5 +1,7 @@
 """Guidance programmes and their contacts (特定保健指導); providers are organisations in members."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -129,6 +131,8 @@ class Programme(models.Model):
 
 class Contact(models.Model):
     """One guidance contact (SPEC §5.2): initial interview, continuous support, interim or final evaluation."""
+
+    rule_warnings: list[Any]  # not stored: the non-blocking rule violations, set when a contact is recorded
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contacts")
     kind = models.CharField(_("実施内容"), max_length=20, choices=ContactKind.choices)

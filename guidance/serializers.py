@@ -90,7 +90,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         ]
 
     def get_lines(self, programme: Programme) -> list[dict[str, Any]]:
-        return LineSerializer(programme.evaluation.get("lines", []), many=True).data
+        return list(LineSerializer(programme.evaluation.get("lines", []), many=True).data)
 
     def get_next_action(self, programme: Programme) -> dict[str, Any] | None:
         action = programme.evaluation.get("next_action")
@@ -133,4 +133,4 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ErrorsSerializer(serializers.Serializer):
-    errors = ErrorSerializer(many=True)
+    errors = ErrorSerializer(many=True)  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)

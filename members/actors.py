@@ -90,5 +90,10 @@ def actor_from_request(request: Any) -> Actor:
         return cached
     auth = getattr(request, "auth", None)
     actor = actor_for_api_key(auth) if auth is not None and hasattr(auth, "kind") else actor_for_user(request.user)
-    request._actor = actor
+    cache_actor(request, actor)
     return actor
+
+
+def cache_actor(request: Any, actor: Actor) -> None:
+    """Remember the request's actor (API key authentication knows it first)."""
+    request._actor = actor

@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
+
+from infra.i18n import StrOrPromise
 
 from .actors import ActorKind
 from .admin_base import ScopedAdmin
@@ -92,7 +94,7 @@ class AgeBandFilter(admin.SimpleListFilter):
     title = _("年齢(現在)")
     parameter_name = "age_band"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [("u40", _("40歳未満")), ("40-64", "40–64"), ("65-74", "65–74"), ("75+", _("75歳以上"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -107,7 +109,8 @@ class AgeBandFilter(admin.SimpleListFilter):
             "65-74": {"birth_date__lte": born_after(65), "birth_date__gt": born_after(75)},
             "75+": {"birth_date__lte": born_after(75)},
         }
-        return queryset.filter(**bands[self.value()]) if self.value() in bands else queryset
+        value = self.value()
+        return queryset.filter(**bands[value]) if value in bands else queryset
 
 
 @admin.register(InsuredPerson)
@@ -169,8 +172,8 @@ class AccessLogAdmin(ScopedAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(APIKeyModelAdmin):
-    list_display = [*APIKeyModelAdmin.list_display, "kind", "clinic", "employer", "guidance_provider", "insurer"]
-    list_filter = [*APIKeyModelAdmin.list_filter, "kind"]
+    list_display = (*APIKeyModelAdmin.list_display, "kind", "clinic", "employer", "guidance_provider", "insurer")  # type: ignore[assignment]  # the package types it as its own fixed tuple
+    list_filter = (*APIKeyModelAdmin.list_filter, "kind")  # type: ignore[assignment]  # as above
 
 
 class RosterUploadForm(forms.Form):
@@ -208,7 +211,7 @@ class RosterImportAdmin(ScopedAdmin):
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:
         form = RosterUploadForm(request.POST or None, request.FILES or None)
-        form.fields["insurer"].queryset = Insurer.objects.visible_to(self.actor(request))
+        cast(forms.ModelChoiceField, form.fields["insurer"]).queryset = Insurer.objects.visible_to(self.actor(request))
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form}
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]

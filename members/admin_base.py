@@ -22,7 +22,8 @@ class ScopedAdmin(admin.ModelAdmin):
         return actor_from_request(request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).visible_to(self.actor(request))
+        queryset: Any = super().get_queryset(request)  # every scoped model's QuerySet defines visible_to(actor)
+        return queryset.visible_to(self.actor(request))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.actor(request).is_staff

@@ -1,13 +1,13 @@
 """DRF authentication by `Authorization: Api-Key <key>` and per-key throttling."""
 
-from typing import Any
+from typing import Any, cast
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from .actors import actor_for_api_key
+from .actors import actor_for_api_key, cache_actor
 from .models import ApiKey
 
 KEYWORD = "Api-Key"
@@ -36,12 +36,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         raw = header[len(KEYWORD) + 1 :].strip()
         try:
-            key = ApiKey.objects.get_from_key(raw)
+            key = cast(ApiKey, ApiKey.objects.get_from_key(raw))  # the manager returns the concrete model
         except ApiKey.DoesNotExist:
             key = None
         if key is None or not key.is_valid(raw) or key.has_expired:
             raise exceptions.AuthenticationFailed("Invalid or revoked API key / APIキーが無効です")
-        request._actor = actor_for_api_key(key)
+        cache_actor(request, actor_for_api_key(key))
         return ApiKeyUser(key), key
 
     def authenticate_header(self, request: Request) -> str:

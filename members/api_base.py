@@ -13,7 +13,7 @@ class ActorScopedMixin:
     """Views declare `scoped_model`; `get_queryset` narrows it to what the caller may see (404 otherwise)."""
 
     scoped_model: Any = None
-    request: Request
+    request: Any  # a DRF Request (typed HttpRequest on the Django View this mixes into)
 
     @property
     def actor(self) -> Actor:

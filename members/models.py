@@ -330,8 +330,8 @@ class ApiKey(AbstractAPIKey):
     insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys")
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = _("APIキー")
-        verbose_name_plural = _("APIキー")
+        verbose_name = _("APIキー")  # type: ignore[assignment]  # the package's Meta spells it as a str; a lazy one works
+        verbose_name_plural = _("APIキー")  # type: ignore[assignment]  # as above
         constraints = [
             models.CheckConstraint(
                 condition=(

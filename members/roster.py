@@ -341,7 +341,7 @@ def roster_apply(*, plan: RosterPlan, insurer: Insurer, roster_import: RosterImp
         people = InsuredPerson.objects.in_bulk([pk for pk, _ in plan.changed_persons])
         for pk, changes in plan.changed_persons:
             for name, (_, new) in changes.items():
-                setattr(people[pk], name, dt.date.fromisoformat(new) if name == "birth_date" else new)
+                setattr(people[pk], name, dt.date.fromisoformat(str(new)) if name == "birth_date" else new)
         InsuredPerson.objects.bulk_update(people.values(), list(PERSON_FIELDS), batch_size=2000)
     person_ids = {
         (p.card_symbol, p.card_number, p.card_branch): p.pk

@@ -1,7 +1,7 @@
 """Staff issue invitation letters (登録・パスワード再設定), may read a person's own weight/waist log, and print a
 person's 医療機関持参用文書 (the same document the person prints; each view is in the access log)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -31,7 +31,7 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args: Any, persons: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = persons
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = persons
         self.fields["person"].widget = forms.NumberInput()
         self.fields["person"].help_text = _("加入者一覧のID(番号)。加入者の画面の「招待状を発行」からも開けます。")
 
@@ -81,8 +81,8 @@ class InvitationAdmin(ScopedAdmin):
 
     def letter_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The printable letter; the code is in it only the first time (it is not stored)."""
-        invitation = self.get_queryset(request).select_related("person", "person__insurer", "person__user")
-        invitation = invitation.filter(pk=pk).first()
+        invitations = self.get_queryset(request).select_related("person", "person__insurer", "person__user")
+        invitation = invitations.filter(pk=pk).first()
         if invitation is None:
             raise Http404
         codes = request.session.get(SESSION_CODES, {})
@@ -120,7 +120,9 @@ def doctor_document_view(request: HttpRequest, person_id: int, fiscal_year: int 
         raise Http404
     checkups = Checkup.objects.visible_to(actor).filter(person=person).select_related("clinic")
     years = list(checkups.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
-    if fiscal_year is None and years:
+    if fiscal_year is None:
+        if not years:
+            raise Http404
         fiscal_year = years[0]
     of_year = sorted(checkups.filter(fiscal_year=fiscal_year), key=lambda c: (c.program, c.exam_date))
     if not of_year:

@@ -37,7 +37,8 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         username, password = data.get("username"), data.get("password")
         if username and password:
             # authenticate() with the request so django-axes counts failures and locks out (AXES_FAILURE_LIMIT)
@@ -82,7 +83,8 @@ class RegisterForm(forms.Form):
         return username
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("確認用のパスワードが一致しません。"))
         return data
@@ -152,7 +154,8 @@ class SelfMeasurementForm(forms.Form):
         return measured_on
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("weight_kg") is None and data.get("waist_cm") is None and not self.errors:
             raise ValidationError(_("体重か腹囲のどちらかを入力してください。"))
         if not self.errors and not data.get("confirmed"):

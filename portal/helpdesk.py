@@ -40,7 +40,7 @@ def help_desk_of_insurer(insurer: Insurer | None) -> HelpDesk | None:
 def help_desk_for_request(request: Any) -> HelpDesk | None:
     """One query at most. Callers on error pages catch DatabaseError (on a 500 the database may be the cause)."""
     actor = actor_from_request(request)
-    if actor.kind == ActorKind.PERSON:
+    if actor.kind == ActorKind.PERSON and actor.person_id is not None:
         person = InsuredPerson.objects.select_related("insurer").filter(pk=actor.person_id).first()
         return help_desk_of_insurer(person.insurer if person else None)
     if actor.kind == ActorKind.STAFF:

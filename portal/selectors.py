@@ -19,6 +19,8 @@ from .models import SelfMeasurement
 
 
 def person_get(*, actor: Actor) -> InsuredPerson:
+    if actor.person_id is None:
+        raise Http404
     person = InsuredPerson.objects.visible_to(actor).select_related("insurer").filter(pk=actor.person_id).first()
     if person is None:
         raise Http404

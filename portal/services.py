@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -52,7 +53,7 @@ def hash_code(code: str) -> str:
 
 @transaction.atomic
 def invitation_issue(
-    *, person: InsuredPerson, created_by: object | None, now: dt.datetime | None = None
+    *, person: InsuredPerson, created_by: User | AnonymousUser | None, now: dt.datetime | None = None
 ) -> IssuedInvitation:
     """A new letter for `person`; earlier unused codes stop working. With an account it resets the password."""
     now = now or timezone.now()
@@ -61,7 +62,7 @@ def invitation_issue(
     invitation = Invitation.objects.create(
         person=person,
         code_hash=hash_code(code),
-        created_by=created_by if getattr(created_by, "pk", None) else None,
+        created_by=created_by if isinstance(created_by, User) and created_by.pk else None,
         created_at=now,
         expires_at=now + dt.timedelta(days=INVITATION_VALID_DAYS),
         is_reset=InsuredPerson.objects.filter(pk=person.pk, user__isnull=False).exists(),
@@ -96,7 +97,7 @@ def invitation_help_desk(*, code: str, birth_date: dt.date) -> HelpDesk | None:
 @transaction.atomic
 def invitation_redeem(
     *, code: str, birth_date: dt.date, username: str, password: str, now: dt.datetime | None = None
-) -> object:
+) -> User:
     """Register (new account, chosen login ID) or reset the password (existing account keeps its ID)."""
     now = now or timezone.now()
     invitation = invitation_check(code=code, birth_date=birth_date, now=now)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,10 +60,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
     timed_out = request.method == "GET" and request.COOKIES.get(SIGNED_IN_COOKIE) == "1"
     context = {"form": form, "next": next_path or "", "timed_out": timed_out,
                "idle_minutes": settings.SESSION_COOKIE_AGE // 60}  # fmt: skip
-    response = render(request, "portal/login.html", context)
+    page = render(request, "portal/login.html", context)
     if timed_out:
-        response.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")  # said once
-    return response
+        page.delete_cookie(SIGNED_IN_COOKIE, samesite="Lax")  # said once
+    return page
 
 
 @require_POST
@@ -298,7 +298,10 @@ def self_log_add(request: HttpRequest) -> HttpResponse:
     form = _log_form(request, request.POST)
     if form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("measured_on", "weight_kg", "waist_cm")}
-        self_measurement_add(person_id=actor_from_request(request).person_id, **data)
+        person_id = actor_from_request(request).person_id
+        if person_id is None:  # person_view lets only a person in
+            raise Http404
+        self_measurement_add(person_id=person_id, **data)
         messages.success(request, _("記録を追加しました。"))
         return redirect(reverse("portal:guidance") + "#log")
     # The error is shown at the form: the first field with an error has the focus (autofocus; forms.js also brings

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
@@ -83,7 +83,7 @@ class RateSnapshotAdmin(ScopedAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
 
-    def get_actions(self, request: HttpRequest) -> dict:
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
         if self.actor(request).is_staff:  # ScopedAdmin forbids delete, so the action list would be empty
             actions.setdefault("recompute", self.get_action("recompute"))
@@ -126,7 +126,7 @@ class RateDashboardAdmin(StaffPageAdmin):
             *super().get_urls(),
         ]
 
-    def _worklist(self, request: HttpRequest, kind: str) -> HttpResponse:
+    def _worklist(self, request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
         return views.worklist(request, kind, dict(self.admin_site.each_context(request)))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:

@@ -117,7 +117,7 @@ def fiscal_year_cells(*, insurer_id: int, fiscal_year: int) -> list[Cell]:
     Targets LEFT JOIN their counted checkup of the year (at most one: `uniq_counted_checkup_per_year`) LEFT JOIN
     its programme, so each target is one row and every count is a conditional COUNT over those rows.
     """
-    rows = (
+    grouped = (
         target_persons(insurer_id=insurer_id, fiscal_year=fiscal_year)
         .annotate(
             counted=counted_checkup_relation(insurer_id=insurer_id, fiscal_year=fiscal_year),
@@ -133,7 +133,7 @@ def fiscal_year_cells(*, insurer_id: int, fiscal_year: int) -> list[Cell]:
         .order_by()
     )
     with large_query_settings():
-        rows = list(rows)
+        rows = list(grouped)
     cells = [
         Cell(
             sex=row["sex"],

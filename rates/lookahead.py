@@ -5,8 +5,9 @@ Work lists are querysets (SQL), so the dashboard shows a page and the CSV stream
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -54,7 +55,7 @@ def no_checkup_targets(*, insurer_id: int, fiscal_year: int) -> QuerySet[Insured
     )
 
 
-def no_checkup_by_employer(*, insurer_id: int, fiscal_year: int) -> list[dict]:
+def no_checkup_by_employer(*, insurer_id: int, fiscal_year: int) -> list[Mapping[str, Any]]:
     return list(
         no_checkup_targets(insurer_id=insurer_id, fiscal_year=fiscal_year)
         .values(

@@ -57,7 +57,7 @@ def _selection(request: HttpRequest, *, default_year_offset: int = 0) -> tuple[I
 
 
 def _url(name: str, insurer: Insurer, fiscal_year: int, **kwargs: object) -> str:
-    query = urlencode({"insurer": insurer.number, "fiscal_year": fiscal_year})
+    query = urlencode({"insurer": insurer.number, "fiscal_year": str(fiscal_year)})
     return f"{reverse(f'admin:{name}', kwargs=kwargs or None)}?{query}"
 
 
@@ -190,7 +190,7 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     ]
 
     def rows() -> Iterator[list[object]]:
-        yield header
+        yield list(header)
         for s in snapshots:
             yield [
                 "年度合計",
@@ -221,7 +221,7 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     return _csv_response(f"rates_{insurer.number}_{fiscal_year}.csv", rows())
 
 
-def worklist(request: HttpRequest, kind: str, context: dict) -> HttpResponse:
+def worklist(request: HttpRequest, kind: str, context: dict) -> HttpResponse | StreamingHttpResponse:
     """One work list as a page (logged as a view) or, with ?format=csv, as a CSV for mail-outs (logged as export)."""
     if kind not in worklists.KINDS:
         raise Http404
@@ -259,7 +259,7 @@ def worklist(request: HttpRequest, kind: str, context: dict) -> HttpResponse:
         rows=[spec.row(item, today=today, fiscal_year=fiscal_year) for item in items],
         csv_url=_url("rates_worklist", insurer, fiscal_year, kind=kind) + "&format=csv",
         dashboard_url=_url("rates_ratedashboard_changelist", insurer, fiscal_year),
-        page_query=urlencode({"insurer": insurer.number, "fiscal_year": fiscal_year}),
+        page_query=urlencode({"insurer": insurer.number, "fiscal_year": str(fiscal_year)}),
     )
     return TemplateResponse(request, "admin/rates/worklist.html", context)
 

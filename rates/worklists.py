@@ -1,7 +1,7 @@
 """The three look-ahead work lists: their queries, columns and CSV rows (one definition for page and CSV)."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,5 +145,5 @@ KINDS: dict[str, WorkList] = {
 }
 
 
-def no_checkup_employers(*, insurer_id: int, fiscal_year: int) -> list[dict]:
+def no_checkup_employers(*, insurer_id: int, fiscal_year: int) -> list[Mapping[str, Any]]:
     return lookahead.no_checkup_by_employer(insurer_id=insurer_id, fiscal_year=fiscal_year)

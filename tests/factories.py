@@ -77,7 +77,7 @@ class PersonFactory(ModelFactory[InsuredPerson]):
 
     @factory.post_generation
     # factory_boy calls it with the built model instance (not the factory) as the first argument
-    def enrolled_since(person: InsuredPerson, create: bool, extracted: dt.date | None, **kwargs: object) -> None:
+    def enrolled_since(person: InsuredPerson, create: bool, extracted: dt.date | None, **kwargs: Any) -> None:
         if create:
             Enrollment.objects.create(person=person, acquired_on=extracted or dt.date(2000, 4, 1))
 
@@ -98,7 +98,7 @@ def staff_user(insurer: Insurer, username: str, job_title: str = "保健師") ->
     return user
 
 
-def api_key(kind: str, name: str = "test", **target: object) -> str:
+def api_key(kind: str, name: str = "test", **target: Any) -> str:
     """Create a key and return the raw key string (shown once)."""
     _, key = ApiKey.objects.create_key(name=name, kind=kind, **target)
     return key

@@ -39,7 +39,9 @@ def _fingerprint(conninfo: str) -> dict[str, tuple[int, str]]:
         result = {}
         for table in tables:
             query = sql.SQL("SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {} t")
-            count, digest = conn.execute(query.format(sql.Identifier(table))).fetchone()
+            row = conn.execute(query.format(sql.Identifier(table))).fetchone()
+            assert row is not None
+            count, digest = row
             result[table] = (count, digest)
         return result
 

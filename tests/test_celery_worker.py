@@ -50,7 +50,7 @@ def worker(transactional_db):
     )
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = BROKER
+    celery_app.conf.broker_url = BROKER  # type: ignore[misc]  # read-only in celery-types; Celery's Settings accept the assignment
     try:
         yield queue
     finally:
@@ -68,7 +68,7 @@ def test_worker_applies_a_roster_import(worker: str) -> None:
     data = ("\n".join([",".join(ROSTER_COLUMNS), *rows]) + "\n").encode()
     record, plan = roster_prepare(data=data, file_name="r.csv", insurer=insurer)
     assert plan is not None
-    roster_import_apply_task.apply_async(args=[record.pk], queue=worker)
+    roster_import_apply_task.apply_async(args=(record.pk,), queue=worker)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         record.refresh_from_db()

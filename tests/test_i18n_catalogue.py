@@ -76,7 +76,7 @@ def parse_po(path: Path) -> list[Entry]:
                 if word == "msgid" and current.msgid:
                     flush()
                     key = (word, 0)
-        name, index = key  # type: ignore[misc]
+        name, index = key  # type: ignore[misc]  # key is set on every branch above
         if name == "msgid":
             current.msgid += value
         elif name == "msgid_plural":

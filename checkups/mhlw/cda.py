@@ -66,7 +66,7 @@ def _children(element: etree._Element) -> dict[str, etree._Element]:
     """The first child of each tag (Clark notation), in one pass: cheaper than a `_child` per wanted tag."""
     found: dict[str, etree._Element] = {}
     for child in element:
-        found.setdefault(child.tag, child)
+        found.setdefault(str(child.tag), child)
     return found
 
 
@@ -250,8 +250,8 @@ def parse_cda(data: bytes, *, period: int | None = None) -> CheckupDocument:
         raise CdaError(exc.message_ja, exc.message_en, exc.location) from exc
     if root.tag != _TAG_ROOT:
         raise CdaError(
-            f"ルート要素が ClinicalDocument ({NS}) ではありません: {root.tag}",
-            f"Root element is not ClinicalDocument in {NS}: {root.tag}",
+            f"ルート要素が ClinicalDocument ({NS}) ではありません: {root.tag!s}",
+            f"Root element is not ClinicalDocument in {NS}: {root.tag!s}",
             "/",
         )
     top = _children(root)

@@ -4,6 +4,8 @@ Element order follows the XSD sequences (formats-notes §1.5 table). Series grou
 `group_code`/`relation`; doctors' names go to observation/author (formats-notes §1.6).
 """
 
+import datetime as dt
+
 from lxml import etree
 
 from checkups.mhlw.cda_codes import (
@@ -34,15 +36,15 @@ _XSI_TYPE = "{" + XSI + "}type"
 SCHEMA_LOCATION = f"{NS} ../XSD/hc08_V08.xsd"  # relative to DATA/ (formats-notes §1.5)
 
 
-def _el(parent: etree._Element, name: str, text: str | None = None, **attributes: str) -> etree._Element:
+def _el(parent: etree._Element, name: str, text: str | None = None, **attributes: str | None) -> etree._Element:
     element = etree.SubElement(parent, _V + name, {k: v for k, v in attributes.items() if v is not None})
     if text is not None:
         element.text = text
     return element
 
 
-def _ymd(value: object) -> str:
-    return value.strftime("%Y%m%d") if value else ""  # type: ignore[attr-defined]
+def _ymd(value: dt.date | None) -> str:
+    return value.strftime("%Y%m%d") if value else ""
 
 
 def _organization(parent: etree._Element, number: str, name: str, phone: str, postal: str, address: str) -> None:

@@ -8,6 +8,7 @@ import functools
 import re
 import threading
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -82,8 +83,8 @@ def parse_xml(data: bytes) -> etree._Element:
 class _LocalXsdResolver(etree.Resolver):
     """Serves schema includes only from XSD_DIR; everything else resolves to nothing (no network, no disk)."""
 
-    def resolve(self, system_url: str, public_id: str | None, context: object) -> object:
-        candidate = Path(system_url.removeprefix("file://")).resolve()
+    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> Any:
+        candidate = Path((system_url or "").removeprefix("file://")).resolve()
         if candidate.is_file() and candidate.is_relative_to(XSD_DIR):
             return self.resolve_filename(str(candidate), context)
         return self.resolve_empty(context)

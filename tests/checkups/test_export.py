@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from django.contrib.admin.sites import site
@@ -126,7 +127,7 @@ def test_admin_action_downloads_the_same_export(world, alice) -> None:
     upload_receive(submitter=Submitter(label="command"), data=cda(world.person_a), file_name="h.xml")
     request = RequestFactory().post("/admin/checkups/checkup/")
     request.user = alice
-    modeladmin = site._registry.get(Checkup) or _FakeAdmin()
+    modeladmin: Any = site._registry.get(Checkup) or _FakeAdmin()
     response = export_mhlw_action(modeladmin, request, Checkup.objects.all())
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="0006999999_06999999_')
@@ -145,7 +146,7 @@ def test_admin_action_needs_one_year_and_insurer(world, alice) -> None:
     request = RequestFactory().post("/admin/")
     request.user = alice
     fake = _FakeAdmin()
-    assert export_mhlw_action(fake, request, Checkup.objects.all()) is None
+    assert export_mhlw_action(fake, request, Checkup.objects.all()) is None  # type: ignore[arg-type]  # a stand-in admin
     assert "1つの保険者" in str(fake.messages[0])
 
 

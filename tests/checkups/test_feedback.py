@@ -40,7 +40,7 @@ def test_every_standard_has_its_words_and_a_referral_value_has_a_referral_messag
         ("urine_protein", 2, None, Band.GUIDANCE, "guidance"),
     ],
 )
-def test_the_message_follows_the_band(field: str, value: object, sex: int | None, band: Band, words: str) -> None:
+def test_the_message_follows_the_band(field: str, value: str | int, sex: int | None, band: Band, words: str) -> None:
     assert judge(field, value, sex) == band
     assert feedback(field, Decimal(str(value)), sex) == getattr(FEEDBACK[field], words)
 

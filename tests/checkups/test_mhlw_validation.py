@@ -1,6 +1,7 @@
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def codes(report: ValidationReport) -> set[tuple[str, str]]:
     return {(e.field, e.code) for e in report.errors}
 
 
-def set_value(doc: CheckupDocument, code: str, value: str | None, **changes: object) -> None:
+def set_value(doc: CheckupDocument, code: str, value: str | None, **changes: Any) -> None:
     observation = doc.observation(code)
     assert observation is not None
     observation.value = value

@@ -74,6 +74,7 @@ def test_unmatched_person_is_held_then_linked(world) -> None:
     result = checkup_receive(insurer=world.insurer_a, document=doc, source=Source.CLINIC_API)
     assert result.checkup is None
     held = result.held
+    assert held is not None
     assert held.status == HeldRecord.Status.HELD
     assert "一致する加入者" in held.reason_ja
     target = PersonFactory(insurer=world.insurer_a, card_number="998", birth_date=dt.date(1970, 1, 1))

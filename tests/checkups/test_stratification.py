@@ -288,7 +288,8 @@ def test_medication_excludes(question: str) -> None:
 
 @pytest.mark.parametrize("question", ["med_blood_pressure", "med_glucose", "med_lipids"])
 def test_medication_decided_first_whatever_is_missing(question: str) -> None:
-    empty = StratificationInputs(sex=Sex.FEMALE, **{question: 1})
+    answered: dict[str, Any] = {question: 1}
+    empty = StratificationInputs(sex=Sex.FEMALE, **answered)
     result = stratify(empty, age_at_fy_end=50, fiscal_year=2024)
     assert result.level == INFORMATION
     assert result.medication_excluded is True
@@ -422,7 +423,7 @@ def test_explanation_of_an_undetermined_level() -> None:
 def test_result_is_immutable() -> None:
     result = stratify(inputs(), age_at_fy_end=50, fiscal_year=2024)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        result.level = INTENSIVE  # type: ignore[misc]
+        result.level = INTENSIVE  # type: ignore[misc]  # the assignment a frozen dataclass refuses is the test
 
 
 # --- Two consecutive years of 積極的支援 (SPEC §2.8 ◆) -------------------------------------------------------------

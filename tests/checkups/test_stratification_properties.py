@@ -89,7 +89,8 @@ def test_metabolic_result_never_worsens_when_a_value_improves(
 
 
 def with_gaps(values: StratificationInputs, gaps: set[str]) -> StratificationInputs:
-    return dataclasses.replace(values, **dict.fromkeys(gaps))
+    blanks: dict[str, Any] = dict.fromkeys(gaps)
+    return dataclasses.replace(values, **blanks)
 
 
 OPTIONAL_FIELDS = [f.name for f in dataclasses.fields(StratificationInputs) if f.name != "sex"]
@@ -105,7 +106,8 @@ def test_65_to_74_never_intensive(values: StratificationInputs, age: int, fiscal
 
 @given(any_inputs, st.sampled_from(["med_blood_pressure", "med_glucose", "med_lipids"]), st.integers(40, 74))
 def test_medication_is_never_a_guidance_target(values: StratificationInputs, question: str, age: int) -> None:
-    result = stratify(dataclasses.replace(values, **{question: 1}), age_at_fy_end=age, fiscal_year=2024)
+    answered: dict[str, Any] = {question: 1}
+    result = stratify(dataclasses.replace(values, **answered), age_at_fy_end=age, fiscal_year=2024)
     assert result.level == GuidanceLevel.INFORMATION
     assert result.medication_excluded is True
     assert result.exception == "medication"
@@ -162,7 +164,8 @@ def completions(values: StratificationInputs, gaps: set[str]) -> list[Stratifica
 def test_undetermined_exactly_when_missing_data_could_change_the_level(
     base: StratificationInputs, gaps: set[str], age: int
 ) -> None:
-    blanked = dataclasses.replace(base, **{f: None for gap in gaps for f in GAPS.get(gap, (gap,))})
+    blanks: dict[str, Any] = {f: None for gap in gaps for f in GAPS.get(gap, (gap,))}
+    blanked = dataclasses.replace(base, **blanks)
     result = stratify(blanked, age_at_fy_end=age, fiscal_year=2024)
     possible = {stratify(c, age_at_fy_end=age, fiscal_year=2024).level for c in completions(blanked, gaps)}
     assert GuidanceLevel.UNDETERMINED not in possible
@@ -178,7 +181,8 @@ def test_undetermined_exactly_when_missing_data_could_change_the_level(
 def test_metabolic_undetermined_exactly_when_missing_data_could_change_it(
     base: StratificationInputs, gaps: set[str]
 ) -> None:
-    blanked = dataclasses.replace(base, **{f: None for gap in gaps for f in GAPS.get(gap, (gap,))})
+    blanks: dict[str, Any] = {f: None for gap in gaps for f in GAPS.get(gap, (gap,))}
+    blanked = dataclasses.replace(base, **blanks)
     result = judge_metabolic(blanked, fiscal_year=2024)
     possible = {judge_metabolic(c, fiscal_year=2024).code for c in completions(blanked, gaps)}
     if len(possible) == 1:

@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import random
+from collections.abc import Mapping
 
 from demo.employer_data import DEMO_LAYOUT, layout_json, sample_row
 from employer_data.models import CsvMapping
@@ -31,8 +32,18 @@ def employee(employer: Employer, card_number: str, birth_date: dt.date, **kwargs
     )
 
 
-def row_for(person: InsuredPerson, *, exam: dt.date = EXAM, seed: int = 1, **overrides: str) -> dict[str, str]:
-    row = sample_row(person, exam, random.Random(seed), questionnaire=overrides.pop("questionnaire", True))
+def row_for(
+    person: InsuredPerson,
+    columns: Mapping[str, str] | None = None,
+    *,
+    exam: dt.date = EXAM,
+    seed: int = 1,
+    questionnaire: bool = True,
+    **overrides: str,
+) -> dict[str, str]:
+    """A sample CSV row of `person`; `columns` (CSV headers, often Japanese) and `overrides` replace cells."""
+    row = sample_row(person, exam, random.Random(seed), questionnaire=questionnaire)
+    row.update(columns or {})
     row.update(overrides)
     return row
 

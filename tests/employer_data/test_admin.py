@@ -92,7 +92,7 @@ def test_csv_upload_preview_confirm(alice_client, world) -> None:
     employer = employer_of(world.insurer_a)
     mapping = mapping_for(employer)
     person = employee(employer, "611", dt.date(1970, 4, 4))
-    data = csv_bytes([row_for(person, **{"血糖(mmol/L)": "5.2"}), row_for(person, 血圧上="abc", exam=TODAY)])
+    data = csv_bytes([row_for(person, {"血糖(mmol/L)": "5.2"}), row_for(person, 血圧上="abc", exam=TODAY)])
     upload = SimpleUploadedFile("kenshin.csv", data, content_type="text/csv")
     response = alice_client.post(
         reverse("admin:employer_data_csvimport_upload"),

@@ -38,9 +38,9 @@ def scene(world):
     }
     rows = [
         row_for(people["young"]),
-        row_for(people["old"], **{"血糖(mmol/L)": "5.2", "中性脂肪(mmol/L)": "1.20"}),
+        row_for(people["old"], {"血糖(mmol/L)": "5.2", "中性脂肪(mmol/L)": "1.20"}),
         row_for(people["nomed"], questionnaire=False),
-        row_for(people["bad"], **{"血圧上": "abc"}),
+        row_for(people["bad"], {"血圧上": "abc"}),
         row_for(people["bad2"], HbA1c="25.0"),
         {**row_for(people["old"]), "保険証番号": "799"},  # nobody has card 799 → held (SPEC §1.5)
     ]

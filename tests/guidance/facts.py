@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel
 from guidance.contacts import ContactFacts, ProgrammeFacts
@@ -17,17 +18,17 @@ def contact(
     day: dt.date,
     form: ContactForm = ContactForm.INDIVIDUAL_IN_PERSON,
     minutes: int | None = 30,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> ContactFacts:
-    return ContactFacts(kind=kind, form=form, date=day, minutes=minutes, **kwargs)  # type: ignore[arg-type]
+    return ContactFacts(kind=kind, form=form, date=day, minutes=minutes, **kwargs)
 
 
-def initial(day: dt.date = EXAM + LATE, **kwargs: object) -> ContactFacts:
-    return contact(ContactKind.INITIAL, day, **kwargs)  # type: ignore[arg-type]
+def initial(day: dt.date = EXAM + LATE, **kwargs: Any) -> ContactFacts:
+    return contact(ContactKind.INITIAL, day, **kwargs)
 
 
 def support(
-    day: dt.date, form: ContactForm = ContactForm.INDIVIDUAL_IN_PERSON, minutes: int | None = 30, **kwargs: object
+    day: dt.date, form: ContactForm = ContactForm.INDIVIDUAL_IN_PERSON, minutes: int | None = 30, **kwargs: Any
 ) -> ContactFacts:
     return contact(ContactKind.CONTINUOUS, day, form, minutes, **kwargs)
 
@@ -37,11 +38,11 @@ def final(
     weight_loss: str | Decimal = "0",
     waist_loss: str | Decimal = "0",
     exam_weight: Decimal = EXAM_WEIGHT,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> ContactFacts:
     weight = exam_weight - Decimal(weight_loss)
     waist = EXAM_WAIST - Decimal(waist_loss)
-    return contact(ContactKind.FINAL, day, weight_kg=weight, waist_cm=waist, **kwargs)  # type: ignore[arg-type]
+    return contact(ContactKind.FINAL, day, weight_kg=weight, waist_cm=waist, **kwargs)
 
 
 def programme(
@@ -49,9 +50,9 @@ def programme(
     level: ProgrammeLevel = ProgrammeLevel.INTENSIVE,
     exam_weight: Decimal = EXAM_WEIGHT,
     today: dt.date = dt.date(2025, 3, 31),
-    **kwargs: object,
+    **kwargs: Any,
 ) -> ProgrammeFacts:
-    return ProgrammeFacts(  # type: ignore[arg-type]
+    return ProgrammeFacts(
         level=level,
         exam_date=EXAM,
         exam_weight_kg=exam_weight,

@@ -1,6 +1,7 @@
 """Guidance API: providers see their programmes, staff their insurers'; refusals name the rule."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -35,11 +36,11 @@ def post_contact(client, programme: Programme, **body: object):
     return client.post(f"{detail(programme)}contacts/", body, format="json")
 
 
-def initial(day: dt.date = EXAM, **extra: object) -> dict:
+def initial(day: dt.date = EXAM, **extra: Any) -> dict:
     return {"kind": "initial", "form": 1, "date": day.isoformat(), "minutes": 30, **extra}
 
 
-def final(weight: str, waist: str, **extra: object) -> dict:
+def final(weight: str, waist: str, **extra: Any) -> dict:
     body = {"kind": "final", "form": 2, "date": FINAL_DAY.isoformat(), "minutes": 20}
     return {**body, "weight_kg": weight, "waist_cm": waist, **extra}
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from guidance import codes
 from guidance.codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ja_name
-from guidance.contacts import final_evaluation_earliest
+from guidance.contacts import ContactFacts, final_evaluation_earliest
 from guidance.rules import RuleViolation, blocking, validate_contact
 from tests.guidance.facts import EXAM, contact, final, initial, programme, support
 
@@ -102,12 +103,12 @@ def test_month_end_final_evaluation() -> None:
         ({"behaviour_changes": frozenset({"sleep"})}, "behaviour_category_unknown", "behaviour_changes"),
     ],
 )
-def test_final_evaluation_content(changes: dict[str, object], rule: str, field: str) -> None:
+def test_final_evaluation_content(changes: dict[str, Any], rule: str, field: str) -> None:
     end = final(dt.date(2024, 9, 1))
     end = contact(  # rebuild with the change applied
         ContactKind.FINAL,
         end.date,
-        **{"weight_kg": end.weight_kg, "waist_cm": end.waist_cm, **changes},  # type: ignore[arg-type]
+        **{"weight_kg": end.weight_kg, "waist_cm": end.waist_cm, **changes},
     )
     (violation,) = validate_contact(programme(initial(START)), end)
     assert (violation.rule, violation.field, violation.blocking) == (rule, field, True)
@@ -155,10 +156,10 @@ def test_final_evaluation_content(changes: dict[str, object], rule: str, field: 
         ),
     ],
 )
-def test_refused_contacts(facts_kwargs: dict[str, object], new: object, rule: str) -> None:
+def test_refused_contacts(facts_kwargs: dict[str, Any], new: Any, rule: str) -> None:
     kwargs = dict(facts_kwargs)
     existing = kwargs.pop("contacts", ())
-    violations = validate_contact(programme(*existing, **kwargs), new)  # type: ignore[arg-type]
+    violations = validate_contact(programme(*existing, **kwargs), new)
     assert rule in _rules(blocking(violations))
     assert all(v.spec.startswith("SPEC §5") and v.message_ja and v.message_en for v in violations)
 
@@ -201,13 +202,13 @@ def test_short_contact_is_accepted_with_a_warning(form: ContactForm, minutes: in
         ),
     ],
 )
-def test_contacts_earning_nothing_are_accepted(new: object, rule: str) -> None:
-    (violation,) = validate_contact(programme(initial(START)), new)  # type: ignore[arg-type]
+def test_contacts_earning_nothing_are_accepted(new: ContactFacts, rule: str) -> None:
+    (violation,) = validate_contact(programme(initial(START)), new)
     assert (violation.rule, violation.blocking) == (rule, False)
 
 
 def test_float_measurements_become_decimal() -> None:
-    assert contact(ContactKind.FINAL, START, weight_kg=70.1).weight_kg == Decimal("70.1")  # type: ignore[arg-type]
+    assert contact(ContactKind.FINAL, START, weight_kg=70.1).weight_kg == Decimal("70.1")
 
 
 @pytest.mark.parametrize(

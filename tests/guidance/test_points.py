@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -96,7 +97,7 @@ def test_behaviour_change_points(changes: set[str], sustained: dict[str, int], p
 
 def test_each_behaviour_category_counts_once() -> None:
     """Diet reported at the interim and the final evaluation still earns 20 once."""
-    diet = {"behaviour_changes": frozenset({"diet"}), "behaviour_sustained_months": {"diet": 2}}
+    diet: dict[str, Any] = {"behaviour_changes": frozenset({"diet"}), "behaviour_sustained_months": {"diet": 2}}
     interim = contact(ContactKind.INTERIM, dt.date(2024, 7, 1), minutes=5, **diet)  # below minimum: 0
     result = evaluate(programme(initial(START), interim, final(FINAL_DAY, **diet)))
     assert result.outcome_points == 20
@@ -141,8 +142,8 @@ def test_contact_minimum_minutes_at_the_boundary(
         ),
     ],
 )
-def test_contacts_that_earn_nothing(kind: ContactKind, extra: dict[str, object], rule: str) -> None:
-    result = evaluate(programme(initial(START), contact(kind, START + dt.timedelta(days=30), **extra)))  # type: ignore[arg-type]
+def test_contacts_that_earn_nothing(kind: ContactKind, extra: dict[str, Any], rule: str) -> None:
+    result = evaluate(programme(initial(START), contact(kind, START + dt.timedelta(days=30), **extra)))
     assert result.process_points == 0
     assert rule in [line.rule for line in result.lines]
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,7 @@ from tests.guidance.conftest import EXAM, TODAY, make_checkup
 INITIAL = {"kind": "initial", "form": 1, "date": EXAM + dt.timedelta(days=3), "minutes": 30}
 
 
-def final(day: dt.date, weight: str = "78.0", waist: str = "93.0", **extra: object) -> dict:
+def final(day: dt.date, weight: str = "78.0", waist: str = "93.0", **extra: Any) -> dict:
     return {"kind": "final", "form": 1, "date": day, "minutes": 20, "weight_kg": weight, "waist_cm": waist, **extra}
 
 

@@ -38,6 +38,7 @@ def test_shift_jis_file_is_detected_and_imported(insurer) -> None:
     data = csv_text(ROW_TARO, ROW_HANAKO).encode("cp932")
     assert decode_roster(data)[1] == "cp932"
     record, plan = roster_prepare(data=data, file_name="r.csv", insurer=insurer, today=TODAY)
+    assert plan is not None
     roster_apply(plan=plan, insurer=insurer, roster_import=record)
     assert record.encoding == "cp932"
     assert set(InsuredPerson.objects.values_list("name_kana", flat=True)) == {"ケンシンタロウ", "ケンシンハナコ"}

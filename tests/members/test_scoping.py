@@ -1,5 +1,7 @@
 """Who sees what: another insurer's person answers 404 in the admin and the API, for every role."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -61,12 +63,12 @@ def test_machine_keys_other_than_staff_cannot_read_persons(world, kind: str) -> 
     from members.models import GuidanceProvider
     from tests.factories import ClinicFactory, EmployerFactory
 
-    target = {
+    targets: dict[str, dict[str, Any]] = {
         "clinic": {"clinic": ClinicFactory()},
         "employer": {"employer": EmployerFactory(insurer=world.insurer_a)},
         "guidance_provider": {"guidance_provider": GuidanceProvider.objects.create(number="8888888888", name="P")},
-    }[kind]
-    client = key_client(api_key(kind, **target))
+    }
+    client = key_client(api_key(kind, **targets[kind]))
     assert client.get(f"/api/v1/persons/{world.person_a.pk}/").status_code == 403
 
 

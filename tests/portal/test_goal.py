@@ -22,6 +22,7 @@ D = Decimal
 )
 def test_goal_numbers_are_exact(weight, waist, proportional, product, change, rounded_up, target_weight, target_waist):
     goal = main_goal(D(weight), None if waist is None else D(waist))
+    assert goal is not None
     numbers = goal_numbers(goal)
     assert goal.proportional is proportional
     assert goal.rounded_up is rounded_up

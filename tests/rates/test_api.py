@@ -23,7 +23,7 @@ def snapshot(world):
 
 
 def test_staff_session_reads_own_insurer(alice_api, snapshot):
-    response = alice_api.get(URL, {"insurer": "06999999", "fiscal_year": 2025})
+    response = alice_api.get(URL, {"insurer": "06999999", "fiscal_year": "2025"})
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
@@ -46,14 +46,14 @@ def test_staff_session_reads_own_insurer(alice_api, snapshot):
 
 
 def test_staff_key_reads_own_insurer(world, staff_key_a, snapshot):
-    response = key_client(staff_key_a).get(URL, {"insurer": "06999999", "fiscal_year": 2025})
+    response = key_client(staff_key_a).get(URL, {"insurer": "06999999", "fiscal_year": "2025"})
     assert response.status_code == 200
 
 
 def test_bob_gets_404_for_another_insurer(bob, snapshot):
     client = APIClient()
     client.force_authenticate(bob)
-    assert client.get(URL, {"insurer": "06999999", "fiscal_year": 2025}).status_code == 404
+    assert client.get(URL, {"insurer": "06999999", "fiscal_year": "2025"}).status_code == 404
 
 
 def test_no_snapshot_is_404(alice_api, snapshot):
@@ -66,8 +66,8 @@ def test_bad_query_is_400(alice_api, query):
 
 
 def test_clinic_key_is_refused(clinic_x_key, snapshot):
-    assert key_client(clinic_x_key).get(URL, {"insurer": "06999999", "fiscal_year": 2025}).status_code == 403
+    assert key_client(clinic_x_key).get(URL, {"insurer": "06999999", "fiscal_year": "2025"}).status_code == 403
 
 
 def test_anonymous_is_refused(db):
-    assert APIClient().get(URL, {"insurer": "06999999", "fiscal_year": 2025}).status_code in (401, 403)
+    assert APIClient().get(URL, {"insurer": "06999999", "fiscal_year": "2025"}).status_code in (401, 403)

@@ -1,6 +1,7 @@
 """Sums over cells, breakdowns and the standardised metabolic reduction (SPEC §6.1–§6.3, §6.5). Pure."""
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -35,7 +36,11 @@ def cells(draw):
     )
 
 
-LABELS = {"sex_labels": {1: "男", 2: "女"}, "relationship_labels": {}, "employer_labels": {None: "なし"}}
+LABELS: dict[str, Any] = {
+    "sex_labels": {1: "男", 2: "女"},
+    "relationship_labels": {},
+    "employer_labels": {None: "なし"},
+}
 
 
 @given(st.lists(cells(), max_size=30))

@@ -47,7 +47,7 @@ def test_targets_without_checkup_by_employer(insurer):
     pop.person(insurer, born=D(1995, 1, 1), employer=employer)  # under 40: not a target
     listed = list(no_checkup_targets(insurer_id=insurer.pk, fiscal_year=2026))
     assert [p.pk for p in listed] == [waiting.pk, incomplete.pk]
-    assert [p.has_incomplete_checkup for p in listed] == [False, True]
+    assert [p.has_incomplete_checkup for p in listed] == [False, True]  # type: ignore[attr-defined]  # annotated by the query
     (row,) = no_checkup_by_employer(insurer_id=insurer.pk, fiscal_year=2026)
     assert (row["employer__code"], row["employer__phone"], row["count"]) == ("E001", "03-0000-0001", 2)
 

@@ -121,17 +121,17 @@ def celery_publishing_to(url: str) -> Iterator[None]:
     saved = conf.task_always_eager, conf.broker_url, os.environ.get("CELERY_BROKER_URL")
 
     def reset_pools() -> None:
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+        celery_app._pool = None  # type: ignore[attr-defined]  # Celery's private producer pools: rebuilt for the URL
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]  # as above
 
     # Celery reads CELERY_BROKER_URL from the environment before its own setting: change both.
-    conf.task_always_eager, conf.broker_url, os.environ["CELERY_BROKER_URL"] = False, url, url
+    conf.task_always_eager, conf.broker_url, os.environ["CELERY_BROKER_URL"] = False, url, url  # type: ignore[misc]  # read-only in celery-types; Celery's Settings accept the assignment
     reset_pools()
     try:
         assert conf.broker_url == url
         yield
     finally:
-        conf.task_always_eager, conf.broker_url = saved[:2]
+        conf.task_always_eager, conf.broker_url = saved[:2]  # type: ignore[misc]  # read-only in celery-types; Celery's Settings accept the assignment
         if saved[2] is None:
             os.environ.pop("CELERY_BROKER_URL", None)
         else:
@@ -144,7 +144,7 @@ def private_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Upload tasks go to a queue of this test only, so no other worker on the same Redis takes them."""
     queue = f"fault-{uuid.uuid4().hex[:8]}"
     task = checkups_upload_process_task
-    monkeypatch.setattr(task, "delay", lambda upload_id: task.apply_async(args=[upload_id], queue=queue))
+    monkeypatch.setattr(task, "delay", lambda upload_id: task.apply_async(args=(upload_id,), queue=queue))
     try:
         yield queue
     finally:
@@ -352,7 +352,7 @@ def test_database_connection_lost_during_rate_computation(transactional_db, worl
         return real_step(*args, **kwargs)
 
     monkeypatch.setattr(rates.services, step, step_after_the_connection_drops)
-    assert rate_snapshot_compute_task.apply(args=[snapshot.pk]).get() == RateSnapshot.Status.FAILED
+    assert rate_snapshot_compute_task.apply(args=(snapshot.pk,)).get() == RateSnapshot.Status.FAILED
     assert terminated
     snapshot.refresh_from_db()
     assert snapshot.status == RateSnapshot.Status.FAILED and "OperationalError" in snapshot.error
@@ -361,7 +361,7 @@ def test_database_connection_lost_during_rate_computation(transactional_db, worl
 
     monkeypatch.setattr(rates.services, step, real_step)
     # The redelivered task (or the next nightly run) computes the same snapshot again, now successfully.
-    assert rate_snapshot_compute_task.apply(args=[snapshot.pk]).get() == RateSnapshot.Status.DONE
+    assert rate_snapshot_compute_task.apply(args=(snapshot.pk,)).get() == RateSnapshot.Status.DONE
     response = client.get(url)
     assert response.status_code == 200
     assert response.json()["checkup"]["numerator"] == 1
@@ -459,9 +459,9 @@ def test_upload_task_twice_stores_once(world) -> None:
     submitter = Submitter(label=f"clinic:{clinic.pk}", clinic=clinic)
     intake = upload_receive(submitter=submitter, data=archive_of(BROKER_DOWN_PERSONS), file_name="a.zip")
     upload_id = intake.upload.pk  # on_commit never fires inside the test transaction: the task runs below
-    first = checkups_upload_process_task.apply(args=[upload_id]).get()
+    first = checkups_upload_process_task.apply(args=(upload_id,)).get()
     snapshot = list(Checkup.objects.order_by("pk").values_list("pk", "person_id", "guidance_level"))
-    second = checkups_upload_process_task.apply(args=[upload_id]).get()
+    second = checkups_upload_process_task.apply(args=(upload_id,)).get()
     assert first == second == BROKER_DOWN_PERSONS
     assert list(Checkup.objects.order_by("pk").values_list("pk", "person_id", "guidance_level")) == snapshot
     assert_every_record_once(Upload.objects.get(pk=upload_id), world.insurer_a, BROKER_DOWN_PERSONS)
@@ -470,9 +470,9 @@ def test_upload_task_twice_stores_once(world) -> None:
 def test_rate_task_twice_keeps_the_first_result(world) -> None:
     _some_checkups(world)
     snapshot = RateSnapshot.objects.create(insurer=world.insurer_a, fiscal_year=2025)
-    assert rate_snapshot_compute_task.apply(args=[snapshot.pk]).get() == RateSnapshot.Status.DONE
+    assert rate_snapshot_compute_task.apply(args=(snapshot.pk,)).get() == RateSnapshot.Status.DONE
     first = RateSnapshot.objects.values().get(pk=snapshot.pk)
-    assert rate_snapshot_compute_task.apply(args=[snapshot.pk]).get() == RateSnapshot.Status.DONE
+    assert rate_snapshot_compute_task.apply(args=(snapshot.pk,)).get() == RateSnapshot.Status.DONE
     assert RateSnapshot.objects.values().get(pk=snapshot.pk) == first
 
 
@@ -482,9 +482,9 @@ def test_programme_tasks_twice_same_state(world) -> None:
     from tests.guidance.conftest import make_checkup
 
     checkup = make_checkup(world.person_a, level=1)
-    programmes_sync_task.apply(args=[[checkup.pk]]).get()
+    programmes_sync_task.apply(args=([checkup.pk],)).get()
     state = list(Programme.objects.values("pk", "checkup", "level", "status", "next_action", "version"))
-    programmes_sync_task.apply(args=[[checkup.pk]]).get()
+    programmes_sync_task.apply(args=([checkup.pk],)).get()
     programmes_refresh_open_task.apply().get()
     after_refresh = list(Programme.objects.values("pk", "checkup", "level", "status", "next_action"))
     programmes_refresh_open_task.apply().get()

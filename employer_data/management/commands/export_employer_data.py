@@ -1,6 +1,7 @@
 """Write a fiscal year's under-40 employer checkups as a 4th-period archive (SPEC §7.1, §9.3; formats-notes §3)."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
@@ -19,13 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--receiver", default=PAYMENT_FUND_RECEIVER, help="receiver number (8 digits)")
         parser.add_argument("--out", required=True, help="output ZIP file")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         insurer = Insurer.objects.filter(number=str(options["insurer"])).first()
         if insurer is None:
             raise CommandError(f"unknown insurer {options['insurer']}")
         name, data, persons = export_under_40(
             insurer=insurer,
-            fiscal_year=int(options["fiscal_year"]),  # type: ignore[call-overload]
+            fiscal_year=int(options["fiscal_year"]),
             created=timezone.localdate(),
             receiver=str(options["receiver"]),
         )
