@@ -141,7 +141,7 @@ def insert_new(model: type[Model], objects: list[Model]) -> None:
     json_names = _json_attnames(model)
     if not on_postgresql():
         _decoded(objects, json_names)
-        model.objects.bulk_create(objects, batch_size=1000)
+        model._default_manager.bulk_create(objects, batch_size=1000)
         return
     from psycopg.types.json import Jsonb
 
@@ -158,7 +158,7 @@ def insert_new(model: type[Model], objects: list[Model]) -> None:
                 obj.__dict__[name] = now
     names = [f.attname for f in fields]
     json_positions = {i for i, f in enumerate(fields) if isinstance(f, JSONField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
 
     def cell(value: Any) -> Any:
         return str(value) if isinstance(value, RawJson) else Jsonb(value)
@@ -173,7 +173,7 @@ def update_objects(model: type[Model], objects: list[Model], fields: Sequence[st
     """`bulk_update` of existing instances; a JSON field may hold `RawJson` text."""
     if objects:
         _decoded(objects, [n for n in _json_attnames(model) if n in fields])
-        model.objects.bulk_update(objects, list(fields), batch_size=batch_size)
+        model._default_manager.bulk_update(objects, list(fields), batch_size=batch_size)
 
 
 def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, fresh: bool = False) -> None:
@@ -185,7 +185,7 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, fresh: bool =
     if not rows:
         return
     if not on_postgresql():
-        model.objects.bulk_create([model(**row) for row in rows], ignore_conflicts=True)
+        model._default_manager.bulk_create([model(**row) for row in rows], ignore_conflicts=True)
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -195,7 +195,7 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]], *, fresh: bool =
     }
     encoders = {f.attname: f.encoder for f in fields if isinstance(f, JSONField)}
     names = [f.attname for f in fields]
-    columns = ", ".join(f.column for f in fields)
+    columns = ", ".join(str(f.column) for f in fields)
     table, temp = model._meta.db_table, f"{model._meta.db_table}_new_batch"
 
     def copy_rows(cursor: Any, target: str) -> None:
@@ -236,7 +236,7 @@ def update_by_id(
         return
     if not on_postgresql():
         objects = [model(pk=pk, **also, **dict(zip(fields, values, strict=True))) for pk, *values in rows]
-        model.objects.bulk_update(objects, [*fields, *also], batch_size=1000)
+        model._default_manager.bulk_update(objects, [*fields, *also], batch_size=1000)
         return
     meta = model._meta
     table, temp = meta.db_table, f"{meta.db_table}_changed_batch"
@@ -288,8 +288,8 @@ def append_to_json_list(model: type[Model], pk: int, field: str, entries: list[A
             sql = f"UPDATE {model._meta.db_table} SET {field} = {field} || %s WHERE id = %s"  # noqa: S608 - constant
             raw.execute(sql, [Jsonb(entries), pk])
         return
-    current = model.objects.filter(pk=pk).values_list(field, flat=True).get()
-    model.objects.filter(pk=pk).update(**{field: [*current, *entries]})
+    current = model._default_manager.filter(pk=pk).values_list(field, flat=True).get()
+    model._default_manager.filter(pk=pk).update(**{field: [*current, *entries]})
 
 
 # ---------------------------------------------------------------- CPU: garbage collector, threads, processes

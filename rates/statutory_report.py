@@ -6,6 +6,8 @@ Targets LEFT JOIN their counted checkup of the year LEFT JOIN its programme, GRO
 conditional COUNT per figure. Works on SQLite and PostgreSQL.
 """
 
+from typing import Any
+
 from django.db.models import Count, Q
 
 from checkups.codes import GuidanceLevel, MetabolicJudgment
@@ -86,7 +88,7 @@ def statutory_strata(*, insurer_id: int, fiscal_year: int) -> dict[tuple[int, in
         .order_by()
     )
     with large_query_settings():
-        rows = list(query)
+        rows: list[Any] = list(query)  # .values() rows keyed by FIGURE_NAMES
     if any(row["band"] is None for row in rows):  # the target window and the bands disagree: never drop people
         raise ValueError(f"FY{fiscal_year}: targets outside every age band (rates.periods)")
     return {(row["sex"], row["band"]): StatutoryCounts(**{name: row[name] for name in FIGURE_NAMES}) for row in rows}

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from . import guidance_story as story
 from . import population as pop
 
 D = dt.date
-MEASURED = {"weight_kg": Decimal("80.0"), "waist_cm": Decimal("95.0")}
+MEASURED: dict[str, Any] = {"weight_kg": Decimal("80.0"), "waist_cm": Decimal("95.0")}
 
 
 def _guided(insurer, *, born, sex=1, level, **fields):
