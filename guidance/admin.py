@@ -139,7 +139,7 @@ class CloseForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         dropout, excluded = _("途中終了"), _("対象外")
-        self.fields["outcome"].choices = [
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
             (f"dropout:{v}", f"{dropout}: {label}") for v, label in DropoutReason.choices
         ] + [(f"exclude:{v}", f"{excluded}: {label}") for v, label in ExclusionCause.choices]
 
@@ -174,10 +174,12 @@ class GoalsForm(forms.ModelForm):
     def __init__(self, *args: Any, staff_users: QuerySet, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["assigned_staff"].queryset = staff_users
-        self.fields["assigned_staff"].label_from_instance = staff_name
-        self.fields["provider"].queryset = GuidanceProvider.objects.order_by("number")
-        self.fields["provider"].label_from_instance = lambda provider: provider.name
+        staff = cast(forms.ModelChoiceField, self.fields["assigned_staff"])
+        staff.queryset = staff_users
+        staff.label_from_instance = staff_name  # type: ignore[method-assign, assignment]  # Django's documented hook
+        provider = cast(forms.ModelChoiceField, self.fields["provider"])
+        provider.queryset = GuidanceProvider.objects.order_by("number")
+        provider.label_from_instance = lambda provider: provider.name  # type: ignore[method-assign, assignment]  # as above
         if not self.is_bound:
             goals = self.instance.behaviour_goals or []
             self.initial["behaviour_goals"] = "\n".join(goal_text(goal) for goal in goals)
@@ -212,7 +214,7 @@ def _add_violations(form: forms.Form, violations: list[RuleViolation]) -> None:
             form.add_error(violation.field, dates_in_words(text))
 
 
-def _focus_first_error(form: forms.Form) -> None:
+def _focus_first_error(form: forms.BaseForm) -> None:
     for name in form.errors:
         if name in form.fields:
             form.fields[name].widget.attrs["autofocus"] = True
