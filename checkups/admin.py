@@ -154,6 +154,7 @@ class CheckupAdmin(ScopedAdmin):
         return {
             "checkup": checkup,
             "person": checkup.person,
+            "programme": getattr(checkup, "programme", None),  # reverse one-to-one (guidance), selected with it
             "groups": report_groups(checkup),
             "answers": questionnaire_answers(checkup),
             "summary": judgment_summary(checkup),
@@ -163,7 +164,9 @@ class CheckupAdmin(ScopedAdmin):
         }
 
     def _checkup(self, request: HttpRequest, pk: int | str) -> Checkup:
-        checkup = self.get_queryset(request).select_related("person", "person__employer", "clinic").filter(pk=pk)
+        checkup = (
+            self.get_queryset(request).select_related("person", "person__employer", "clinic", "programme").filter(pk=pk)
+        )
         found = checkup.first()
         if found is None:
             raise Http404  # another insurer's record looks like no record at all
@@ -174,7 +177,7 @@ class CheckupAdmin(ScopedAdmin):
     ) -> HttpResponse:
         context = dict(extra_context or {})
         if str(object_id).isdigit():
-            checkup = self.get_queryset(request).select_related("person", "person__employer", "clinic")
+            checkup = self.get_queryset(request).select_related("person", "person__employer", "clinic", "programme")
             found = checkup.filter(pk=object_id).first()
             if found is not None:
                 context.update(self._page_context(request, found))

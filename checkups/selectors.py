@@ -283,3 +283,13 @@ def correctable_items(checkup: Checkup) -> list[tuple[str, str]]:
         suffix = f"(現在値 {current})" if current not in (None, "") else ""
         choices.append((code, f"{name} [{code}]{suffix}"))
     return choices
+
+
+def person_checkups(*, actor: Any, person_id: int) -> list[Checkup]:
+    """Every checkup of one person the actor may see, newest year first, with clinic, sender and programme."""
+    return list(
+        Checkup.objects.visible_to(actor)
+        .filter(person_id=person_id)
+        .select_related("clinic", "submitted_by_employer", "programme")
+        .order_by("-fiscal_year", "-exam_date", "pk")
+    )

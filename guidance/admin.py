@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from members.access_words import staff_display_name
 from members.actors import ActorKind
 from members.admin_base import ScopedAdmin
 from members.models import AccessLog, GuidanceProvider, StaffMembership
@@ -198,8 +199,7 @@ def goal_text(goal: Any) -> str:
     return str(goal)
 
 
-def staff_name(user: Any) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+staff_name = staff_display_name
 
 
 def _number(value: Decimal | None, unit: str) -> str:

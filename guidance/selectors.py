@@ -65,3 +65,13 @@ def programme_trend(programme: Programme, *, contacts: Sequence[Contact] | None 
         "target_weight": number(programme.target_weight_kg),
         "target_waist": number(programme.target_waist_cm),
     }
+
+
+def person_programmes(*, actor: Actor, person_id: int) -> list[Programme]:
+    """Every programme of one person the actor may see, newest year first (no contacts: the stored result)."""
+    return list(
+        Programme.objects.visible_to(actor)
+        .filter(person_id=person_id)
+        .select_related("checkup", "provider", "assigned_staff")
+        .order_by("-fiscal_year", "pk")
+    )

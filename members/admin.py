@@ -4,7 +4,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,8 +15,10 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from infra.i18n import StrOrPromise
 
+from . import access_words
 from .actors import ActorKind
 from .admin_base import ScopedAdmin
+from .admin_hub import person_hub_context
 from .models import (
     AccessLog,
     ApiKey,
@@ -155,6 +157,46 @@ class InsuredPersonAdmin(ScopedAdmin):
     def person_id_of(self, obj: InsuredPerson) -> int:
         return obj.pk
 
+    def get_urls(self) -> list:
+        edit = self.admin_site.admin_view(self.edit_view)
+        return [path("<int:pk>/edit/", edit, name="members_insuredperson_edit"), *super().get_urls()]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """The person page (hub) on GET; the edit form (enrollment, exclusions, roster fields) is at edit/."""
+        if request.method != "GET":
+            return super().change_view(request, object_id, form_url, extra_context)
+        person = self._person(request, object_id)
+        self.log_view(request, person)
+        context = {
+            **self.admin_site.each_context(request),
+            **person_hub_context(actor=self.actor(request), person=person),
+            "opts": self.model._meta,
+            "title": str(person),
+        }
+        return TemplateResponse(request, "admin/members/insuredperson/hub.html", context)
+
+    def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self._person(request, pk)  # 404 for another insurer's person
+        return super().change_view(request, str(pk), extra_context={"hub_url": self._hub_url(pk)})
+
+    def _hub_url(self, pk: int) -> str:
+        return reverse("admin:members_insuredperson_change", args=[pk])
+
+    def _person(self, request: HttpRequest, object_id: Any) -> InsuredPerson:
+        if not str(object_id).isdigit():
+            raise Http404
+        person = self.get_queryset(request).select_related("insurer", "employer", "user").filter(pk=object_id).first()
+        if person is None:
+            raise Http404  # another insurer's person looks like no person at all
+        return person
+
+    def response_change(self, request: HttpRequest, obj: InsuredPerson) -> HttpResponse:
+        """After an edit, back to the person page."""
+        super().response_change(request, obj)
+        return HttpResponseRedirect(self._hub_url(obj.pk))
+
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(admin.ModelAdmin):
@@ -164,10 +206,27 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ScopedAdmin):
-    list_display = ["at", "actor_label", "actor_role", "person", "action", "target", "ip_address"]
+    list_display = ["at", "who_label", "person_link", "action", "target_label", "ip_address"]
     list_filter = ["action"]
     date_hierarchy = "at"
-    list_select_related = ["person"]
+    list_select_related = ["person", "user"]
+    list_display_links = ["at"]
+
+    @admin.display(description=_("だれが"), ordering="actor_label")
+    def who_label(self, obj: AccessLog) -> str:
+        return access_words.who(obj)
+
+    @admin.display(description=_("加入者"), ordering="person__card_number")
+    def person_link(self, obj: AccessLog) -> str:
+        url = reverse("admin:members_insuredperson_change", args=[obj.person_id])
+        return format_html('<a href="{}">{}</a>', url, obj.person.name_kana)
+
+    @admin.display(description=_("対象"), ordering="target")
+    def target_label(self, obj: AccessLog) -> str:
+        return access_words.what(obj.target)
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        return lookup in ("person__id__exact", "person") or super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(ApiKey)

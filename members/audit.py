@@ -47,3 +47,8 @@ def access_log_record(
     ]
     AccessLog.objects.bulk_create(rows)
     return len(rows)
+
+
+def person_access_log(*, actor: Actor, person_id: int, limit: int = 20) -> list[AccessLog]:
+    """The latest reads of one person's record (newest first), with the staff user for names."""
+    return list(AccessLog.objects.visible_to(actor).filter(person_id=person_id).select_related("user")[:limit])

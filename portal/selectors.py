@@ -15,7 +15,7 @@ from members.actors import Actor
 from members.models import AccessLog, InsuredPerson
 
 from .goal import Baseline
-from .models import SelfMeasurement
+from .models import Invitation, SelfMeasurement
 
 
 def person_get(*, actor: Actor) -> InsuredPerson:
@@ -124,3 +124,8 @@ def access_rows(*, actor: Actor, person: InsuredPerson, limit: int = 500) -> lis
 
 
 EMPLOYER_PROGRAM = Program.EMPLOYER_CHECKUP  # 030 (SPEC §7.1), received also for people under 40
+
+
+def person_invitations(*, actor: Actor, person_id: int, limit: int = 3) -> list[Invitation]:
+    """The latest invitation letters of a person (staff: issued, used, expired), newest first."""
+    return list(Invitation.objects.visible_to(actor).filter(person_id=person_id).order_by("-created_at")[:limit])

@@ -500,6 +500,7 @@ ADMIN_ID_VIEWS = {
     "employer_data_csvimport_confirm": ("employer_data/csvimport/{pk}/confirm/", "csvimport:A", "csvimport:B"),
     "employer_data_letter": ("employer_data/submission/letter/{pk}/2025/", "employer:A", "employer:B"),
     "portal_invitation_issue_for": ("portal/invitation/issue/{pk}/", "person:P", "person:Q"),
+    "members_insuredperson_edit": ("members/insuredperson/{pk}/edit/", "person:P", "person:Q"),  # the edit form
     "portal_invitation_letter": ("portal/invitation/{pk}/letter/", "invitation:A", "invitation:B"),
     "rates_dashboard_progress": ("rates/ratedashboard/progress/{pk}/", "snapshot:A", "snapshot:B"),
     "doctor_document": ("portal/document/{pk}/", "person:P", "person:Q"),  # 医療機関持参用文書 (staff)
