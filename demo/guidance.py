@@ -17,7 +17,7 @@ from checkups.models import Checkup
 from demo.population import DEMO_STAFF_USERNAME
 from guidance.codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
 from guidance.contacts import add_months_clamped
-from guidance.facts import contact_facts, programme_facts, sustained_months_default
+from guidance.facts import contact_facts, programme_facts
 from guidance.models import Contact, Programme
 from guidance.rules import blocking, validate_contact
 from guidance.services import programmes_refresh, programmes_sync_for_checkups
@@ -58,14 +58,7 @@ class _Builder:
         self.contacts: list[Contact] = []
 
     def add(self, **fields: Any) -> bool:
-        behaviour = fields.pop("behaviour_changes", [])
-        contact = Contact(
-            programme=self.programme,
-            behaviour_changes=behaviour,
-            behaviour_sustained_months=sustained_months_default(behaviour, None),
-            **self.who,
-            **fields,
-        )
+        contact = Contact(programme=self.programme, **self.who, **fields)
         facts = programme_facts(
             level=self.programme.level,
             exam_date=self.checkup.exam_date,
@@ -77,6 +70,10 @@ class _Builder:
         if blocking(validate_contact(facts, contact_facts(contact))):
             return False
         self.contacts.append(contact)
+        if contact.action_plan:  # the plan set at the initial interview becomes the programme's (SPEC §5.2)
+            self.programme.behaviour_goals = contact.action_plan["goals"]
+            self.programme.support_plan = contact.action_plan["support_plan"]
+            self.programme.action_plan_on = contact.date
         return True
 
 
@@ -92,8 +89,15 @@ def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
         b.add(kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON, date=exam, minutes=20)
         return {}
     start = exam + dt.timedelta(days=rng.choice([0, 0, 2, 5, 10, 14, 21, 30]))
+    form = rng.choice([1, 1, 1, 2, 3])
+    group = form == ContactForm.GROUP_IN_PERSON  # SPEC §5.2 ◆: group ≥ 80 minutes, at most 8 people
     if start > today or not b.add(
-        kind=ContactKind.INITIAL, form=rng.choice([1, 1, 1, 2, 3]), date=start, minutes=rng.choice([20, 30, 40])
+        kind=ContactKind.INITIAL,
+        form=form,
+        date=start,
+        minutes=rng.choice([80, 90]) if group else rng.choice([20, 30, 40]),
+        participants=rng.randint(4, 8) if group else None,
+        action_plan=_plan(b.programme.level, rng),
     ):
         return {}
     weight, waist = b.checkup.weight_kg or Decimal("75.0"), b.checkup.waist_cm or Decimal("90.0")
@@ -133,9 +137,23 @@ def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
         minutes=20,
         weight_kg=weight - Decimal(weight_loss) - jitter,
         waist_cm=waist - Decimal(weight_loss) - jitter,
-        behaviour_changes=rng.sample(["diet", "exercise", "rest", "other"], k=rng.randint(0, 2)),
+        behaviour_changes=[
+            # SPEC §5.5: each change with the day it began; most began soon after the interview, some too late
+            {"category": category, "since": (start + dt.timedelta(days=rng.choice([7, 14, 30, 75]))).isoformat()}
+            for category in rng.sample(["diet", "exercise", "rest", "other"], k=rng.randint(0, 2))
+        ],
     )
     return {}
+
+
+GOALS = ["毎日30分歩く", "間食を週2回までにする", "夕食は寝る2時間前までに済ませる", "週に2日は休肝日にする"]
+SUPPORT_PLANS = ["月1回の個別面接と2週ごとのメール支援", "月1回のオンライン面接と電話支援"]
+
+
+def _plan(level: int, rng: random.Random) -> dict[str, Any]:
+    """行動目標 in words and, for 積極的支援, the planned support (SPEC §5.2)."""
+    support = rng.choice(SUPPORT_PLANS) if level == ProgrammeLevel.INTENSIVE else ""
+    return {"goals": rng.sample(GOALS, k=rng.randint(1, 2)), "support_plan": support}
 
 
 @transaction.atomic
@@ -175,6 +193,9 @@ def seed(population: Any, *, today: dt.date) -> str:
         contacts += builder.contacts
     fields = [
         "level",
+        "behaviour_goals",
+        "support_plan",
+        "action_plan_on",
         "provider",
         "assigned_staff",
         "dropped_out_on",

@@ -21,7 +21,17 @@ from members.actors import ActorKind
 from members.admin_base import ScopedAdmin
 from members.models import AccessLog, GuidanceProvider, StaffMembership
 
-from .codes import BehaviourCategory, ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel
+from .behaviour import behaviour_changes
+from .codes import (
+    BehaviourCategory,
+    ContactForm,
+    ContactKind,
+    DropoutReason,
+    ExclusionCause,
+    Medication,
+    MedicationRecheck,
+    ProgrammeLevel,
+)
 from .completion import OPEN_STATUSES
 from .goal import goal_numbers, main_goal
 from .models import Programme
@@ -34,6 +44,7 @@ from .services import (
     contact_add,
     programme_drop_out,
     programme_exclude,
+    programme_record_medication_recheck,
     programme_set_equivalent_level,
     programme_set_goals,
     programmes_assign,
@@ -113,6 +124,18 @@ class ContactAddForm(forms.Form):
         label=_("腹囲 (cm)"),
         widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
+    participants = forms.IntegerField(
+        required=False,
+        min_value=0,
+        label=_("参加人数(グループ支援)"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    systolic_mmhg = forms.DecimalField(
+        required=False, max_digits=6, decimal_places=1, label=_("収縮期血圧"), widget=forms.NumberInput()
+    )
+    diastolic_mmhg = forms.DecimalField(
+        required=False, max_digits=6, decimal_places=1, label=_("拡張期血圧"), widget=forms.NumberInput()
+    )
     automated = forms.BooleanField(required=False, label=_("自動応答・AI生成"))
     measurements_self_declared = forms.BooleanField(required=False, label=_("腹囲・体重は自己申告のみ"))
     behaviour_changes = forms.MultipleChoiceField(
@@ -121,12 +144,38 @@ class ContactAddForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label=_("行動変容(2か月以上継続)"),
     )
+    behaviour_since = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("行動変容の開始日"),
+        help_text=_("選んだ行動変容を始めた日(SPEC §5.5: 実績評価の2か月以上前)"),
+    )
+    plan_goals = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("行動目標(初回面接、1行に1つ)")
+    )
+    plan_support = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("支援計画(積極的支援)")
+    )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("記録"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+
+def _contact_data(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The admin form's fields as the contact service reads them (the API's shape, SPEC §5.2, §5.5)."""
+    data = dict(cleaned)
+    since = data.pop("behaviour_since", None)
+    data["behaviour_changes"] = [
+        {"category": category, "since": since.isoformat() if since else None}
+        for category in data.get("behaviour_changes") or ()
+    ]
+    goals = [line.strip() for line in (data.pop("plan_goals", "") or "").splitlines() if line.strip()]
+    support = (data.pop("plan_support", "") or "").strip()
+    data["action_plan"] = {"goals": goals, "support_plan": support} if goals or support else None
+    return data
 
 
 class CloseForm(forms.Form):
@@ -140,9 +189,20 @@ class CloseForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         dropout, excluded = _("途中終了"), _("対象外")
-        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
-            (f"dropout:{v}", f"{dropout}: {label}") for v, label in DropoutReason.choices
-        ] + [(f"exclude:{v}", f"{excluded}: {label}") for v, label in ExclusionCause.choices]
+        recheck = _("保険者再確認")
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = (
+            [(f"dropout:{v}", f"{dropout}: {label}") for v, label in DropoutReason.choices]
+            + [
+                (f"exclude:{v}", f"{excluded}: {label}")
+                for v, label in ExclusionCause.choices
+                if v != ExclusionCause.MEDICATION_AT_CHECKUP  # recorded as 保険者再確認 code 1 (SPEC §5.6)
+            ]
+            + [
+                (f"recheck:{code}:{medication}", f"{recheck} {code}: {code_label}({medication_label})")
+                for code, code_label in MedicationRecheck.choices
+                for medication, medication_label in Medication.choices
+            ]
+        )
 
 
 class GoalsForm(forms.ModelForm):
@@ -163,6 +223,7 @@ class GoalsForm(forms.ModelForm):
             "target_waist_cm",
             "planned_outcome",
             "behaviour_goals",
+            "support_plan",
             "assigned_staff",
             "provider",
         ]
@@ -322,6 +383,7 @@ class ProgrammeAdmin(ScopedAdmin):
                 target_waist_cm=data["target_waist_cm"],
                 planned_outcome=data["planned_outcome"],
                 behaviour_goals=data["behaviour_goals"],
+                support_plan=data["support_plan"],
                 expected_version=data.get("version"),
             )
             if {"assigned_staff", "provider"} & set(form.changed_data):
@@ -393,7 +455,11 @@ class ProgrammeAdmin(ScopedAdmin):
             {
                 "contact": c,
                 "who": staff_name(c.staff) or (c.provider.name if c.provider else ""),
-                "behaviour": [BehaviourCategory(b).label for b in c.behaviour_changes if b in BehaviourCategory.values],
+                "behaviour": [
+                    BehaviourCategory(b.category).label
+                    for b in behaviour_changes(c.behaviour_changes)
+                    if b.category in BehaviourCategory.values
+                ],
                 "weight": _number(c.weight_kg, "kg") if c.weight_kg is not None else "",
                 "waist": _number(c.waist_cm, "cm") if c.waist_cm is not None else "",
                 "points": points_by_contact.get(c.pk),
@@ -439,7 +505,7 @@ class ProgrammeAdmin(ScopedAdmin):
         if not form.is_valid():
             _focus_first_error(form)
             return self._page(request, programme, contact_form=form, status=400)
-        data = dict(form.cleaned_data)
+        data = _contact_data(form.cleaned_data)
         version = data.pop("version")
         try:
             contact = contact_add(programme=programme, data=data, actor=self.actor(request), expected_version=version)
@@ -474,6 +540,9 @@ class ProgrammeAdmin(ScopedAdmin):
         try:
             if kind == "dropout":
                 programme_drop_out(reason=value, **common)
+            elif kind == "recheck":
+                code, medication = value.split(":", 1)
+                programme_record_medication_recheck(code=int(code), medication=medication, user=request.user, **common)
             else:
                 programme_exclude(cause=value, **common)
         except GuidanceRefused as exc:

@@ -10,20 +10,30 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from members.actors import ActorKind
-from members.api_base import ActorKindPermission, ActorScopedMixin
+from members.api_base import STAFF_KINDS, ActorKindPermission, ActorScopedMixin
 from members.audit import access_log_record
 from members.models import AccessLog
 
 from .codes import ProgrammeStatus
+from .facts import violation_dict
 from .models import Programme
 from .selectors import programme_list
 from .serializers import (
     ContactInputSerializer,
     DropOutInputSerializer,
     ErrorsSerializer,
+    LevelDecisionInputSerializer,
+    MedicationRecheckInputSerializer,
     ProgrammeSerializer,
 )
-from .services import GuidanceRefused, ProgrammeVersionConflict, contact_add, programme_drop_out
+from .services import (
+    GuidanceRefused,
+    ProgrammeVersionConflict,
+    contact_add,
+    programme_decide_level,
+    programme_drop_out,
+    programme_record_medication_recheck,
+)
 
 GUIDANCE_KINDS = (ActorKind.STAFF, ActorKind.SUPERUSER, ActorKind.GUIDANCE_PROVIDER)
 
@@ -37,7 +47,10 @@ CONTACT_EXAMPLE = OpenApiExample(
         "automated": False,
         "weight_kg": "78.0",
         "waist_cm": "93.0",
-        "behaviour_changes": ["diet", "exercise"],
+        "behaviour_changes": [
+            {"category": "diet", "since": "2025-06-20"},
+            {"category": "exercise", "since": "2025-07-01"},
+        ],
     },
     request_only=True,
 )
@@ -48,6 +61,7 @@ REFUSED_EXAMPLE = OpenApiExample(
             {
                 "field": "form",
                 "code": "initial_interview_form",
+                "value": 5,
                 "message_ja": "初回面接は電話・電子メール等では実施できません",
                 "message_en": "The initial interview cannot be held by telephone or email/chat",
             }
@@ -76,36 +90,55 @@ PROGRAMME_EXAMPLE = OpenApiExample(
 )
 
 
+ENVELOPE_KEYS = ("field", "code", "value", "message_ja", "message_en")  # the project's error envelope
+
+
 def errors_response(errors: list[dict[str, Any]], code: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response(
-        {"errors": [{k: e[k] for k in ("field", "code", "message_ja", "message_en")} for e in errors]}, code
-    )
+    return Response({"errors": [{k: e.get(k) for k in ENVELOPE_KEYS} for e in errors]}, code)
 
 
-def invalid_input(serializer_errors: dict[str, Any]) -> Response:
-    """DRF field errors in the same shape as rule refusals: field, code, message."""
+def _flatten(errors: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """DRF's nested errors as (field path, detail) pairs: `action_plan.goals[0]`, `behaviour_changes[1]`."""
+    if isinstance(errors, dict):
+        pairs = []
+        for key, value in errors.items():
+            name = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
+            pairs += _flatten(value, name)
+        return pairs
+    if isinstance(errors, list):
+        if all(not isinstance(value, dict | list) for value in errors):
+            return [(prefix, value) for value in errors]
+        return [pair for position, value in enumerate(errors) for pair in _flatten(value, f"{prefix}[{position}]")]
+    return [(prefix, errors)]
+
+
+def _sent(data: Any, path: str) -> Any:
+    """The value the client sent at a top-level field (nested paths: the top-level value is not repeated)."""
+    if "." in path or "[" in path or not hasattr(data, "get"):
+        return None
+    value = data.get(path)
+    return value if isinstance(value, str | int | float | bool) or value is None else None
+
+
+def invalid_input(serializer_errors: dict[str, Any], data: Any = None) -> Response:
+    """DRF field errors in the same shape as rule refusals: field, code, value, message."""
     errors = []
-    for field, details in serializer_errors.items():
-        for detail in details if isinstance(details, list) else [details]:
-            message = str(detail)
-            errors.append(
-                {
-                    "field": field,
-                    "code": getattr(detail, "code", "invalid"),
-                    "message_ja": message,
-                    "message_en": message,
-                }
-            )
+    for field, detail in _flatten(serializer_errors):
+        text = str(detail)
+        errors.append(
+            {
+                "field": field,
+                "code": getattr(detail, "code", "invalid"),
+                "value": _sent(data, field),
+                "message_ja": text,
+                "message_en": text,
+            }
+        )
     return errors_response(errors)
 
 
 def refused(exc: GuidanceRefused) -> Response:
-    return errors_response(
-        [
-            {"field": v.field, "code": v.rule, "message_ja": v.message_ja, "message_en": v.message_en}
-            for v in exc.violations
-        ]
-    )
+    return errors_response([violation_dict(v) for v in exc.violations])
 
 
 def conflict() -> Response:
@@ -114,6 +147,7 @@ def conflict() -> Response:
             {
                 "field": "version",
                 "code": "version_conflict",
+                "value": None,
                 "message_ja": "他の利用者が更新しました。再読み込みしてください",
                 "message_en": "The programme was changed by someone else; reload and retry",
             }
@@ -184,19 +218,17 @@ class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
         programme = self.get_object()
         serializer = ContactInputSerializer(data=request.data)
         if not serializer.is_valid():
-            return invalid_input(serializer.errors)
+            return invalid_input(serializer.errors, request.data)
         data = dict(serializer.validated_data)
         version = data.pop("version")
+        data.pop("behaviour_sustained_months", None)  # deprecated: start dates decide (SPEC §5.5)
         try:
             contact = contact_add(programme=programme, data=data, actor=self.actor, expected_version=version)
         except GuidanceRefused as exc:
             return refused(exc)
         except ProgrammeVersionConflict:
             return conflict()
-        warnings = [
-            {"field": w.field, "code": w.rule, "message_ja": w.message_ja, "message_en": w.message_en}
-            for w in contact.rule_warnings
-        ]
+        warnings = [{k: violation_dict(w)[k] for k in ENVELOPE_KEYS} for w in contact.rule_warnings]
         return self._respond(programme, status.HTTP_201_CREATED, contact_id=contact.pk, warnings=warnings)
 
     @extend_schema(
@@ -210,7 +242,7 @@ class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
         programme = self.get_object()
         serializer = DropOutInputSerializer(data=request.data)
         if not serializer.is_valid():
-            return invalid_input(serializer.errors)
+            return invalid_input(serializer.errors, request.data)
         data = serializer.validated_data
         try:
             programme_drop_out(
@@ -218,6 +250,89 @@ class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
                 reason=data["reason"],
                 date=data["date"],
                 actor=self.actor,
+                expected_version=data["version"],
+            )
+        except GuidanceRefused as exc:
+            return refused(exc)
+        except ProgrammeVersionConflict:
+            return conflict()
+        return self._respond(programme)
+
+    def _staff_only(self) -> Response | None:
+        if self.actor.kind in STAFF_KINDS:
+            return None
+        return errors_response(
+            [
+                {
+                    "field": "actor",
+                    "code": "staff_only",
+                    "value": None,
+                    "message_ja": "保険者の職員のみが記録できます",
+                    "message_en": "Only insurer staff may record this",
+                }
+            ],
+            status.HTTP_403_FORBIDDEN,
+        )
+
+    @extend_schema(
+        request=MedicationRecheckInputSerializer,
+        responses={200: ProgrammeSerializer, 400: ErrorsSerializer, 403: ErrorsSerializer, 409: ErrorsSerializer},
+        examples=[
+            OpenApiExample(
+                "再確認コード2 (medication started after the checkup)",
+                value={"code": 2, "medication": "blood_pressure", "date": "2025-07-01"},
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="medication-recheck")
+    def medication_recheck(self, request: Request, pk: str | None = None) -> Response:
+        """保険者再確認 of medication (SPEC §5.6): code 1 re-judges the checkup (服薬中), code 2 → 対象外. Staff."""
+        programme = self.get_object()
+        if (forbidden := self._staff_only()) is not None:
+            return forbidden
+        serializer = MedicationRecheckInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return invalid_input(serializer.errors, request.data)
+        data = serializer.validated_data
+        try:
+            programme_record_medication_recheck(
+                programme=programme,
+                code=int(data["code"]),
+                medication=data["medication"],
+                date=data["date"],
+                note=data["note"],
+                actor=self.actor,
+                user=request.user if getattr(request.user, "pk", None) else None,
+                expected_version=data["version"],
+            )
+        except GuidanceRefused as exc:
+            return refused(exc)
+        except ProgrammeVersionConflict:
+            return conflict()
+        return self._respond(programme)
+
+    @extend_schema(
+        request=LevelDecisionInputSerializer,
+        responses={200: ProgrammeSerializer, 400: ErrorsSerializer, 403: ErrorsSerializer, 409: ErrorsSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="level-decision")
+    def level_decision(self, request: Request, pk: str | None = None) -> Response:
+        """Keep or switch the level after a checkup correction changed it (SPEC §5.6); contacts kept. Staff."""
+        programme = self.get_object()
+        if (forbidden := self._staff_only()) is not None:
+            return forbidden
+        serializer = LevelDecisionInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return invalid_input(serializer.errors, request.data)
+        data = serializer.validated_data
+        try:
+            programme_decide_level(
+                programme=programme,
+                decision=data["decision"],
+                note=data["note"],
+                actor=self.actor,
+                user=request.user if getattr(request.user, "pk", None) else None,
                 expected_version=data["version"],
             )
         except GuidanceRefused as exc:

@@ -67,10 +67,35 @@ class DropoutReason(models.TextChoices):
 class ExclusionCause(models.TextChoices):
     """Why a programme left the guidance denominator (対象外, SPEC §5.6)."""
 
+    # 再確認コード OID .24020 code 1: on medication at the checkup (the questionnaire was wrong); the checkup is
+    # re-judged (SPEC §2.5a) and leaves the guidance targets. A started programme is kept, excluded, as the trace.
+    MEDICATION_AT_CHECKUP = "medication_at_checkup", _("質問票の記載違い(健診時服薬中)")
     # 再確認コード OID .24020 code 2: medication started after the checkup
     MEDICATION_AFTER_CHECKUP = "medication_after_checkup", _("健診後に服薬開始")
     # 保健指導時服薬確認 OID .24030 code 1: medication started after guidance began
     MEDICATION_AFTER_GUIDANCE_START = "medication_after_guidance_start", _("保健指導開始後に服薬開始")
+
+
+class MedicationRecheck(models.IntegerChoices):
+    """保険者再確認 of medication (再確認コード, OID .24020; items 9N702/9N707/9N712…, SPEC §5.6)."""
+
+    ON_MEDICATION_AT_CHECKUP = 1, _("質問票の記載違い(服薬中)を確認")
+    STARTED_AFTER_CHECKUP = 2, _("健診以後に服薬開始を確認")
+
+
+class Medication(models.TextChoices):
+    """The three medication questions (SPEC §2.5a, §4): Q1 blood pressure, Q2 glucose, Q3 lipids."""
+
+    BLOOD_PRESSURE = "blood_pressure", _("血圧を下げる薬")
+    GLUCOSE = "glucose", _("血糖を下げる薬・インスリン注射")
+    LIPIDS = "lipids", _("コレステロール・中性脂肪を下げる薬")
+
+
+class LevelDecision(models.TextChoices):
+    """Staff decision when a checkup correction changes the level of a started programme (SPEC §5.6)."""
+
+    KEEP = "keep", _("現在の区分で継続")
+    SWITCH = "switch", _("新しい区分に切り替え(支援記録は引き継ぐ)")
 
 
 # Plain Japanese names for rule explanations (SPEC §5.7). The rules stay pure and must not depend on Django
@@ -116,6 +141,7 @@ _JA_NAMES: dict[type, dict[str | int, str]] = {
         "other": "その他",
     },
     ExclusionCause: {
+        "medication_at_checkup": "質問票の記載違い(健診時服薬中)",
         "medication_after_checkup": "健診後に服薬開始",
         "medication_after_guidance_start": "保健指導開始後に服薬開始",
     },

@@ -7,6 +7,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from guidance.action_plan import action_plan_complete
 from guidance.codes import (
     ContactForm,
     ContactKind,
@@ -124,6 +125,7 @@ def evaluate(programme: ProgrammeFacts) -> Evaluation:
     earliest = final_evaluation_earliest(start.date) if start else None
     motivational = programme.level in MOTIVATIONAL_LEVELS
 
+    plan_ok = action_plan_complete(programme.plan(), programme.level)
     rejected: list[PointLine] = []
     lines: list[PointLine] = []
     used_final: tuple[int, ContactFacts] | None = None
@@ -144,7 +146,7 @@ def evaluate(programme: ProgrammeFacts) -> Evaluation:
             continue
         used_final = (index, final)
         lines = _lines_until(programme, start_index, final.date) + outcome_lines(programme, index, final)
-        if motivational or intensive_points_complete(sum(line.points for line in lines)):
+        if plan_ok and (motivational or intensive_points_complete(sum(line.points for line in lines))):
             completed = True
             break
     if not completed:
@@ -153,6 +155,18 @@ def evaluate(programme: ProgrammeFacts) -> Evaluation:
         if used_final is not None:
             lines += outcome_lines(programme, *used_final)
     lines = rejected + lines
+    if used_final is not None and not plan_ok:
+        lines.append(
+            PointLine(
+                "action_plan_missing",
+                0,
+                None,
+                "行動計画(行動目標、積極的支援では支援計画)が初回面接で設定されていないため終了できません",
+                "No action plan (goals; for intensive support also the planned support) was set at the initial "
+                "interview: the programme cannot complete",
+                "SPEC §5.2",
+            )
+        )
     outcome, process = _points(lines)
     total = outcome + process
 
@@ -179,7 +193,9 @@ def evaluate(programme: ProgrammeFacts) -> Evaluation:
         final_evaluation_earliest=earliest,
         final_evaluation_on=final_on,
         next_contact_by=next_contact_by,
-        next_action=_next_action(programme, status, earliest, next_contact_by, used_final is not None, missing),
+        next_action=_next_action(
+            programme, status, earliest, next_contact_by, used_final is not None, missing, plan_ok=plan_ok
+        ),
         decision_ja=decision_ja,
         decision_en=decision_en,
     )
@@ -258,12 +274,31 @@ def _next_action(
     next_contact_by: dt.date | None,
     final_held: bool,
     missing: int,
+    *,
+    plan_ok: bool = True,
 ) -> NextAction:
     today = programme.today
     if status in (ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED):
         return NextAction("none", None, False, "対応不要", "Nothing to do")
+    if programme.pending_level is not None:  # SPEC §5.6: a level change is never applied silently
+        new = ProgrammeLevel(programme.pending_level)
+        return NextAction(
+            "level_decision_required",
+            today,
+            False,
+            f"健診結果の修正で保健指導区分が{ja_name(new)}になりました: 継続か切り替えかを決めてください",
+            f"A checkup correction gives the level {new.name.lower()}: decide to keep or switch",
+        )
     if status == ProgrammeStatus.NOT_STARTED:
         return NextAction("initial_interview_not_held", None, False, "初回面接未実施", "Initial interview not held")
+    if final_held and not plan_ok:
+        return NextAction(
+            "action_plan_missing",
+            today,
+            False,
+            "行動計画が未設定のため終了できません: 行動計画を登録してください",
+            "No action plan: record it so the programme can complete",
+        )
     if next_contact_by is not None and today > next_contact_by:
         return NextAction(
             "contact_overdue",

@@ -3,12 +3,12 @@
 Plain frozen values: the rules in `points`, `completion` and `rules` read these and never touch the database.
 """
 
-import calendar
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from guidance.action_plan import ActionPlan
+from guidance.behaviour import BehaviourChange, behaviour_changes
 from guidance.codes import (
     ContactForm,
     ContactKind,
@@ -16,6 +16,7 @@ from guidance.codes import (
     ExclusionCause,
     ProgrammeLevel,
 )
+from guidance.months import add_months_clamped
 
 INITIAL_KINDS = frozenset({ContactKind.INITIAL, ContactKind.INITIAL_PART1, ContactKind.INITIAL_PART2})
 # The kinds that open the initial interview; a split interview starts at ① (SPEC §5.3)
@@ -37,8 +38,9 @@ def _decimal(value: Number | None) -> Decimal | None:
 
 @dataclass(frozen=True, kw_only=True)
 class ContactFacts:
-    """One contact (SPEC §5.2). `behaviour_changes` are the categories achieved at this contact;
-    `behaviour_sustained_months` says for how many whole months each has been kept (SPEC §5.5)."""
+    """One contact (SPEC §5.2). `behaviour_changes` are the changed behaviours reported at a final evaluation,
+    each with the day it began (SPEC §5.5; a bare category string has no start date). `participants` is the
+    group size of a group contact; `action_plan` the plan set at an initial interview (SPEC §5.2)."""
 
     kind: ContactKind
     form: ContactForm
@@ -47,16 +49,32 @@ class ContactFacts:
     automated: bool = False
     weight_kg: Decimal | None = None
     waist_cm: Decimal | None = None
-    behaviour_changes: frozenset[str] = frozenset()
-    behaviour_sustained_months: Mapping[str, int] = field(default_factory=dict)
+    systolic_mmhg: Decimal | None = None
+    diastolic_mmhg: Decimal | None = None
+    behaviour_changes: tuple[BehaviourChange, ...] = ()
     has_guidance_content: bool = True
     # SPEC §5.3: measured or sent objectively, not only self-declared
     measurements_self_declared: bool = False
+    participants: int | None = None
+    action_plan: ActionPlan | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "weight_kg", _decimal(self.weight_kg))
-        object.__setattr__(self, "waist_cm", _decimal(self.waist_cm))
-        object.__setattr__(self, "behaviour_changes", frozenset(self.behaviour_changes))
+        for name in ("weight_kg", "waist_cm", "systolic_mmhg", "diastolic_mmhg"):
+            object.__setattr__(self, name, _decimal(getattr(self, name)))
+        object.__setattr__(self, "behaviour_changes", behaviour_changes(self.behaviour_changes))
+        object.__setattr__(self, "action_plan", ActionPlan.of(self.action_plan))
+
+    @property
+    def categories(self) -> frozenset[str]:
+        return frozenset(change.category for change in self.behaviour_changes)
+
+    def same_contact(self, other: "ContactFacts") -> bool:
+        """SPEC §5.8: identical = same date, kind and form (within one programme)."""
+        return (self.date, ContactKind(self.kind), ContactForm(self.form)) == (
+            other.date,
+            ContactKind(other.kind),
+            ContactForm(other.form),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,18 +90,23 @@ class ProgrammeFacts:
     dropped_out_on: dt.date | None = None
     dropout_reason: DropoutReason | None = None
     excluded_cause: ExclusionCause | None = None
+    # The programme's action plan (SPEC §5.2): set at the initial interview, required to complete
+    action_plan: ActionPlan | None = None
+    # The level a corrected checkup now gives this started programme, awaiting a staff decision (SPEC §5.6)
+    pending_level: ProgrammeLevel | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exam_weight_kg", _decimal(self.exam_weight_kg))
         object.__setattr__(self, "exam_waist_cm", _decimal(self.exam_waist_cm))
         object.__setattr__(self, "contacts", tuple(self.contacts))
+        object.__setattr__(self, "action_plan", ActionPlan.of(self.action_plan))
 
-
-def add_months_clamped(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later; a day the month lacks becomes its last day (SPEC §5.3 ◆)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    def plan(self) -> ActionPlan | None:
+        """The plan in force: the programme's, else the latest one sent with an initial interview."""
+        if self.action_plan is not None:
+            return self.action_plan
+        sent = [c.action_plan for _, c in by_date(self.contacts) if c.action_plan is not None]
+        return sent[-1] if sent else None
 
 
 def final_evaluation_earliest(initial_date: dt.date) -> dt.date:

@@ -4,13 +4,14 @@ Kept apart from `services` so the work list, the API and the sync all build fact
 """
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from guidance.action_plan import ActionPlan
 from guidance.codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel
 from guidance.completion import CONTACT_OVERDUE_DAYS
-from guidance.points import BEHAVIOUR_SUSTAINED_MONTHS
+from guidance.levels import pending_level_change
 from guidance.rules import ContactFacts, Evaluation, ProgrammeFacts, RuleViolation
 
 # Fields of Programme written from an Evaluation; the sync and refresh compare exactly these.
@@ -29,7 +30,8 @@ EVALUATION_FIELDS = (
 
 
 def contact_facts(contact: Any) -> ContactFacts:
-    """A stored Contact (or anything with the same attributes) as rule facts."""
+    """A stored Contact (or anything with the same attributes) as rule facts. Behaviour changes stored before
+    start dates existed are bare category strings: they carry no date (SPEC §5.5)."""
     return ContactFacts(
         kind=ContactKind(contact.kind),
         form=ContactForm(contact.form),
@@ -38,22 +40,21 @@ def contact_facts(contact: Any) -> ContactFacts:
         automated=contact.automated,
         weight_kg=contact.weight_kg,
         waist_cm=contact.waist_cm,
-        behaviour_changes=frozenset(contact.behaviour_changes or ()),
-        behaviour_sustained_months=dict(contact.behaviour_sustained_months or {}),
+        systolic_mmhg=getattr(contact, "systolic_mmhg", None),
+        diastolic_mmhg=getattr(contact, "diastolic_mmhg", None),
+        behaviour_changes=tuple(contact.behaviour_changes or ()),
         has_guidance_content=contact.has_guidance_content,
         measurements_self_declared=contact.measurements_self_declared,
+        participants=getattr(contact, "participants", None),
+        action_plan=ActionPlan.of(getattr(contact, "action_plan", None) or None),
     )
 
 
-def sustained_months_default(behaviour_changes: Sequence[str], given: Mapping[str, int] | None) -> dict[str, int]:
-    """Months each reported behaviour change was kept.
-
-    The API lists the categories "achieved and sustained ≥ 2 months" (issue #5, SPEC §5.5); when a client sends
-    no month counts, a listed category is taken as kept for the minimum of 2 months. Explicit counts win.
-    """
-    months = dict.fromkeys(behaviour_changes, BEHAVIOUR_SUSTAINED_MONTHS)
-    months.update({k: int(v) for k, v in (given or {}).items()})
-    return months
+def programme_action_plan(programme: Any) -> ActionPlan | None:
+    """The plan stored on a programme (SPEC §5.2): goals and, for 積極的支援, the planned support."""
+    goals = tuple(getattr(programme, "behaviour_goals", None) or ())
+    support = getattr(programme, "support_plan", "") or ""
+    return ActionPlan(goals=goals, support_plan=support) if goals or support else None
 
 
 def programme_facts(
@@ -67,6 +68,8 @@ def programme_facts(
     dropped_out_on: dt.date | None = None,
     dropout_reason: str = "",
     excluded_cause: str = "",
+    action_plan: ActionPlan | None = None,
+    pending_level: int | None = None,
 ) -> ProgrammeFacts:
     """Facts of one programme; `contacts` are stored Contacts, in the order whose indexes the lines refer to."""
     return ProgrammeFacts(
@@ -79,12 +82,22 @@ def programme_facts(
         dropped_out_on=dropped_out_on,
         dropout_reason=DropoutReason(dropout_reason) if dropout_reason else None,
         excluded_cause=ExclusionCause(excluded_cause) if excluded_cause else None,
+        action_plan=action_plan,
+        pending_level=ProgrammeLevel(pending_level) if pending_level else None,
     )
 
 
 def facts_of(programme: Any, contacts: Sequence[Any], today: dt.date) -> ProgrammeFacts:
-    """Facts of a stored Programme; exam weight and waist come from its checkup (SPEC §5.5)."""
+    """Facts of a stored Programme; exam weight and waist come from its checkup (SPEC §5.5), the level a
+    corrected checkup now gives it from the checkup's level (SPEC §5.6)."""
     checkup = programme.checkup
+    pending = pending_level_change(
+        current=programme.level,
+        checkup_level=checkup.guidance_level,
+        equivalent_allowed=checkup.consecutive_intensive_eligible,
+        started=bool(contacts),
+        decided_for=programme.level_decided_for,
+    )
     return programme_facts(
         level=programme.level,
         exam_date=checkup.exam_date,
@@ -95,6 +108,8 @@ def facts_of(programme: Any, contacts: Sequence[Any], today: dt.date) -> Program
         dropped_out_on=programme.dropped_out_on,
         dropout_reason=programme.dropout_reason,
         excluded_cause=programme.excluded_cause,
+        action_plan=programme_action_plan(programme),
+        pending_level=pending,
     )
 
 
@@ -155,11 +170,13 @@ def _last_contact(evaluation: Evaluation) -> dt.date | None:
     return evaluation.next_contact_by - dt.timedelta(days=CONTACT_OVERDUE_DAYS)
 
 
-def violation_dict(violation: RuleViolation) -> dict[str, str]:
-    """One refusal as the API and the admin show it: the field, the rule (as `code`) and both messages."""
+def violation_dict(violation: RuleViolation) -> dict[str, Any]:
+    """One refusal as the API and the admin show it: the field, the rule (as `code`), the value sent and both
+    messages (the project's error envelope)."""
     return {
         "field": violation.field,
         "code": violation.rule,
+        "value": violation.value,
         "message_ja": violation.message_ja,
         "message_en": violation.message_en,
         "spec": violation.spec,

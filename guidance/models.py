@@ -10,7 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from members.actors import Actor, ActorKind
 from members.models import GuidanceProvider
 
-from .codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
+from .codes import (
+    ContactForm,
+    ContactKind,
+    DropoutReason,
+    ExclusionCause,
+    LevelDecision,
+    Medication,
+    MedicationRecheck,
+    ProgrammeLevel,
+    ProgrammeStatus,
+)
 
 
 class ProgrammeQuerySet(models.QuerySet["Programme"]):
@@ -70,6 +80,11 @@ class Programme(models.Model):
         _("腹囲・体重の計画"), choices=[(0, _("なし")), (1, "1cm・1kg"), (2, "2cm・2kg")], default=2
     )
     behaviour_goals = models.JSONField(_("行動目標"), default=list, blank=True)
+    # The action plan (SPEC §5.2): behaviour_goals above are its goals; for 積極的支援 also the planned support
+    support_plan = models.TextField(_("支援計画"), blank=True, max_length=2000)
+    action_plan_on = models.DateField(_("行動計画の設定日"), null=True, blank=True)
+    # The checkup level staff last decided on after a level change of the started programme (SPEC §5.6)
+    level_decided_for = models.PositiveSmallIntegerField(_("区分変更の判断済みレベル"), null=True, blank=True)
     # Ending other than completion (SPEC §5.6)
     dropped_out_on = models.DateField(_("途中終了日"), null=True, blank=True)
     dropout_reason = models.CharField(_("途中終了の理由"), max_length=20, choices=DropoutReason.choices, blank=True)
@@ -143,9 +158,14 @@ class Contact(models.Model):
     has_guidance_content = models.BooleanField(_("実質的な指導内容あり"), default=True)
     weight_kg = models.DecimalField(_("体重"), max_digits=4, decimal_places=1, null=True, blank=True)
     waist_cm = models.DecimalField(_("腹囲"), max_digits=4, decimal_places=1, null=True, blank=True)
+    systolic_mmhg = models.DecimalField(_("収縮期血圧"), max_digits=4, decimal_places=1, null=True, blank=True)
+    diastolic_mmhg = models.DecimalField(_("拡張期血圧"), max_digits=4, decimal_places=1, null=True, blank=True)
+    participants = models.PositiveSmallIntegerField(_("参加人数"), null=True, blank=True)  # group contacts
+    action_plan = models.JSONField(_("行動計画(初回面接で設定)"), default=dict, blank=True)  # as sent, SPEC §5.2
     measurements_self_declared = models.BooleanField(_("自己申告のみ"), default=False)
+    # [{"category": "diet", "since": "2025-10-10"}, …] (SPEC §5.5); rows from before start dates hold bare strings
     behaviour_changes = models.JSONField(_("行動変容"), default=list, blank=True)
-    behaviour_sustained_months = models.JSONField(_("継続月数"), default=dict, blank=True)
+    behaviour_sustained_months = models.JSONField(_("継続月数"), default=dict, blank=True)  # legacy, not read
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -163,3 +183,55 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class MedicationRecheckRecord(models.Model):
+    """保険者再確認 of medication recorded by staff (再確認コード OID .24020, SPEC §5.6): the trace of what was
+    decided, by whom and when. Code 1 also corrects the checkup (its correction history names the item)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="medication_rechecks")
+    checkup = models.ForeignKey("checkups.Checkup", on_delete=models.PROTECT, related_name="+")
+    code = models.PositiveSmallIntegerField(_("再確認コード"), choices=MedicationRecheck.choices)
+    medication = models.CharField(_("服薬の種類"), max_length=20, choices=Medication.choices)
+    confirmed_on = models.DateField(_("確認日"))
+    note = models.CharField(_("備考"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by_label = models.CharField(max_length=60)  # the actor (user or API key), also without a user
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("保険者再確認(服薬)")
+        verbose_name_plural = _("保険者再確認(服薬)")
+        ordering = ["programme", "created_at"]
+        constraints = [models.CheckConstraint(condition=Q(code__in=[1, 2]), name="medication_recheck_code_1_or_2")]
+
+    def __str__(self) -> str:
+        return f"{self.confirmed_on} {self.get_code_display()}"
+
+
+class LevelDecisionRecord(models.Model):
+    """A staff decision on a started programme whose checkup now gives another level (SPEC §5.6): keep the
+    level, or switch it (the contacts are kept). Never silent: the programme asks until one is recorded."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="level_decisions")
+    decision = models.CharField(_("判断"), max_length=10, choices=LevelDecision.choices)
+    previous_level = models.PositiveSmallIntegerField(_("変更前の区分"), choices=ProgrammeLevel.choices)
+    offered_level = models.PositiveSmallIntegerField(_("修正後の健診による区分"), choices=ProgrammeLevel.choices)
+    checkup_guidance_level = models.PositiveSmallIntegerField(_("修正後の保健指導レベル"))  # 9N506, SPEC §2.7
+    new_level = models.PositiveSmallIntegerField(_("判断後の区分"), choices=ProgrammeLevel.choices)
+    note = models.CharField(_("理由"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by_label = models.CharField(max_length=60)
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("保健指導区分変更の判断")
+        verbose_name_plural = _("保健指導区分変更の判断")
+        ordering = ["programme", "decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} {self.decided_at:%Y-%m-%d}"

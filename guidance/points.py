@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from guidance.behaviour import BEHAVIOUR_SUSTAINED_MONTHS, counts_from, first_per_category, sustained
 from guidance.codes import BehaviourCategory, ContactForm, ja_name
 from guidance.contacts import SUPPORT_KINDS, ContactFacts, ProgrammeFacts, by_date
 
@@ -18,7 +19,6 @@ PROPORTIONAL_FACTOR = Decimal("0.024")  # SPEC §5.5: exam weight × 0.024 kg an
 MINOR_TARGET_POINTS = 20  # SPEC §5.5: waist 1.0 cm and weight 1.0 kg, only when the 180 row is not met
 MINOR_TARGET_WAIST_CM = Decimal("1.0")  # SPEC §5.5
 MINOR_TARGET_WEIGHT_KG = Decimal("1.0")  # SPEC §5.5
-BEHAVIOUR_SUSTAINED_MONTHS = 2  # SPEC §5.5: a behaviour change counts only if kept ≥ 2 months
 BEHAVIOUR_POINTS: dict[BehaviourCategory, int] = {  # SPEC §5.5, each category once
     BehaviourCategory.DIET: 20,
     BehaviourCategory.EXERCISE: 20,
@@ -122,30 +122,48 @@ def _measurement_lines(programme: ProgrammeFacts, index: int, final: ContactFact
 
 
 def _behaviour_lines(index: int, final: ContactFacts) -> list[PointLine]:
+    """Each category once (SPEC §5.5), when the behaviour began ≥ 2 whole months before the final evaluation
+    (guidance.behaviour); without a start date it earns nothing and the line says why."""
     lines = []
-    for category in BehaviourCategory:  # a set of categories: each counts once (SPEC §5.5)
-        if category.value not in final.behaviour_changes:
+    changes = first_per_category(final.behaviour_changes)
+    for category in BehaviourCategory:
+        change = changes.get(category.value)
+        if change is None:
             continue
-        months = final.behaviour_sustained_months.get(category.value, 0)
-        if months >= BEHAVIOUR_SUSTAINED_MONTHS:
+        name = ja_name(category)
+        if change.since is None:
+            lines.append(
+                PointLine(
+                    "behaviour_no_start_date",
+                    0,
+                    index,
+                    f"{name}: 行動変容の開始日がないため0ポイント",
+                    f"{category.value} improvement sent without the date it began: 0 points",
+                )
+            )
+        elif sustained(change.since, final.date):
             points = BEHAVIOUR_POINTS[category]
             lines.append(
                 PointLine(
                     f"behaviour_{category.value}",
                     points,
                     index,
-                    f"{ja_name(category)}: {months}か月継続",
-                    f"{category.value} improvement kept {months} months",
+                    f"{name}: {change.since}から{BEHAVIOUR_SUSTAINED_MONTHS}か月以上継続: {points}",
+                    f"{category.value} improvement kept since {change.since} "
+                    f"(≥ {BEHAVIOUR_SUSTAINED_MONTHS} whole months): {points}",
                 )
             )
         else:
+            earliest = counts_from(change.since)
             lines.append(
                 PointLine(
                     "behaviour_not_sustained",
                     0,
                     index,
-                    f"{ja_name(category)}: 継続{months}か月(2か月未満)のため0ポイント",
-                    f"{category.value} improvement kept only {months} months (< 2): 0 points",
+                    f"{name}: {change.since}からの継続が{BEHAVIOUR_SUSTAINED_MONTHS}か月未満"
+                    f"({earliest}以降の実績評価で算定)のため0ポイント",
+                    f"{category.value} improvement since {change.since}, kept less than "
+                    f"{BEHAVIOUR_SUSTAINED_MONTHS} whole months (counts from {earliest}): 0 points",
                 )
             )
     return lines

@@ -5,8 +5,14 @@ accepted but earn nothing (non-blocking): a short contact is still a contact the
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from guidance.codes import BehaviourCategory, ContactForm, ContactKind
+from django.utils.translation import gettext_lazy as _
+
+from guidance.action_plan import RULE_NO_GOAL, RULE_NO_SUPPORT_PLAN, action_plan_problems
+from guidance.behaviour import counts_from, first_per_category
+from guidance.codes import BehaviourCategory, ContactForm, ContactKind, ProgrammeLevel
 from guidance.completion import Evaluation, NextAction, evaluate
 from guidance.contacts import (
     FORBIDDEN_INITIAL_FORMS,
@@ -18,7 +24,16 @@ from guidance.contacts import (
     initial_completed_on,
     initial_start,
 )
+from guidance.initial_interview import (
+    GROUP_FORMS,
+    GROUP_INITIAL_MAX_PEOPLE,
+    InterviewPart,
+    group_too_large,
+    initial_minutes_short,
+)
+from guidance.measurements import CONTACT_MEASUREMENT_RANGES, out_of_range
 from guidance.points import TIMED_CONTACT_POINTS, PointLine
+from infra.i18n import Message, bilingual, message
 
 __all__ = [
     "ContactFacts",
@@ -44,6 +59,22 @@ class RuleViolation:
     message_en: str
     spec: str
     blocking: bool = True
+    value: Any = None  # what was sent, shown in the error envelope
+
+    @classmethod
+    def of(cls, rule: str, field: str, text: Message, section: str, *, value: Any = None, blocking: bool = True):
+        """A violation whose message is one gettext message, rendered in Japanese and English (infra.i18n)."""
+        ja, en = bilingual(text)
+        return cls(rule, field, ja, en, f"SPEC {section}", blocking, _plain(value))
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON carries it (Decimal and dates as text)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
 
 
 def blocking(violations: list[RuleViolation]) -> list[RuleViolation]:
@@ -53,7 +84,18 @@ def blocking(violations: list[RuleViolation]) -> list[RuleViolation]:
 
 def validate_contact(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
     """Check `contact` before adding it to `programme` (whose `contacts` are those already recorded)."""
-    checks = (_programme_open, _dates, _initial, _order, _final, _support)
+    checks = (
+        _programme_open,
+        _duplicate,
+        _dates,
+        _measurements,
+        _initial,
+        _initial_minimum,
+        _action_plan,
+        _order,
+        _final,
+        _support,
+    )
     return [violation for check in checks for violation in check(programme, contact)]
 
 
@@ -184,7 +226,7 @@ def _final(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolati
                 "§5.3",
             )
         )
-    unknown = sorted(contact.behaviour_changes - set(BehaviourCategory.values))
+    unknown = sorted(contact.categories - set(BehaviourCategory.values))
     if unknown:
         found.append(
             _v(
@@ -195,7 +237,208 @@ def _final(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolati
                 "§5.5",
             )
         )
+    return found + _behaviour_dates(programme, contact)
+
+
+def _behaviour_dates(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
+    """The start date of each changed behaviour (SPEC §5.5 ◆): between the exam and the final evaluation; without
+    one, or kept less than 2 whole months, the change is recorded but earns nothing (a warning says why)."""
+    found = []
+    for position, change in enumerate(contact.behaviour_changes):
+        field = f"behaviour_changes[{position}].since"
+        category = change.category
+        if change.since is None:
+            found.append(
+                RuleViolation.of(
+                    "behaviour_without_start_date",
+                    f"behaviour_changes[{position}]",
+                    message(_("%(category)s: 開始日がないため0ポイントです(記録は可能)"), category=category),
+                    "§5.5",
+                    value=category,
+                    blocking=False,
+                )
+            )
+        elif change.since > contact.date:
+            found.append(
+                RuleViolation.of(
+                    "behaviour_since_after_final",
+                    field,
+                    message(
+                        _("%(category)s: 開始日 %(since)s が実績評価日 %(final)s より後です"),
+                        category=category,
+                        since=change.since,
+                        final=contact.date,
+                    ),
+                    "§5.5",
+                    value=change.since,
+                )
+            )
+        elif change.since < programme.exam_date:
+            found.append(
+                RuleViolation.of(
+                    "behaviour_since_before_exam",
+                    field,
+                    message(
+                        _("%(category)s: 開始日 %(since)s が健診日 %(exam)s より前です"),
+                        category=category,
+                        since=change.since,
+                        exam=programme.exam_date,
+                    ),
+                    "§5.5",
+                    value=change.since,
+                )
+            )
+    for category, change in first_per_category(contact.behaviour_changes).items():
+        in_window = change.since is not None and programme.exam_date <= change.since <= contact.date
+        if in_window and contact.date < (earliest := counts_from(change.since)):
+            found.append(
+                RuleViolation.of(
+                    "behaviour_not_sustained",
+                    "behaviour_changes",
+                    message(
+                        _("%(category)s: %(since)s からの継続が2か月未満のため0ポイント(%(earliest)s 以降に算定)"),
+                        category=category,
+                        since=change.since,
+                        earliest=earliest,
+                    ),
+                    "§5.5",
+                    value=change.since,
+                    blocking=False,
+                )
+            )
     return found
+
+
+def _duplicate(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
+    """SPEC §5.8: a contact identical to one recorded (same programme, date, kind, form) is refused."""
+    if not any(contact.same_contact(recorded) for recorded in programme.contacts):
+        return []
+    return [
+        RuleViolation.of(
+            "duplicate_contact",
+            "date",
+            message(
+                _("同じ日付・実施内容・支援形態の支援記録が既にあります(%(date)s)"),
+                date=contact.date,
+            ),
+            "§5.8",
+            value=contact.date,
+        )
+    ]
+
+
+def _measurements(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
+    """SPEC §5.8: weight, waist and blood pressure at a contact within the checkup items' plausible ranges."""
+    found = []
+    for field, (_bounds, unit) in CONTACT_MEASUREMENT_RANGES.items():
+        value = getattr(contact, field)
+        bounds = out_of_range(field, value)
+        if bounds is not None:
+            found.append(
+                RuleViolation.of(
+                    "measurement_out_of_range",
+                    field,
+                    message(
+                        _("%(value)s %(unit)s は範囲外です(%(low)s〜%(high)s %(unit)s)"),
+                        value=value,
+                        unit=unit,
+                        low=bounds[0],
+                        high=bounds[1],
+                    ),
+                    "§5.8",
+                    value=value,
+                )
+            )
+    return found
+
+
+def _initial_minimum(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
+    """SPEC §5.2 ◆: initial interview ≥ 20 min individual, ≥ 80 min group with ≤ 8 people; ① + ② together."""
+    if contact.kind not in INITIAL_KINDS or ContactForm(contact.form) in FORBIDDEN_INITIAL_FORMS:
+        return []
+    found = []
+    if ContactForm(contact.form) in GROUP_FORMS:
+        if contact.participants is None:
+            found.append(
+                RuleViolation.of(
+                    "group_participants_required",
+                    "participants",
+                    _("グループ支援の初回面接は参加人数を入力してください"),
+                    "§5.2",
+                )
+            )
+        elif contact.participants < 1:
+            found.append(
+                RuleViolation.of(
+                    "participants_invalid",
+                    "participants",
+                    message(_("参加人数 %(sent)s は不正です"), sent=contact.participants),
+                    "§5.2",
+                    value=contact.participants,
+                )
+            )
+        elif group_too_large(contact.form, contact.participants):
+            found.append(
+                RuleViolation.of(
+                    "initial_group_too_large",
+                    "participants",
+                    message(
+                        _("グループ支援の初回面接は%(max)s人以下です(%(sent)s人)"),
+                        max=GROUP_INITIAL_MAX_PEOPLE,
+                        sent=contact.participants,
+                    ),
+                    "§5.2",
+                    value=contact.participants,
+                )
+            )
+    if contact.minutes is None:
+        return [
+            *found,
+            RuleViolation.of("minutes_required", "minutes", _("初回面接の実施時間(分)を入力してください"), "§5.2"),
+        ]
+    if contact.kind == ContactKind.INITIAL_PART1:
+        return found  # ① alone may be short: ① + ② together meet the minimum, checked when ② is recorded
+    parts = [InterviewPart(ContactForm(contact.form), contact.minutes)]
+    if contact.kind == ContactKind.INITIAL_PART2:
+        parts += [
+            InterviewPart(ContactForm(c.form), c.minutes or 0)
+            for c in programme.contacts
+            if c.kind == ContactKind.INITIAL_PART1
+        ]
+    short = initial_minutes_short(parts)
+    if short is not None:
+        held, minimum = short
+        text = (
+            message(_("初回面接①と②の合計%(held)s分は最低%(minimum)s分に足りません"), held=held, minimum=minimum)
+            if contact.kind == ContactKind.INITIAL_PART2
+            else message(_("初回面接%(held)s分は最低%(minimum)s分に足りません"), held=held, minimum=minimum)
+        )
+        found.append(RuleViolation.of("initial_interview_too_short", "minutes", text, "§5.2", value=contact.minutes))
+    return found
+
+
+def _action_plan(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
+    """SPEC §5.2: the action plan is set at the initial interview: a goal in words; for 積極的支援 the planned
+    support too. An initial interview may come without one (it can follow at ②), but then cannot complete."""
+    if contact.action_plan is None:
+        return []
+    if contact.kind not in INITIAL_KINDS:
+        return [
+            RuleViolation.of(
+                "action_plan_not_at_initial",
+                "action_plan",
+                _("行動計画は初回面接で設定します"),
+                "§5.2",
+            )
+        ]
+    texts = {
+        RULE_NO_GOAL: ("action_plan.goals", _("行動目標を1つ以上、言葉で入力してください")),
+        RULE_NO_SUPPORT_PLAN: ("action_plan.support_plan", _("積極的支援では支援計画(予定する支援)を入力してください")),
+    }
+    return [
+        RuleViolation.of(rule, texts[rule][0], texts[rule][1], "§5.2")
+        for rule in action_plan_problems(contact.action_plan, ProgrammeLevel(programme.level))
+    ]
 
 
 def _support(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:

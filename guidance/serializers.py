@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from .codes import BehaviourCategory, ContactForm, ContactKind, DropoutReason
+from .codes import ContactForm, ContactKind, DropoutReason, LevelDecision, Medication, MedicationRecheck
 from .models import Contact, Programme
 
 
@@ -51,9 +51,12 @@ class ContactSerializer(serializers.ModelSerializer):
             "has_guidance_content",
             "weight_kg",
             "waist_cm",
+            "systolic_mmhg",
+            "diastolic_mmhg",
+            "participants",
             "measurements_self_declared",
             "behaviour_changes",
-            "behaviour_sustained_months",
+            "action_plan",
         ]
 
 
@@ -97,24 +100,68 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return NextActionSerializer(action).data if action else None
 
 
+class BehaviourChangeField(serializers.Field):
+    """One changed behaviour (SPEC §5.5): `{"category": "diet", "since": "2025-10-10"}`, or a bare category
+    string (accepted, but without a start date it earns nothing). Unknown categories are the rules' to refuse."""
+
+    default_error_messages = {
+        "invalid": "行動変容は {category, since} または区分の文字列です / a behaviour change is {category, since} "
+        "or a category string",
+        "date": "since は YYYY-MM-DD の日付です / since must be a date YYYY-MM-DD",
+    }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str):
+            return data
+        if not isinstance(data, dict) or not isinstance(data.get("category"), str):
+            self.fail("invalid")
+        since = data.get("since")
+        if since in (None, ""):
+            return {"category": data["category"], "since": None}
+        try:
+            day = serializers.DateField().to_internal_value(since)
+        except serializers.ValidationError:
+            self.fail("date")
+        return {"category": data["category"], "since": day.isoformat()}
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class ActionPlanSerializer(serializers.Serializer):
+    """行動目標・行動計画 set at the initial interview (SPEC §5.2)."""
+
+    goals = serializers.ListField(child=serializers.CharField(max_length=200), max_length=10, required=False)
+    support_plan = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class ContactInputSerializer(serializers.Serializer):
-    """Body of POST …/contacts/ (SPEC §5.2). `version` optionally names the programme version the client read."""
+    """Body of POST …/contacts/ (SPEC §5.2). `version` optionally names the programme version the client read.
+
+    Shapes only: every rule (minimums, ranges, duplicates, dates, the action plan) is `guidance.rules`'."""
 
     kind = serializers.ChoiceField(choices=ContactKind.values)
     form = serializers.ChoiceField(choices=ContactForm.values)
     date = serializers.DateField()
     minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1440)
+    participants = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=1000)
     automated = serializers.BooleanField(required=False, default=False)
     has_guidance_content = serializers.BooleanField(required=False, default=True)
-    weight_kg = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
-    waist_cm = serializers.DecimalField(max_digits=4, decimal_places=1, required=False, allow_null=True)
+    # wide enough that an implausible value reaches the range rule (SPEC §5.8), which names it
+    weight_kg = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True)
+    waist_cm = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True)
+    systolic_mmhg = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True)
+    diastolic_mmhg = serializers.DecimalField(max_digits=6, decimal_places=1, required=False, allow_null=True)
     measurements_self_declared = serializers.BooleanField(required=False, default=False)
-    behaviour_changes = serializers.ListField(
-        child=serializers.ChoiceField(choices=BehaviourCategory.values), required=False, default=list
-    )
+    behaviour_changes = serializers.ListField(child=BehaviourChangeField(), required=False, default=list)
     behaviour_sustained_months = serializers.DictField(
-        child=serializers.IntegerField(min_value=0, max_value=24), required=False, allow_null=True, default=None
+        child=serializers.IntegerField(min_value=0, max_value=24),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Deprecated and ignored: send each behaviour change with its start date (`since`, SPEC §5.5).",
     )
+    action_plan = ActionPlanSerializer(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
@@ -125,9 +172,28 @@ class DropOutInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
+class MedicationRecheckInputSerializer(serializers.Serializer):
+    """保険者再確認 of medication (再確認コード OID .24020, SPEC §5.6), insurer staff only."""
+
+    code = serializers.ChoiceField(choices=MedicationRecheck.values)
+    medication = serializers.ChoiceField(choices=Medication.values)
+    date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class LevelDecisionInputSerializer(serializers.Serializer):
+    """Keep or switch the level of a started programme after a checkup correction (SPEC §5.6), staff only."""
+
+    decision = serializers.ChoiceField(choices=LevelDecision.values)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
 class ErrorSerializer(serializers.Serializer):
     field = serializers.CharField()
     code = serializers.CharField(help_text="The rule that refused the request (e.g. initial_interview_form)")
+    value = serializers.JSONField(allow_null=True, help_text="The value sent, when there is one")
     message_ja = serializers.CharField()
     message_en = serializers.CharField()
 

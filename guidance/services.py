@@ -16,23 +16,38 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from checkups.codes import GuidanceLevel
 from checkups.models import Checkup
+from checkups.questionnaire import questions_for
+from checkups.services import checkup_correct_item
 from infra.bulk import insert_rows
+from infra.i18n import message
 from members.actors import Actor, ActorKind
 from members.models import GuidanceProvider, StaffMembership
 
-from .codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel, ProgrammeStatus
-from .facts import EVALUATION_FIELDS, evaluation_fields, facts_of, programme_facts, sustained_months_default
-from .models import Contact, Programme
-from .rules import ContactFacts, RuleViolation, blocking, evaluate, validate_contact
+from .action_plan import ActionPlan
+from .behaviour import behaviour_changes
+from .codes import (
+    ContactForm,
+    ContactKind,
+    DropoutReason,
+    ExclusionCause,
+    LevelDecision,
+    Medication,
+    MedicationRecheck,
+    ProgrammeLevel,
+    ProgrammeStatus,
+)
+from .completion import OPEN_STATUSES
+from .contacts import INITIAL_KINDS
+from .facts import EVALUATION_FIELDS, contact_facts, evaluation_fields, facts_of, programme_facts
+from .levels import LEVEL_FROM_CHECKUP, pending_level_change
+from .levels import desired_level as _desired_level
+from .models import Contact, LevelDecisionRecord, MedicationRecheckRecord, Programme
+from .recheck import MEDICATION_YES, RECHECK_EFFECTS, RECHECK_ITEMS
+from .rules import RuleViolation, blocking, evaluate, validate_contact
 
-# SPEC §5.1: checkup level → programme level (動機付け支援相当 is a staff choice, SPEC §2.8)
-LEVEL_FROM_CHECKUP: dict[int, ProgrammeLevel] = {
-    GuidanceLevel.INTENSIVE: ProgrammeLevel.INTENSIVE,
-    GuidanceLevel.MOTIVATIONAL: ProgrammeLevel.MOTIVATIONAL,
-}
 TARGET_AGE_MIN, TARGET_AGE_MAX = 40, 74  # SPEC §1.3: age basis 40–74
 SYNC_CHUNK = 2000  # checkup ids per round trip: well below SQLite's bound-parameter limit
 # What the rules read of a programme and its checkup (SPEC §5.5: exam-day weight and waist), and what they write
@@ -41,11 +56,16 @@ REFRESH_READS = (
     "dropped_out_on",
     "dropout_reason",
     "excluded_cause",
+    "behaviour_goals",
+    "support_plan",
+    "level_decided_for",
     *EVALUATION_FIELDS,
     "updated_at",
     "checkup__exam_date",
     "checkup__weight_kg",
     "checkup__waist_cm",
+    "checkup__guidance_level",
+    "checkup__consecutive_intensive_eligible",
 )
 CLOSED_STATUSES = frozenset({ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED})
 
@@ -104,14 +124,6 @@ def checkup_makes_programme(*, level: int | None, medication_excluded: bool, age
         and TARGET_AGE_MIN <= age_at_fy_end <= TARGET_AGE_MAX
         and counted
     )
-
-
-def _desired_level(checkup_level: int, current: int | None, equivalent_allowed: bool) -> ProgrammeLevel:
-    """A staff choice of 動機付け支援相当 survives a re-sync while the checkup still allows it (SPEC §2.8)."""
-    wanted = LEVEL_FROM_CHECKUP[checkup_level]
-    if current == ProgrammeLevel.MOTIVATIONAL_EQUIVALENT and wanted == ProgrammeLevel.INTENSIVE and equivalent_allowed:
-        return ProgrammeLevel.MOTIVATIONAL_EQUIVALENT
-    return wanted
 
 
 def programmes_sync_for_checkups(*, checkup_ids: Iterable[int], today: dt.date | None = None) -> int:
@@ -312,7 +324,7 @@ def _decimal_or_none(value: Any) -> Decimal | None:
 
 
 def _contact_from_data(programme: Programme, data: Mapping[str, Any], actor: Actor) -> Contact:
-    behaviour = sorted(set(data.get("behaviour_changes") or ()))
+    plan = ActionPlan.of(data.get("action_plan"))
     return Contact(
         programme=programme,
         kind=ContactKind(data["kind"]),
@@ -323,13 +335,38 @@ def _contact_from_data(programme: Programme, data: Mapping[str, Any], actor: Act
         has_guidance_content=bool(data.get("has_guidance_content", True)),
         weight_kg=_decimal_or_none(data.get("weight_kg")),
         waist_cm=_decimal_or_none(data.get("waist_cm")),
+        systolic_mmhg=_decimal_or_none(data.get("systolic_mmhg")),
+        diastolic_mmhg=_decimal_or_none(data.get("diastolic_mmhg")),
+        participants=data.get("participants"),
         measurements_self_declared=bool(data.get("measurements_self_declared", False)),
-        behaviour_changes=behaviour,
-        behaviour_sustained_months=sustained_months_default(behaviour, data.get("behaviour_sustained_months")),
+        # SPEC §5.5: each changed behaviour with the day it began (a bare category has none and earns nothing)
+        behaviour_changes=[change.as_json() for change in behaviour_changes(data.get("behaviour_changes") or ())],
+        action_plan=plan.as_json() if plan is not None else {},
         staff_id=actor.user_id if actor.kind in (ActorKind.STAFF, ActorKind.SUPERUSER) else None,
         provider_id=actor.guidance_provider_id if actor.kind == ActorKind.GUIDANCE_PROVIDER else programme.provider_id,
         note=data.get("note", ""),
     )
+
+
+def contact_check(
+    *, programme: Programme, contacts: list[Contact], data: Mapping[str, Any], actor: Actor, today: dt.date
+) -> tuple[Contact, list[RuleViolation]]:
+    """The contact `data` describes (unsaved) and what the rules say about adding it after `contacts` — the one
+    check the API, the admin and the guidance-file import share (SPEC §5.2–§5.8)."""
+    contact = _contact_from_data(programme, data, actor)
+    return contact, validate_contact(facts_of(programme, contacts, today), contact_facts(contact))
+
+
+def _store_action_plan(programme: Programme, contact: Contact) -> None:
+    """The plan sent with an initial interview becomes the programme's (SPEC §5.2); the contact keeps what was
+    sent, so an earlier plan stays visible in its contact."""
+    if contact.kind not in INITIAL_KINDS or not contact.action_plan:
+        return
+    plan = ActionPlan.of(contact.action_plan)
+    assert plan is not None
+    programme.behaviour_goals, programme.support_plan = list(plan.goals), plan.support_plan
+    programme.action_plan_on = contact.date
+    programme.save(update_fields=["behaviour_goals", "support_plan", "action_plan_on", "updated_at"])
 
 
 @transaction.atomic
@@ -349,24 +386,11 @@ def contact_add(
     today = _today(today)
     fresh = _claim(programme, expected_version)
     contacts = list(fresh.contacts.order_by("date", "pk"))
-    contact = _contact_from_data(fresh, data, actor)
-    facts = ContactFacts(
-        kind=contact.kind,
-        form=contact.form,
-        date=contact.date,
-        minutes=contact.minutes,
-        automated=contact.automated,
-        weight_kg=contact.weight_kg,
-        waist_cm=contact.waist_cm,
-        behaviour_changes=frozenset(contact.behaviour_changes),
-        behaviour_sustained_months=contact.behaviour_sustained_months,
-        has_guidance_content=contact.has_guidance_content,
-        measurements_self_declared=contact.measurements_self_declared,
-    )
-    violations = validate_contact(facts_of(fresh, contacts, today), facts)
+    contact, violations = contact_check(programme=fresh, contacts=contacts, data=data, actor=actor, today=today)
     if refused := blocking(violations):
         raise ContactRefused(refused)
     contact.save()
+    _store_action_plan(fresh, contact)
     _store_evaluation(fresh, today)
     _sync_instance(programme, fresh)
     contact.rule_warnings = [v for v in violations if not v.blocking]
@@ -417,6 +441,16 @@ def programme_exclude(
     problems = _closing_problems(fresh, date, today)
     if cause not in ExclusionCause.values:
         problems.append(_refuse("exclusion_cause_unknown", "cause", "対象外の理由が不明です", "Unknown cause", "§5.6"))
+    elif cause == ExclusionCause.MEDICATION_AT_CHECKUP:
+        problems.append(
+            RuleViolation.of(
+                "exclusion_needs_recheck",
+                "cause",
+                _("健診時の服薬中(再確認コード1)は保険者再確認として記録してください(健診結果を再判定します)"),
+                "§5.6",
+                value=cause,
+            )
+        )
     elif cause == ExclusionCause.MEDICATION_AFTER_GUIDANCE_START and (
         fresh.initial_on is None or date < fresh.initial_on
     ):
@@ -431,11 +465,161 @@ def programme_exclude(
         )
     if problems:
         raise GuidanceRefused(problems)
-    fresh.excluded_cause, fresh.excluded_on = cause, date
-    fresh.save(update_fields=["excluded_cause", "excluded_on", "updated_at"])
-    _store_evaluation(fresh, today)
+    _set_excluded(fresh, cause, date, today)
     _sync_instance(programme, fresh)
     return programme
+
+
+def _set_excluded(programme: Programme, cause: str, date: dt.date, today: dt.date) -> None:
+    programme.excluded_cause, programme.excluded_on = cause, date
+    programme.save(update_fields=["excluded_cause", "excluded_on", "updated_at"])
+    _store_evaluation(programme, today)
+
+
+@transaction.atomic
+def programme_record_medication_recheck(
+    *,
+    programme: Programme,
+    code: int,
+    medication: str,
+    date: dt.date,
+    actor: Actor,
+    user: Any,
+    note: str = "",
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> MedicationRecheckRecord:
+    """保険者再確認 of medication (再確認コード OID .24020, SPEC §5.6), recorded by insurer staff.
+
+    Code 1: the checkup's answer to the medication question becomes はい and its 保険者再確認 item 1, both through
+    the checkup correction (kept in its history), and the checkup is re-judged (SPEC §2.5a: 情報提供, 服薬中),
+    so it leaves the guidance targets; the programme is kept as 対象外 (cause 健診時服薬中) before the correction,
+    so its contacts stay. Code 2: the 保険者再確認 item becomes 2 and the programme 対象外 (健診後に服薬開始).
+    """
+    today = _today(today)
+    fresh = _claim(programme, expected_version)
+    problems = _closing_problems(fresh, date, today)
+    effect = RECHECK_EFFECTS.get(code) if code in MedicationRecheck.values else None
+    if effect is None:
+        problems.append(
+            RuleViolation.of(
+                "recheck_code_unknown",
+                "code",
+                message(_("再確認コード %(code)s は 1 または 2 です"), code=code),
+                "§5.6",
+                value=code,
+            )
+        )
+    if medication not in Medication.values:
+        problems.append(
+            RuleViolation.of(
+                "recheck_medication_unknown",
+                "medication",
+                message(_("服薬の種類 %(value)s は blood_pressure・glucose・lipids のいずれかです"), value=medication),
+                "§5.6",
+                value=medication,
+            )
+        )
+    if user is None:  # the checkup's correction history names a person (checkups.CheckupCorrection)
+        problems.append(
+            RuleViolation.of(
+                "recheck_requires_staff_user",
+                "actor",
+                _("保険者再確認は保険者の職員(ログインした利用者)が記録します"),
+                "§5.6",
+            )
+        )
+    if problems:
+        raise GuidanceRefused(problems)
+    assert effect is not None
+    checkup = fresh.checkup
+    record = MedicationRecheckRecord.objects.create(
+        programme=fresh,
+        checkup=checkup,
+        code=code,
+        medication=medication,
+        confirmed_on=date,
+        note=note,
+        recorded_by=user,
+        recorded_by_label=actor.label[:60],
+    )
+    _set_excluded(fresh, effect.exclusion_cause, date, today)
+    column, recheck_item = RECHECK_ITEMS[Medication(medication)]
+    reason = f"保険者再確認 コード{code} ({date:%Y-%m-%d})"
+    if effect.corrects_checkup:
+        question = next(q for q in questions_for(checkup.fiscal_year) if q.field == column)
+        checkup = checkup_correct_item(
+            checkup=checkup, item_code=question.item_code, value=MEDICATION_YES, reason=reason, user=user
+        )
+    checkup_correct_item(checkup=checkup, item_code=recheck_item, value=str(code), reason=reason, user=user)
+    fresh.refresh_from_db()
+    _sync_instance(programme, fresh)
+    return record
+
+
+def programme_pending_level(programme: Programme) -> ProgrammeLevel | None:
+    """The level the programme's (corrected) checkup now gives it, awaiting a staff decision (SPEC §5.6)."""
+    checkup = programme.checkup
+    return pending_level_change(
+        current=programme.level,
+        checkup_level=checkup.guidance_level,
+        equivalent_allowed=checkup.consecutive_intensive_eligible,
+        started=programme.contacts.exists(),
+        decided_for=programme.level_decided_for,
+    )
+
+
+@transaction.atomic
+def programme_decide_level(
+    *,
+    programme: Programme,
+    decision: str,
+    actor: Actor,
+    user: Any = None,
+    note: str = "",
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> LevelDecisionRecord:
+    """Staff decide on a level change of a started programme (SPEC §5.6): keep its level, or switch to the one the
+    corrected checkup gives; the contacts are kept either way and the decision is recorded."""
+    fresh = _claim(programme, expected_version)
+    offered = programme_pending_level(fresh)
+    problems = []
+    if offered is None:
+        problems.append(
+            RuleViolation.of("no_level_change", "decision", _("判断が必要な保健指導区分の変更はありません"), "§5.6")
+        )
+    if decision not in LevelDecision.values:
+        problems.append(
+            RuleViolation.of(
+                "level_decision_unknown",
+                "decision",
+                message(_("判断 %(value)s は keep または switch です"), value=decision),
+                "§5.6",
+                value=decision,
+            )
+        )
+    if problems:
+        raise GuidanceRefused(problems)
+    assert offered is not None
+    previous = ProgrammeLevel(fresh.level)
+    new = offered if decision == LevelDecision.SWITCH else previous
+    record = LevelDecisionRecord.objects.create(
+        programme=fresh,
+        decision=decision,
+        previous_level=previous,
+        offered_level=offered,
+        checkup_guidance_level=fresh.checkup.guidance_level,
+        new_level=new,
+        note=note,
+        decided_by=user,
+        decided_by_label=actor.label[:60],
+    )
+    fresh.level, fresh.level_decided_for = new, fresh.checkup.guidance_level
+    fresh.save(update_fields=["level", "level_decided_for", "updated_at"])
+    _store_evaluation(fresh, _today(today))
+    _sync_instance(programme, fresh)
+    return record
 
 
 def _closing_problems(programme: Programme, date: dt.date, today: dt.date) -> list[RuleViolation]:
@@ -515,17 +699,25 @@ def programme_set_goals(
     target_waist_cm: Decimal | None = None,
     planned_outcome: int | None = None,
     behaviour_goals: list[str] | None = None,
+    support_plan: str | None = None,
     expected_version: int | None = None,
+    today: dt.date | None = None,
 ) -> Programme:
     """Goals set at the initial interview: target weight/waist, planned 2 cm·2 kg or 1 cm·1 kg, behaviours
-    (SPEC §5.5, plan codes OID .24110 / .24120)."""
+    (SPEC §5.5, plan codes OID .24110 / .24120), and the action plan's goals and planned support (SPEC §5.2):
+    an open programme is re-evaluated, since a programme without an action plan cannot complete."""
     fresh = _claim(programme, expected_version)
     fresh.target_weight_kg = target_weight_kg
     fresh.target_waist_cm = target_waist_cm
     if planned_outcome is not None:
         fresh.planned_outcome = planned_outcome
     if behaviour_goals is not None:
-        fresh.behaviour_goals = list(behaviour_goals)
-    fresh.save(update_fields=["target_weight_kg", "target_waist_cm", "planned_outcome", "behaviour_goals"])
+        fresh.behaviour_goals = [str(goal).strip() for goal in behaviour_goals if str(goal).strip()]
+    if support_plan is not None:
+        fresh.support_plan = support_plan.strip()
+    fields = ["target_weight_kg", "target_waist_cm", "planned_outcome", "behaviour_goals", "support_plan"]
+    fresh.save(update_fields=[*fields, "updated_at"])
+    if fresh.status in OPEN_STATUSES:  # a closed programme keeps the state it was closed with
+        _store_evaluation(fresh, _today(today))
     _sync_instance(programme, fresh)
     return programme

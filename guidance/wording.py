@@ -25,6 +25,8 @@ NEXT_ACTION_LABELS: dict[str, Promise] = {
     "final_evaluation_due": _("実績評価待ち"),
     "final_evaluation_overdue": _("実績評価期限超過"),
     "points_below_180": _("180ポイント不足"),
+    "action_plan_missing": _("行動計画未設定"),
+    "level_decision_required": _("区分変更の判断待ち"),
     "none": _("対応不要"),
 }
 SUPPORT_CONTINUES = _("支援継続(ポイント不足)")  # final evaluation not yet due and points still short
@@ -88,6 +90,10 @@ def next_action_sentence(programme: Any, *, today: dt.date) -> str:
         return _t("前回の支援から60日を超えました(%(day)s までに連絡する予定でした)。連絡してください。") % {
             "day": day(due)
         }
+    if code == "action_plan_missing":
+        return _t("行動計画(行動目標、積極的支援では支援計画)を登録してください。登録すると終了できます。")
+    if code == "level_decision_required":
+        return _t("健診結果の修正で保健指導区分が変わりました。今の区分で続けるか切り替えるかを決めてください。")
     if code == "points_below_180":
         return _t("実績評価の時点で%(n)sポイント不足です。支援を続けて、もう一度実績評価を行ってください。") % {
             "n": missing

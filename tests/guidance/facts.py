@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from guidance.action_plan import ActionPlan
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel
 from guidance.contacts import ContactFacts, ProgrammeFacts
 
@@ -11,6 +12,8 @@ EXAM = dt.date(2024, 5, 10)
 EXAM_WEIGHT = Decimal("80.0")
 EXAM_WAIST = Decimal("95.0")
 LATE = dt.timedelta(days=8)  # an initial interview 8 days after the exam earns no early bonus (SPEC §5.5)
+# The action plan set at the initial interview (SPEC §5.2); complete for both levels
+PLAN = ActionPlan(goals=("毎日30分歩く",), support_plan="月1回の個別支援と2週ごとのメール")
 
 
 def contact(
@@ -24,6 +27,8 @@ def contact(
 
 
 def initial(day: dt.date = EXAM + LATE, **kwargs: Any) -> ContactFacts:
+    """An initial interview with the action plan (SPEC §5.2); pass action_plan=None for one without."""
+    kwargs.setdefault("action_plan", PLAN)
     return contact(ContactKind.INITIAL, day, **kwargs)
 
 

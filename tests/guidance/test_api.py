@@ -36,8 +36,11 @@ def post_contact(client, programme: Programme, **body: object):
     return client.post(f"{detail(programme)}contacts/", body, format="json")
 
 
+PLAN = {"goals": ["毎日30分歩く"], "support_plan": "月1回の面接と2週ごとのメール"}  # SPEC §5.2
+
+
 def initial(day: dt.date = EXAM, **extra: Any) -> dict:
-    return {"kind": "initial", "form": 1, "date": day.isoformat(), "minutes": 30, **extra}
+    return {"kind": "initial", "form": 1, "date": day.isoformat(), "minutes": 30, "action_plan": PLAN, **extra}
 
 
 def final(weight: str, waist: str, **extra: Any) -> dict:

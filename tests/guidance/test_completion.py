@@ -17,7 +17,7 @@ from guidance.codes import (
 )
 from guidance.completion import evaluate, intensive_points_complete
 from guidance.contacts import ContactFacts
-from tests.guidance.facts import EXAM, contact, final, initial, programme, support
+from tests.guidance.facts import EXAM, PLAN, contact, final, initial, programme, support
 
 START = dt.date(2024, 5, 18)  # 8 days after the exam: no early bonus
 FINAL_DAY = dt.date(2024, 8, 20)
@@ -174,6 +174,7 @@ CONTACT_KINDS = st.sampled_from(list(ContactKind))
 @st.composite
 def contacts(draw: st.DrawFn) -> ContactFacts:
     categories = draw(st.frozensets(st.sampled_from(BehaviourCategory.values)))
+    since = st.none() | st.dates(min_value=EXAM, max_value=dt.date(2025, 3, 1))
     return ContactFacts(
         kind=draw(st.sampled_from(list(ContactKind))),
         form=draw(st.sampled_from(list(ContactForm))),
@@ -182,8 +183,9 @@ def contacts(draw: st.DrawFn) -> ContactFacts:
         automated=draw(st.booleans()),
         weight_kg=draw(st.none() | st.decimals(74, 80, places=1)),
         waist_cm=draw(st.none() | st.decimals(90, 95, places=1)),
-        behaviour_changes=categories,
-        behaviour_sustained_months={c: draw(st.integers(0, 4)) for c in categories},
+        behaviour_changes=tuple({"category": c, "since": draw(since)} for c in categories),
+        participants=draw(st.none() | st.integers(1, 10)),
+        action_plan=draw(st.none() | st.just(PLAN)),
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from guidance.behaviour import counts_from, sustained
 from guidance.codes import BehaviourCategory, ContactForm, ContactKind
 from guidance.completion import evaluate
 from guidance.points import main_target_threshold, outcome_lines
@@ -72,34 +73,71 @@ def test_missing_final_measurements_give_no_outcome() -> None:
     assert (line.rule, line.points) == ("outcome_measurements_missing", 0)
 
 
-ALL_SUSTAINED = {category.value: 2 for category in BehaviourCategory}
+TWO_MONTHS = dt.date(2024, 6, 18)  # exactly 2 whole months before FINAL_DAY (SPEC §5.5 ◆, guidance.behaviour)
+SHORT = dt.date(2024, 6, 19)  # 2 months minus a day
+ALL_KEPT = {category.value: TWO_MONTHS for category in BehaviourCategory}
 
 
 @pytest.mark.parametrize(
-    ("changes", "sustained", "points"),
+    ("since", "points"),
     [
-        ({"diet"}, {"diet": 2}, 20),
-        ({"exercise"}, {"exercise": 3}, 20),
-        ({"smoking"}, {"smoking": 2}, 30),
-        ({"rest"}, {"rest": 2}, 20),
-        ({"other"}, {"other": 2}, 20),
-        ({"diet"}, {"diet": 1}, 0),  # sustained < 2 months
-        ({"diet"}, {}, 0),
-        (set(ALL_SUSTAINED), ALL_SUSTAINED, 110),
-        ({"diet", "smoking"}, {"diet": 2, "smoking": 1}, 20),
+        ({"diet": TWO_MONTHS}, 20),
+        ({"exercise": dt.date(2024, 5, 20)}, 20),
+        ({"smoking": TWO_MONTHS}, 30),
+        ({"rest": TWO_MONTHS}, 20),
+        ({"other": TWO_MONTHS}, 20),
+        ({"diet": SHORT}, 0),  # 2 months minus a day
+        ({"diet": None}, 0),  # no start date
+        (ALL_KEPT, 110),
+        ({"diet": TWO_MONTHS, "smoking": SHORT}, 20),
     ],
 )
-def test_behaviour_change_points(changes: set[str], sustained: dict[str, int], points: int) -> None:
-    end = final(FINAL_DAY, behaviour_changes=frozenset(changes), behaviour_sustained_months=sustained)
+def test_behaviour_change_points(since: dict[str, dt.date | None], points: int) -> None:
+    changes = tuple({"category": category, "since": day} for category, day in since.items())
+    end = final(FINAL_DAY, behaviour_changes=changes)
     lines = [line for line in outcome_lines(programme(), 0, end) if line.rule.startswith("behaviour")]
     assert sum(line.points for line in lines) == points
+    assert len(lines) == len(since)  # every category sent gets a line, earning or saying why not
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "points"),
+    [
+        ("diet", "behaviour_no_start_date", 0),  # a bare category string (SPEC §5.5: earns nothing)
+        ({"category": "diet", "since": None}, "behaviour_no_start_date", 0),
+        ({"category": "diet", "since": SHORT}, "behaviour_not_sustained", 0),
+        ({"category": "diet", "since": TWO_MONTHS}, "behaviour_diet", 20),
+    ],
+)
+def test_behaviour_line_says_why(change: object, rule: str, points: int) -> None:
+    (line,) = outcome_lines(programme(), 0, final(FINAL_DAY, behaviour_changes=(change,)))[1:]
+    assert (line.rule, line.points) == (rule, points)
+    assert line.detail_ja and line.detail_en
+
+
+@pytest.mark.parametrize(
+    ("since", "final_on", "counts"),
+    [
+        (dt.date(2025, 10, 10), dt.date(2025, 12, 9), False),  # 2 months minus a day
+        (dt.date(2025, 10, 10), dt.date(2025, 12, 10), True),  # exactly 2 months
+        (dt.date(2025, 12, 31), dt.date(2026, 2, 27), False),  # month end: Feb 28 is the day (SPEC §5.3 ◆)
+        (dt.date(2025, 12, 31), dt.date(2026, 2, 28), True),
+        (dt.date(2023, 12, 31), dt.date(2024, 2, 29), True),  # leap year
+        (dt.date(2025, 1, 31), dt.date(2025, 3, 30), False),
+        (dt.date(2025, 1, 31), dt.date(2025, 3, 31), True),
+    ],
+)
+def test_two_whole_months(since: dt.date, final_on: dt.date, counts: bool) -> None:
+    assert sustained(since, final_on) is counts
+    assert (counts_from(since) <= final_on) is counts
 
 
 def test_each_behaviour_category_counts_once() -> None:
-    """Diet reported at the interim and the final evaluation still earns 20 once."""
-    diet: dict[str, Any] = {"behaviour_changes": frozenset({"diet"}), "behaviour_sustained_months": {"diet": 2}}
-    interim = contact(ContactKind.INTERIM, dt.date(2024, 7, 1), minutes=5, **diet)  # below minimum: 0
-    result = evaluate(programme(initial(START), interim, final(FINAL_DAY, **diet)))
+    """Diet reported twice at the final evaluation still earns 20 once, counted from the earlier start."""
+    diet: dict[str, Any] = {
+        "behaviour_changes": ({"category": "diet", "since": SHORT}, {"category": "diet", "since": TWO_MONTHS})
+    }
+    result = evaluate(programme(initial(START), final(FINAL_DAY, **diet)))
     assert result.outcome_points == 20
     assert [line.rule for line in result.lines].count("behaviour_diet") == 1
 

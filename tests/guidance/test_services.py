@@ -27,7 +27,8 @@ from members.actors import actor_for_user
 from tests.factories import PersonFactory
 from tests.guidance.conftest import EXAM, TODAY, make_checkup
 
-INITIAL = {"kind": "initial", "form": 1, "date": EXAM + dt.timedelta(days=3), "minutes": 30}
+PLAN = {"goals": ["間食を週2回までにする"], "support_plan": "月1回の個別支援"}  # the action plan, SPEC §5.2
+INITIAL = {"kind": "initial", "form": 1, "date": EXAM + dt.timedelta(days=3), "minutes": 30, "action_plan": PLAN}
 
 
 def final(day: dt.date, weight: str = "78.0", waist: str = "93.0", **extra: Any) -> dict:
