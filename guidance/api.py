@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -9,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from infra.api_errors import error_entry, validation_errors
 from members.actors import ActorKind
 from members.api_base import STAFF_KINDS, ActorKindPermission, ActorScopedMixin
 from members.audit import access_log_record
@@ -97,44 +99,9 @@ def errors_response(errors: list[dict[str, Any]], code: int = status.HTTP_400_BA
     return Response({"errors": [{k: e.get(k) for k in ENVELOPE_KEYS} for e in errors]}, code)
 
 
-def _flatten(errors: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """DRF's nested errors as (field path, detail) pairs: `action_plan.goals[0]`, `behaviour_changes[1]`."""
-    if isinstance(errors, dict):
-        pairs = []
-        for key, value in errors.items():
-            name = f"{prefix}[{key}]" if isinstance(key, int) else f"{prefix}.{key}" if prefix else str(key)
-            pairs += _flatten(value, name)
-        return pairs
-    if isinstance(errors, list):
-        if all(not isinstance(value, dict | list) for value in errors):
-            return [(prefix, value) for value in errors]
-        return [pair for position, value in enumerate(errors) for pair in _flatten(value, f"{prefix}[{position}]")]
-    return [(prefix, errors)]
-
-
-def _sent(data: Any, path: str) -> Any:
-    """The value the client sent at a top-level field (nested paths: the top-level value is not repeated)."""
-    if "." in path or "[" in path or not hasattr(data, "get"):
-        return None
-    value = data.get(path)
-    return value if isinstance(value, str | int | float | bool) or value is None else None
-
-
 def invalid_input(serializer_errors: dict[str, Any], data: Any = None) -> Response:
-    """DRF field errors in the same shape as rule refusals: field, code, value, message."""
-    errors = []
-    for field, detail in _flatten(serializer_errors):
-        text = str(detail)
-        errors.append(
-            {
-                "field": field,
-                "code": getattr(detail, "code", "invalid"),
-                "value": _sent(data, field),
-                "message_ja": text,
-                "message_en": text,
-            }
-        )
-    return errors_response(errors)
+    """DRF field errors in the project's envelope, both languages from gettext (infra.api_errors)."""
+    return errors_response(validation_errors(serializer_errors, data=data))
 
 
 def refused(exc: GuidanceRefused) -> Response:
@@ -142,18 +109,8 @@ def refused(exc: GuidanceRefused) -> Response:
 
 
 def conflict() -> Response:
-    return errors_response(
-        [
-            {
-                "field": "version",
-                "code": "version_conflict",
-                "value": None,
-                "message_ja": "他の利用者が更新しました。再読み込みしてください",
-                "message_en": "The programme was changed by someone else; reload and retry",
-            }
-        ],
-        status.HTTP_409_CONFLICT,
-    )
+    text = _("他の利用者が更新しました。再読み込みしてください")
+    return errors_response([error_entry(field="version", code="version_conflict", text=text)], status.HTTP_409_CONFLICT)
 
 
 @extend_schema_view(
@@ -261,18 +218,8 @@ class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
     def _staff_only(self) -> Response | None:
         if self.actor.kind in STAFF_KINDS:
             return None
-        return errors_response(
-            [
-                {
-                    "field": "actor",
-                    "code": "staff_only",
-                    "value": None,
-                    "message_ja": "保険者の職員のみが記録できます",
-                    "message_en": "Only insurer staff may record this",
-                }
-            ],
-            status.HTTP_403_FORBIDDEN,
-        )
+        text = _("保険者の職員のみが記録できます")
+        return errors_response([error_entry(field="actor", code="staff_only", text=text)], status.HTTP_403_FORBIDDEN)
 
     @extend_schema(
         request=MedicationRecheckInputSerializer,
