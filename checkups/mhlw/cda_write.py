@@ -62,7 +62,8 @@ def _organization(parent: etree._Element, number: str, name: str, phone: str, po
             addr.text = address
 
 
-def _write_header(root: etree._Element, doc: CheckupDocument) -> None:
+def write_header(root: etree._Element, doc: CheckupDocument) -> None:
+    """The CDA header (formats-notes §1.5) of `doc`; shared with the guidance file (hg08, SPEC §9.6)."""
     _el(root, "typeId", root=CDA_TYPE_ID_ROOT, extension=CDA_TYPE_ID_EXTENSION)
     _el(root, "id", nullFlavor="NI")
     _el(root, "code", code=doc.report_category or "10", codeSystem=OID_REPORT_CATEGORY)
@@ -206,6 +207,6 @@ def write_cda(doc: CheckupDocument) -> bytes:
     """Serialise a document as a 4th-period CDA (UTF-8, formats-notes §1.4)."""
     root = etree.Element(_V + "ClinicalDocument", nsmap={None: NS, "xsi": XSI})
     root.set("{" + XSI + "}schemaLocation", SCHEMA_LOCATION)
-    _write_header(root, doc)
+    write_header(root, doc)
     _write_sections(_el(_el(root, "component"), "structuredBody"), doc.observations)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

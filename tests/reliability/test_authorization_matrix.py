@@ -293,6 +293,11 @@ CREATE_ROUTES = {
     "upload-list": ("/api/v1/uploads/", {"clinic_x", "clinic_y", "employer"}),
 }
 PROGRAMME_ACTIONS = {"guidance-programme-contacts": "contacts", "guidance-programme-drop-out": "drop-out"}
+# Insurer decisions on a programme (SPEC §5.6): staff of its insurer only; its provider sees it but gets 403
+STAFF_PROGRAMME_ACTIONS = {
+    "guidance-programme-medication-recheck": "medication-recheck",
+    "guidance-programme-level-decision": "level-decision",
+}
 PUBLIC_DOCS = {"schema", "api-docs", "api-redoc", "item-catalogue"}  # the API description, no data rows
 
 
@@ -374,6 +379,19 @@ def check_api(world: World, role: str) -> list[str]:
                 expect(f"POST {url} (own, empty body)", status, {400})
             else:
                 expect(f"POST {url} (foreign)", status, {NOT_YOURS})
+            if _counts() != before:
+                problems.append(f"POST {url} by {role} stored something")
+    for action in STAFF_PROGRAMME_ACTIONS.values():
+        for name in ("programme:P", "programme:Q"):
+            url = f"/api/v1/guidance/programmes/{world.pk(name)}/{action}/"
+            before = _counts()
+            status = client.post(url, {}, content_type="application/json").status_code
+            if role not in readers:
+                expect(f"POST {url}", status, DENIED)
+            elif name not in readers[role]:
+                expect(f"POST {url} (foreign)", status, {NOT_YOURS})
+            else:
+                expect(f"POST {url} (own, empty body)", status, {400} if role.startswith("staff") else {403})
             if _counts() != before:
                 problems.append(f"POST {url} by {role} stored something")
 
@@ -599,6 +617,7 @@ def _patterns(patterns: list, prefix: str = "") -> list[tuple[str, str | None]]:
 
 def test_every_api_route_is_in_the_matrix() -> None:
     covered = {r for resource in RESOURCES for r in resource.routes} | set(CREATE_ROUTES) | set(PROGRAMME_ACTIONS)
+    covered |= set(STAFF_PROGRAMME_ACTIONS)
     api_routes = {name for route, name in _patterns(get_resolver().url_patterns) if route.startswith("api/")}
     missing = api_routes - covered - PUBLIC_DOCS
     assert not missing, f"API routes not in the authorization matrix: {sorted(map(str, missing))}"
