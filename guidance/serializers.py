@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .codes import ContactForm, ContactKind, DropoutReason, LevelDecision, Medication, MedicationRecheck
+from .codes import ContactForm, ContactKind, DropoutReason, LevelDecision, Medication
 from .models import Contact, Programme
 
 
@@ -100,6 +101,18 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return NextActionSerializer(action).data if action else None
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "description": "a bare category (no start date: earns nothing)"},
+            {
+                "type": "object",
+                "properties": {"category": {"type": "string"}, "since": {"type": "string", "format": "date"}},
+                "required": ["category"],
+            },
+        ]
+    }
+)
 class BehaviourChangeField(serializers.Field):
     """One changed behaviour (SPEC §5.5): `{"category": "diet", "since": "2025-10-10"}`, or a bare category
     string (accepted, but without a start date it earns nothing). Unknown categories are the rules' to refuse."""
@@ -175,7 +188,7 @@ class DropOutInputSerializer(serializers.Serializer):
 class MedicationRecheckInputSerializer(serializers.Serializer):
     """保険者再確認 of medication (再確認コード OID .24020, SPEC §5.6), insurer staff only."""
 
-    code = serializers.ChoiceField(choices=MedicationRecheck.values)
+    code = serializers.IntegerField(help_text="再確認コード: 1 質問票の記載違い(服薬中), 2 健診以後に服薬開始")
     medication = serializers.ChoiceField(choices=Medication.values)
     date = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)

@@ -234,7 +234,7 @@ def test_recheck_code_2_makes_the_programme_excluded(stored, alice_api) -> None:
 @pytest.mark.parametrize(
     ("body", "code"),
     [
-        ({"code": 3, "medication": "lipids"}, "invalid_choice"),
+        ({"code": 3, "medication": "lipids"}, "recheck_code_unknown"),
         ({"code": 2, "medication": "aspirin"}, "invalid_choice"),
     ],
 )
