@@ -11,6 +11,7 @@ from checkups.models import Checkup
 from guidance.codes import ContactForm, ContactKind
 from guidance.contacts import final_evaluation_earliest
 from guidance.models import Programme
+from guidance.months import add_months_clamped
 from guidance.services import (
     contact_add,
     programme_drop_out,
@@ -39,8 +40,15 @@ def _add(programme: Programme, **data: object) -> None:
     contact_add(programme=programme, data=data, actor=ACTOR, today=TODAY)
 
 
+# The action plan set at the initial interview (SPEC §5.2): without one a programme cannot complete
+PLAN = {"goals": ["毎日30分歩く"], "support_plan": "月1回の個別支援"}
+GROUP_FORMS = (ContactForm.GROUP_IN_PERSON, ContactForm.GROUP_REMOTE)
+
+
 def initial(programme: Programme, on: dt.date, *, form: int = ContactForm.INDIVIDUAL_IN_PERSON) -> Programme:
-    _add(programme, kind=ContactKind.INITIAL, form=form, date=on, minutes=30)
+    """The initial interview with its action plan; a group one 80 minutes with 8 people (SPEC §5.2 minimums)."""
+    group = {"minutes": 80, "participants": 8} if form in GROUP_FORMS else {"minutes": 30}
+    _add(programme, kind=ContactKind.INITIAL, form=form, date=on, action_plan=PLAN, **group)
     return programme
 
 
@@ -66,8 +74,9 @@ def final(
     behaviour: tuple[str, ...] = (),
     form: int = ContactForm.INDIVIDUAL_IN_PERSON,
 ) -> Programme:
-    """実績評価 with the change from the exam day (SPEC §5.5); behaviour categories kept 2 months."""
+    """実績評価 with the change from the exam day (SPEC §5.5); each behaviour begun 2 whole months before it."""
     checkup = programme.checkup
+    since = max(add_months_clamped(on, -2), checkup.exam_date).isoformat()
     _add(
         programme,
         kind=ContactKind.FINAL,
@@ -76,7 +85,7 @@ def final(
         minutes=20,
         weight_kg=str(Decimal(checkup.weight_kg) - Decimal(weight_loss)),
         waist_cm=str(Decimal(checkup.waist_cm) - Decimal(waist_loss)),
-        behaviour_changes=list(behaviour),
+        behaviour_changes=[{"category": category, "since": since} for category in behaviour],
     )
     return programme
 
