@@ -149,7 +149,8 @@ def _validated(name: str, data: bytes) -> bytes:
 def _files(
     insurer: Insurer, fiscal_year: int, *, actor: Actor | None, created: dt.date, serial: int
 ) -> tuple[list[tuple[str, bytes]], list[int]]:
-    files, person_ids = [], []
+    files: list[tuple[str, bytes]] = []
+    person_ids: list[int] = []
     for programme in _programmes(insurer, fiscal_year, actor):
         document = guidance_document(programme, created=created)
         if document is None:

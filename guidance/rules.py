@@ -289,8 +289,9 @@ def _behaviour_dates(programme: ProgrammeFacts, contact: ContactFacts) -> list[R
                 )
             )
     for category, change in first_per_category(contact.behaviour_changes).items():
-        in_window = change.since is not None and programme.exam_date <= change.since <= contact.date
-        if in_window and contact.date < (earliest := counts_from(change.since)):
+        if change.since is None or not programme.exam_date <= change.since <= contact.date:
+            continue
+        if contact.date < (earliest := counts_from(change.since)):
             found.append(
                 RuleViolation.of(
                     "behaviour_not_sustained",

@@ -52,7 +52,7 @@ def _observation(parent: etree._Element, key: str, value: Value | None, *, on: d
         return
     match item.value_type:
         case "PQ":
-            element = _el(observation, "value", value=f"{Decimal(value):f}", unit=item.unit or None)
+            element = _el(observation, "value", value=f"{Decimal(str(value)):f}", unit=item.unit or None)
         case "INT":
             element = _el(observation, "value", value=str(int(value)))  # type: ignore[arg-type]
         case "CD":

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from guidance.behaviour import BehaviourChange
 from guidance.codes import (
     BehaviourCategory,
     ContactForm,
@@ -183,7 +184,7 @@ def contacts(draw: st.DrawFn) -> ContactFacts:
         automated=draw(st.booleans()),
         weight_kg=draw(st.none() | st.decimals(74, 80, places=1)),
         waist_cm=draw(st.none() | st.decimals(90, 95, places=1)),
-        behaviour_changes=tuple({"category": c, "since": draw(since)} for c in categories),
+        behaviour_changes=tuple(BehaviourChange(c, draw(since)) for c in categories),
         participants=draw(st.none() | st.integers(1, 10)),
         action_plan=draw(st.none() | st.just(PLAN)),
     )

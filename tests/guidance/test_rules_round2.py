@@ -3,6 +3,7 @@ group size, the action plan, behaviour start dates, measurement ranges, duplicat
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -205,7 +206,8 @@ def test_behaviour_two_whole_months_before_the_final(since: dt.date, points: int
     ],
 )
 def test_measurement_ranges_at_the_limits(field: str, value: str, refused: bool) -> None:
-    new = support(dt.date(2024, 6, 20), **{field: Decimal(value)})
+    measured: dict[str, Any] = {field: Decimal(value)}
+    new = contact(ContactKind.CONTINUOUS, dt.date(2024, 6, 20), **measured)
     violations = blocking(validate_contact(programme(initial(START)), new))
     assert [(v.rule, v.field, v.value) for v in violations] == (
         [("measurement_out_of_range", field, value)] if refused else []
