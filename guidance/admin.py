@@ -148,7 +148,7 @@ class ContactAddForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         label=_("行動変容の開始日"),
-        help_text=_("選んだ行動変容を始めた日(SPEC §5.5: 実績評価の2か月以上前)"),
+        help_text=_("選んだ行動変容を始めた日(実績評価の2か月以上前からなら算定されます)"),
     )
     plan_goals = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("行動目標(初回面接、1行に1つ)")

@@ -21,7 +21,7 @@ EXAM = TODAY - dt.timedelta(days=200)
 
 
 def _record(page, *, kind: str, form: str, day: dt.date, minutes: str = "", weight: str = "", waist: str = "",
-            note: str = "") -> None:  # fmt: skip
+            note: str = "", goals: str = "", support: str = "") -> None:  # fmt: skip
     section = page.locator("#contact")
     section.get_by_label("実施内容").select_option(label=kind)
     section.get_by_label("支援形態").select_option(label=form)
@@ -30,6 +30,9 @@ def _record(page, *, kind: str, form: str, day: dt.date, minutes: str = "", weig
     section.get_by_label("体重 (kg)").fill(weight)
     section.get_by_label("腹囲 (cm)").fill(waist)
     section.get_by_label("記録").fill(note)
+    if goals or support:  # the action plan of the initial interview (SPEC §5.2)
+        section.get_by_label("行動目標(初回面接、1行に1つ)").fill(goals)
+        section.get_by_label("支援計画(積極的支援)").fill(support)
     with page.expect_navigation():
         section.get_by_role("button", name="登録").click()
 
@@ -58,7 +61,8 @@ def test_from_not_started_to_completed_with_points(browser, live_server, world, 
     assert page.locator("#contact").get_by_label("実施日").input_value() == interview.isoformat()
     look(page, "programme-refused", "desktop")
 
-    _record(page, kind="初回面接", form="個別支援(対面)", day=interview, minutes="30", note="食事の記録を一緒に確認")
+    _record(page, kind="初回面接", form="個別支援(対面)", day=interview, minutes="30", note="食事の記録を一緒に確認",
+            goals="毎日30分歩く", support="月2回の個別支援")  # fmt: skip
     assert "支援記録を登録しました" in page.content()
     for days in (40, 70):
         _record(page, kind="継続的支援", form="個別支援(対面)", day=EXAM + dt.timedelta(days=days), minutes="20",
