@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from members.actors import ActorKind
 from members.admin_base import ScopedAdmin
 
-from . import statutory_views, views
+from . import outcome_views, statutory_views, views
 from .models import (
+    OutcomeReportPage,
     RateDashboard,
     RateSnapshot,
     RateTarget,
@@ -146,4 +147,20 @@ class StatutoryReportAdmin(StaffPageAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         page = self._staff(lambda req: statutory_views.statutory_page(req, dict(self.admin_site.each_context(req))))
+        return page(request)
+
+
+@admin.register(OutcomeReportPage)
+class OutcomeReportAdmin(StaffPageAdmin):
+    """保健指導の成果 (SPEC §6.7): the year after first, then achievement by year, provider, mode and level."""
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("csv/", wrap(self._staff(outcome_views.outcome_csv)), name="rates_outcome_csv"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        page = self._staff(lambda req: outcome_views.outcome_page(req, dict(self.admin_site.each_context(req))))
         return page(request)

@@ -86,8 +86,7 @@ def symmetric_limit(values: Sequence[Number | None], minimum: Number = 1) -> flo
 
 
 def signed_scale(limit: float, unit: str) -> tuple[Marker, ...]:
-    half = limit / 2
-    ticks = (-limit, -half, 0.0, half, limit)
+    ticks = (-limit, 0.0, limit)
     return tuple(Marker(x=position(t, -limit, limit), label=f"{_number(t)}{unit}", kind="tick") for t in ticks)
 
 

@@ -195,3 +195,12 @@ class StatutoryReportPage(RateSnapshot):
         proxy = True
         verbose_name = _("法定報告")
         verbose_name_plural = _("法定報告")
+
+
+class OutcomeReportPage(RateSnapshot):
+    """Admin entry for outcome visibility (保健指導の成果・見える化, SPEC §6.7)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("保健指導の成果(見える化)")
+        verbose_name_plural = _("保健指導の成果(見える化)")

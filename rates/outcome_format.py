@@ -79,8 +79,9 @@ def mode_rows(report: OutcomeReport) -> list[tuple[str, OutcomeCounts]]:
     return [(MODE_LABELS[key], found[key]) for key in MODE_KEYS]
 
 
-def provider_rows(report: OutcomeReport) -> list[tuple[str, OutcomeCounts]]:
+def provider_rows(report: OutcomeReport, *, with_number: bool = True) -> list[tuple[str, OutcomeCounts]]:
+    """Providers by number (the CSV) or by name only (the page: words, not codes)."""
     return [
-        (f"{provider.number} {provider.name}" if provider.number else provider.name, counts)
+        (f"{provider.number} {provider.name}" if provider.number and with_number else provider.name, counts)
         for provider, counts in report.by_provider()
     ]

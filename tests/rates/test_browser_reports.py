@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event
 
 PAGES = [
     ("statutory-report", f"rates/statutoryreportpage/?insurer=06999999&fiscal_year={FY}", "法定報告"),
+    ("outcomes", f"rates/outcomereportpage/?insurer=06999999&fiscal_year={FY}", "保健指導の成果"),
 ]
 
 
@@ -78,7 +79,7 @@ def look(page, name: str, size: str) -> None:
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_report_pages_in_the_browser(browser, live_server, hand_built, size):
+def test_report_pages_in_the_browser(browser, live_server, hand_built, outcomes, size):
     context = _signed_in(browser, live_server.url, staff_user(hand_built, "alice"), size)
     page = context.new_page()
     page.set_default_timeout(15_000)
