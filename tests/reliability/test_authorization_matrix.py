@@ -507,6 +507,7 @@ ADMIN_OBJECTS = {
 ADMIN_WITHOUT_OBJECT_PAGES = {
     "rates.ratedashboard": "its list page is the dashboard; snapshots are covered",
     "rates.statutoryreportpage": "its list page is the 法定報告 page (tests/rates: insurer scoping, 404 for another)",
+    "rates.outcomereportpage": "its list page is the 見える化 page (tests/rates: insurer scoping, 404 for another)",
 }
 # Admin views that take an id in the path → the world's objects of insurer A and B they are called with.
 ADMIN_ID_VIEWS = {
