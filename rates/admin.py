@@ -8,8 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-from members.actors import ActorKind
+from members.actors import ActorKind, actor_from_request
 from members.admin_base import ScopedAdmin
+from members.age_basis import AGE_BANDS
+from members.models import Insurer
 
 from . import outcome_views, statutory_views, views
 from .models import (
@@ -18,10 +20,14 @@ from .models import (
     RateSnapshot,
     RateTarget,
     ReductionBase,
+    ReductionBaseStratum,
     StandardPopulation,
     StatutoryReportPage,
 )
 from .services import rate_snapshot_request
+from .statutory_figures import REPORT_SEXES
+
+STRATA = [(sex, band.low) for sex in REPORT_SEXES for band in AGE_BANDS]  # SPEC §6.3: 2 × 7 strata
 
 
 class NationalDataAdmin(admin.ModelAdmin):
@@ -58,10 +64,42 @@ class StandardPopulationAdmin(NationalDataAdmin):
     list_filter = ["table"]
 
 
+class ReductionBaseStratumInline(admin.TabularInline):
+    """The base year's 14 strata (sex × 40–74 in 5-year bands, SPEC §6.3), offered pre-filled with sex and band."""
+
+    model = ReductionBaseStratum
+    fields = ["sex", "age_from", "guidance_targets", "receivers", "standard_population"]
+    max_num = len(STRATA)
+    can_delete = True
+
+    def get_extra(self, request: HttpRequest, obj: ReductionBase | None = None, **kwargs: Any) -> int:
+        return len(STRATA) - (obj.strata.count() if obj else 0)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return actor_from_request(request).is_staff
+
+    has_change_permission = has_delete_permission = has_view_permission = has_add_permission
+
+
 @admin.register(ReductionBase)
 class ReductionBaseAdmin(ScopedAdmin):
     staff_can_add = staff_can_change = staff_can_delete = True
     list_display = ["insurer", "base_fiscal_year", "standard_table"]
+    inlines = [ReductionBaseStratumInline]
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Any, inline: Any, prefix: str) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ReductionBaseStratumInline) and request.method == "GET":
+            present = set(obj.strata.values_list("sex", "age_from")) if obj and obj.pk else set()
+            kwargs["initial"] = [{"sex": sex, "age_from": age} for sex, age in STRATA if (sex, age) not in present]
+        return kwargs
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        insurers = list(Insurer.objects.visible_to(self.actor(request)).values_list("pk", flat=True)[:2])
+        if "insurer" not in initial and len(insurers) == 1:
+            initial["insurer"] = insurers[0]
+        return initial
 
 
 @admin.register(RateSnapshot)

@@ -84,16 +84,32 @@ class ReductionBaseQuerySet(models.QuerySet["ReductionBase"]):
         return self.none()
 
 
-class ReductionBase(models.Model):
-    """The chosen base year of an insurer's metabolic reduction rate (SPEC §6.3 ◆; nationally FY2008)."""
+REDUCTION_TARGET_BASE_YEAR = 2008  # SPEC §6.3 revised: the 25 % target is a reduction against FY2008 only
 
-    insurer = models.OneToOneField("members.Insurer", on_delete=models.CASCADE, related_name="reduction_base")
-    base_fiscal_year = models.PositiveSmallIntegerField(_("基準年度"))
+
+class ReductionBase(models.Model):
+    """The base year of an insurer's metabolic reduction rate (SPEC §6.3 revised: MHLW compares with FY2008).
+
+    The base year's counts per sex × band are the `strata` staff entered (FY2008 is before this system), or,
+    without them, what the system holds for that year. The standard population is the named table, else the
+    population entered with the strata, else the base year's own receivers.
+    """
+
+    insurer = models.OneToOneField(
+        "members.Insurer", on_delete=models.CASCADE, related_name="reduction_base", verbose_name=_("保険者")
+    )
+    base_fiscal_year = models.PositiveSmallIntegerField(
+        _("基準年度"),
+        default=REDUCTION_TARGET_BASE_YEAR,
+        help_text=_("国の目標(25%)は2008年度比です。他の年度を選ぶと、その年度比として表示し目標線は引きません。"),
+    )
     standard_table = models.CharField(
         _("基準人口表"),
         max_length=50,
         blank=True,
-        help_text=_("空欄の場合は基準年度の健診受診者数を基準人口とします。"),
+        help_text=_(
+            "登録済みの基準人口表の名前。空欄の場合は下の表に入力した基準人口、それもなければ基準年度の健診受診者数を使います。"
+        ),
     )
 
     objects = ReductionBaseQuerySet.as_manager()
@@ -104,6 +120,37 @@ class ReductionBase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.insurer} {self.base_fiscal_year}"
+
+
+class ReductionBaseStratum(models.Model):
+    """One sex × 5-year band of the base year as staff entered it (SPEC §6.3: guidance targets ÷ receivers),
+    with the standard population of that stratum (national 住民基本台帳 by sex × band) when known."""
+
+    base = models.ForeignKey(ReductionBase, on_delete=models.CASCADE, related_name="strata")
+    sex = models.PositiveSmallIntegerField(_("性別"), choices=Sex.choices)
+    age_from = models.PositiveSmallIntegerField(
+        _("年齢階級"), choices=[(a, f"{a}〜{a + 4}歳") for a in range(40, 75, 5)]
+    )
+    guidance_targets = models.PositiveIntegerField(_("特定保健指導対象者数"))
+    receivers = models.PositiveIntegerField(_("特定健診受診者数"))
+    standard_population = models.PositiveIntegerField(_("基準人口"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("基準年度の性・年齢階級別人数")
+        verbose_name_plural = _("基準年度の性・年齢階級別人数")
+        ordering = ["base", "sex", "age_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["base", "sex", "age_from"], name="uniq_reduction_base_stratum"),
+            models.CheckConstraint(
+                condition=Q(guidance_targets__lte=models.F("receivers")), name="reduction_stratum_targets_within"
+            ),
+            models.CheckConstraint(
+                condition=Q(age_from__in=[40, 45, 50, 55, 60, 65, 70]), name="reduction_stratum_band"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sex_display()} {self.get_age_from_display()}"
 
 
 class RateSnapshotQuerySet(models.QuerySet["RateSnapshot"]):

@@ -9,6 +9,7 @@ from members.actors import Actor
 from members.models import Insurer
 
 from .models import RateSnapshot, RateTarget, TargetScope
+from .reduction import target_applies
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ def snapshot_payload(*, snapshot: RateSnapshot, targets: Targets) -> dict:
             "base_estimate": snapshot.metabolic_base_estimate,
             "estimate": snapshot.metabolic_estimate,
             "rate": snapshot.metabolic_reduction,
-            "target": _as_float(targets.metabolic_reduction),
+            # SPEC §6.3: the 25 % target is a reduction against FY2008; another base year has no target
+            "target": _as_float(targets.metabolic_reduction) if target_applies(snapshot.metabolic_base_year) else None,
         }
     return {
         "insurer": snapshot.insurer.number,

@@ -5,10 +5,9 @@ import logging
 import time
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.utils import timezone
 
-from checkups.models import Checkup
 from members.codes import Relationship, Sex
 from members.fiscal import fiscal_year_of
 from members.models import Employer, Insurer
@@ -17,8 +16,9 @@ from . import figures
 from .computation import fiscal_year_cells
 from .db import large_query_settings
 from .lookahead import additional_needed, at_risk_programmes, finishable_programmes, open_guidance_years
-from .models import RateSnapshot, ReductionBase, StandardPopulation
+from .models import RateSnapshot
 from .periods import latest_initial_interview_for, reporting_deadline
+from .reduction import ReductionInputs, reduction_inputs
 from .selectors import Targets, targets_for
 
 logger = logging.getLogger(__name__)
@@ -65,20 +65,8 @@ def _progress(snapshot: RateSnapshot, percent: int, **fields: object) -> None:
     RateSnapshot.objects.filter(pk=snapshot.pk).update(progress=percent, **fields)
 
 
-def _base_year(insurer: Insurer) -> tuple[int | None, str]:
-    """The chosen base year, or by default the insurer's first fiscal year with checkups (SPEC §6.3 ◆)."""
-    chosen = ReductionBase.objects.filter(insurer=insurer).first()
-    if chosen is not None:
-        return chosen.base_fiscal_year, chosen.standard_table
-    first = Checkup.objects.filter(insurer=insurer, counts_for_fiscal_year=True).aggregate(first=Min("fiscal_year"))
-    return first["first"], ""
-
-
-def _standard(table: str, base_strata: dict[figures.Stratum, tuple[int, int]]) -> dict[figures.Stratum, int]:
-    if not table:
-        return figures.own_receivers_standard(base_strata)
-    rows = StandardPopulation.objects.filter(table=table).values_list("sex", "age_from", "population")
-    return {(sex, age_from): population for sex, age_from, population in rows}
+def _standard(inputs: ReductionInputs, base_strata: dict[figures.Stratum, tuple[int, int]]) -> dict:
+    return inputs.standard if inputs.standard is not None else figures.own_receivers_standard(base_strata)
 
 
 def _lookahead(*, insurer: Insurer, fiscal_year: int, today: dt.date, totals: figures.Totals, targets: Targets) -> dict:
@@ -139,15 +127,19 @@ def rate_snapshot_compute(*, snapshot_id: int, today: dt.date | None = None) -> 
         this_strata = figures.strata(cells)
         _progress(snapshot, 50)
 
-        base_year, table = _base_year(insurer)
+        inputs = reduction_inputs(insurer=insurer)
+        base_year = inputs.base_fiscal_year if inputs else None
         base_estimate = estimate = reduction = None
-        if base_year is not None:
-            base_strata = (
-                this_strata
-                if base_year == year
-                else figures.strata(fiscal_year_cells(insurer_id=insurer.pk, fiscal_year=base_year))
-            )
-            standard = _standard(table, base_strata)
+        if inputs is not None:  # SPEC §6.3: only against a base staff chose; FY2008 counts as they entered them
+            if inputs.base_strata is not None:
+                base_strata = inputs.base_strata
+            elif inputs.base_fiscal_year == year:
+                base_strata = this_strata
+            else:
+                base_strata = figures.strata(
+                    fiscal_year_cells(insurer_id=insurer.pk, fiscal_year=inputs.base_fiscal_year)
+                )
+            standard = _standard(inputs, base_strata)
             base_estimate = figures.standardised_estimate(base_strata, standard)
             estimate = figures.standardised_estimate(this_strata, standard)
             reduction = figures.reduction_rate(base_estimate, estimate)

@@ -21,7 +21,8 @@ from members.fiscal import fiscal_year_of
 from members.models import AccessLog, Insurer
 
 from . import worklists
-from .models import RateSnapshot
+from .models import RateSnapshot, ReductionBase
+from .reduction import target_applies
 from .selectors import insurers_for, snapshots_by_year, targets_for
 from .services import rate_snapshot_request
 
@@ -65,6 +66,9 @@ def _chart_data(snapshots: list[RateSnapshot], targets) -> dict:
     def as_percent(value) -> float | None:
         return None if value is None else round(float(value) * 100, 1)
 
+    # SPEC §6.3: the 25 % line belongs to a reduction against FY2008 only
+    against_fy2008 = bool(snapshots) and target_applies(snapshots[-1].metabolic_base_year)
+
     return {
         "years": [f"{s.fiscal_year}年度" for s in snapshots],
         "checkup": [as_percent(s.checkup_rate) for s in snapshots],
@@ -73,7 +77,7 @@ def _chart_data(snapshots: list[RateSnapshot], targets) -> dict:
         "targets": {
             "checkup": as_percent(targets.checkup),
             "guidance": as_percent(targets.guidance),
-            "reduction": as_percent(targets.metabolic_reduction),
+            "reduction": as_percent(targets.metabolic_reduction) if against_fy2008 else None,
         },
     }
 
@@ -115,8 +119,14 @@ def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
         target_percents={
             "checkup": _shown(None if targets.checkup is None else float(targets.checkup)),
             "guidance": _shown(None if targets.guidance is None else float(targets.guidance)),
-            "reduction": _shown(None if targets.metabolic_reduction is None else float(targets.metabolic_reduction)),
+            "reduction": _shown(
+                float(targets.metabolic_reduction)
+                if targets.metabolic_reduction is not None and snapshot and target_applies(snapshot.metabolic_base_year)
+                else None
+            ),
         },
+        reduction_against_fy2008=bool(snapshot and target_applies(snapshot.metabolic_base_year)),
+        reduction_base_url=_reduction_base_url(insurer),
         breakdown=breakdown,
         lookahead=lookahead,
         lookahead_percents=_lookahead_percents(lookahead),
@@ -130,6 +140,14 @@ def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
         },
     )
     return TemplateResponse(request, "admin/rates/dashboard.html", context)
+
+
+def _reduction_base_url(insurer: Insurer) -> str:
+    """Where staff enter the FY2008 base (SPEC §6.3): the insurer's base if there is one, else a new one."""
+    base = ReductionBase.objects.filter(insurer=insurer).values_list("pk", flat=True).first()
+    if base is not None:
+        return reverse("admin:rates_reductionbase_change", args=[base])
+    return reverse("admin:rates_reductionbase_add") + "?" + urlencode({"insurer": insurer.pk})
 
 
 def _row_percents(row: dict) -> dict:

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from rates.models import ReductionBase
 from rates.services import rate_snapshot_compute_now
 from tests.conftest import key_client
 
@@ -39,8 +40,23 @@ def test_staff_session_reads_own_insurer(alice_api, snapshot):
     # person_a of the world fixture is a target too: 4 receivers of 5 targets
     assert body["checkup"] == {"numerator": 4, "denominator": 5, "rate": 0.8, "target": 0.9}
     assert body["guidance"] == {"numerator": 1, "denominator": 2, "rate": 0.5, "target": 0.6}
-    assert body["metabolic_reduction"]["rate"] == 0.0  # the base year is this year
-    assert body["metabolic_reduction"]["target"] == 0.25
+    assert body["metabolic_reduction"] is None  # SPEC §6.3: no base entered, no figure
+
+
+def test_reduction_target_only_against_fy2008(alice_api, snapshot, world):
+    """SPEC §6.3 revised: another base year is labelled with its year and has no target."""
+    ReductionBase.objects.create(insurer=world.insurer_a, base_fiscal_year=2025)
+    rate_snapshot_compute_now(insurer=world.insurer_a, fiscal_year=2025, today=dt.date(2026, 11, 26))
+    body = alice_api.get(URL, {"insurer": "06999999", "fiscal_year": 2025}).json()
+    assert body["metabolic_reduction"]["base_fiscal_year"] == 2025 and body["metabolic_reduction"]["rate"] == 0.0
+    assert body["metabolic_reduction"]["target"] is None
+    base = ReductionBase.objects.get(insurer=world.insurer_a)
+    base.base_fiscal_year = 2008
+    base.save()
+    base.strata.create(sex=1, age_from=55, guidance_targets=4, receivers=10, standard_population=1000)
+    rate_snapshot_compute_now(insurer=world.insurer_a, fiscal_year=2025, today=dt.date(2026, 11, 26))
+    body = alice_api.get(URL, {"insurer": "06999999", "fiscal_year": 2025}).json()
+    assert body["metabolic_reduction"]["base_fiscal_year"] == 2008 and body["metabolic_reduction"]["target"] == 0.25
     sexes = [row for row in body["breakdown"] if row["dimension"] == "sex"]
     assert sexes[0]["checkup"] == {"numerator": 4, "denominator": 5, "rate": 0.8}
 

@@ -55,9 +55,8 @@ def test_compute_fills_the_snapshot(insurer):
     assert (snapshot.checkup_numerator, snapshot.checkup_denominator) == (10, 20)
     assert snapshot.checkup_rate == 0.5
     assert (snapshot.guidance_numerator, snapshot.guidance_denominator, snapshot.guidance_rate) == (1, 2, 0.5)
-    # Default base year: the first with checkups (FY2024); same single stratum, 4/10 → 2/10
-    assert snapshot.metabolic_base_year == 2024
-    assert snapshot.metabolic_reduction == pytest.approx(0.5)
+    # SPEC §6.3 revised: no base entered, no reduction rate (and no silent default base year)
+    assert snapshot.metabolic_base_year is None and snapshot.metabolic_reduction is None
     assert {row["dimension"] for row in snapshot.breakdown} == {"sex", "age_band", "relationship", "employer"}
     assert snapshot.lookahead == {}  # FY2025's report is past on 2026-11-26
 

@@ -332,10 +332,10 @@ def _some_checkups(world) -> None:
 
 
 @needs_postgres
-@pytest.mark.parametrize("step", ["fiscal_year_cells", "_base_year"])
+@pytest.mark.parametrize("step", ["fiscal_year_cells", "reduction_inputs"])
 def test_database_connection_lost_during_rate_computation(transactional_db, world, monkeypatch, step) -> None:
     """The computing backend is terminated (what a PostgreSQL restart does to it) after the snapshot started,
-    inside the grouped query's transaction (fiscal_year_cells) or between autocommit queries (_base_year): the
+    inside the grouped query's transaction (fiscal_year_cells) or between autocommit queries (reduction_inputs): the
     snapshot is marked failed with the reason, the API serves no partial figures, the next run succeeds."""
     _some_checkups(world)
     client = key_client(api_key("staff", insurer=world.insurer_a))
