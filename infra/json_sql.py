@@ -27,7 +27,7 @@ class JsonArrayHas(Expression):
 
     def __init__(self, field: str | Expression, array_key: str, item_key: str, values: Sequence[str]) -> None:
         super().__init__()
-        self.source = F(field) if isinstance(field, str) else field
+        self.source: Any = F(field) if isinstance(field, str) else field
         self.array_key, self.item_key = _identifier(array_key), _identifier(item_key)
         self.values = tuple(values)
         if not self.values:
@@ -45,13 +45,13 @@ class JsonArrayHas(Expression):
         clone.source = self.source.resolve_expression(*args, **kwargs)
         return clone
 
-    def as_postgresql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_postgresql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, Any]:
         field_sql, params = compiler.compile(self.source)
         condition = " || ".join(f"@.{self.item_key} == {json.dumps(value)}" for value in self.values)
         path = f"$.{self.array_key}[*] ? ({condition})"
         return f"jsonb_path_exists({field_sql}, %s::jsonpath)", [*params, path]
 
-    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: SQLCompiler, connection: Any) -> tuple[str, Any]:
         field_sql, params = compiler.compile(self.source)
         placeholders = ", ".join(["%s"] * len(self.values))
         # Only the compiled column and placeholders go into the text; every value is a parameter.

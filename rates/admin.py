@@ -95,7 +95,7 @@ class ReductionBaseAdmin(ScopedAdmin):
         return kwargs
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
         insurers = list(Insurer.objects.visible_to(self.actor(request)).values_list("pk", flat=True)[:2])
         if "insurer" not in initial and len(insurers) == 1:
             initial["insurer"] = insurers[0]

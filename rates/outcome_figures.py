@@ -174,7 +174,7 @@ class OutcomeReport:
 
     def by_provider(self) -> list[tuple[Provider, OutcomeCounts]]:
         found = grouped(self.cells, "provider_id")
-        rows = [(self.providers[pk], counts) for pk, counts in found.items()]
+        rows = [(self.providers[pk], counts) for pk, counts in found.items() if pk is None or isinstance(pk, int)]
         return sorted(rows, key=lambda row: (row[0].number is None, row[0].number or ""))
 
 

@@ -9,6 +9,7 @@
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -117,7 +118,7 @@ def outcome_cells(*, insurer_id: int, fiscal_years: Iterable[int]) -> list[Outco
         .order_by()
     )
     with large_query_settings():
-        rows = list(query)
+        rows: list[dict[str, Any]] = [dict(row) for row in query]
     return [
         OutcomeCell(
             fiscal_year=row["fiscal_year"],
