@@ -41,6 +41,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_architecture.py tests/test_complexity.py
 
 # Production-style processes (needs DATABASE_URL and CELERY_BROKER_URL)
 worker: install

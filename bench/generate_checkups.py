@@ -21,6 +21,7 @@ import random
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -91,10 +92,27 @@ def _f1(value: float | None) -> str | None:
     return None if value is None else f"{value:.1f}"
 
 
-def checkup_values(rng: random.Random, sex: int, age: int) -> dict[str, object]:
-    """One person's results: distributions loosely shaped on Japanese 40–74 checkup statistics."""
-    male = sex == Sex.MALE
-    older = (age - 40) / 35  # 0 at 40, 1 at 75
+@dataclass(frozen=True)
+class _Draw:
+    """The person-level draws a record's values are derived from (drawn first, in this order)."""
+
+    male: bool
+    height: float
+    bmi: float
+    weight: float
+    waist: float
+    blood_pressure: tuple[float, float, float, float]  # sys1, dia1, sys2, dia2
+    timing: int
+    tg: float
+    hdl: float
+    glucose: float
+    hba1c: float
+    medication: tuple[bool, bool, bool]  # blood pressure, glucose, lipids
+    smoking: int
+    frequency: int
+
+
+def _draw(rng: random.Random, male: bool, older: float) -> _Draw:
     height = rng.gauss(170.5 - 4 * older, 6) if male else rng.gauss(157.5 - 4 * older, 5.5)
     bmi = _clamp(rng.gauss(23.8 if male else 22.2, 3.4), 15, 45)
     weight = bmi * (height / 100) ** 2
@@ -118,38 +136,68 @@ def checkup_values(rng: random.Random, sex: int, age: int) -> dict[str, object]:
         else (1 if smoke_roll < 0.08 else 2 if smoke_roll < 0.14 else 3)
     )
     frequency = rng.choice((1, 1, 2, 3, 4, 5, 6, 7, 8, 8))
-    values: dict[str, object] = {
-        "height_cm": _f1(height),
-        "weight_kg": _f1(weight),
-        "bmi_reported": _f1(bmi),
-        "waist_cm": _f1(waist) if rng.random() > 0.01 else None,  # ~1 %: not measured (SPEC §2.6 path)
+    return _Draw(
+        male, height, bmi, weight, waist, (sys1, dia1, sys2, dia2), timing, tg, hdl, glucose, hba1c,
+        (on_bp, on_glucose, on_lipids), smoking, frequency,
+    )  # fmt: skip
+
+
+def _body_and_lipids(rng: random.Random, d: _Draw) -> dict[str, object]:
+    sys1, dia1, sys2, dia2 = d.blood_pressure
+    return {
+        "height_cm": _f1(d.height),
+        "weight_kg": _f1(d.weight),
+        "bmi_reported": _f1(d.bmi),
+        "waist_cm": _f1(d.waist) if rng.random() > 0.01 else None,  # ~1 %: not measured (SPEC §2.6 path)
         "waist_method": 1,  # 実測
         "visceral_fat_area_cm2": _f1(_clamp(rng.gauss(95, 35), 20, 300)) if rng.random() < 0.02 else None,
         "systolic_1": _f1(round(sys1)),
         "systolic_2": _f1(round(sys2)) if rng.random() > 0.05 else None,  # one reading allowed (SPEC §2.1)
         "diastolic_1": _f1(round(dia1)),
         "diastolic_2": _f1(round(dia2)) if rng.random() > 0.05 else None,
-        "meal_timing": timing,
-        "triglycerides_fasting": _f1(round(tg)) if timing == 2 else None,
-        "triglycerides_random": _f1(round(tg * 1.15)) if timing != 2 else None,
-        "hdl": _f1(round(hdl)),
+        "meal_timing": d.timing,
+        "triglycerides_fasting": _f1(round(d.tg)) if d.timing == 2 else None,
+        "triglycerides_random": _f1(round(d.tg * 1.15)) if d.timing != 2 else None,
+        "hdl": _f1(round(d.hdl)),
         "ldl": _f1(round(_clamp(rng.gauss(124, 30), 30, 300))),
-        "glucose_fasting": _f1(round(glucose)) if timing == 2 and rng.random() > 0.15 else None,
-        "glucose_random": _f1(round(glucose * 1.2)) if timing == 3 and rng.random() > 0.5 else None,
-        "hba1c": _f1(hba1c) if rng.random() > 0.04 else None,
+    }
+
+
+def _glucose_liver_urine(rng: random.Random, d: _Draw) -> dict[str, object]:
+    return {
+        "glucose_fasting": _f1(round(d.glucose)) if d.timing == 2 and rng.random() > 0.15 else None,
+        "glucose_random": _f1(round(d.glucose * 1.2)) if d.timing == 3 and rng.random() > 0.5 else None,
+        "hba1c": _f1(d.hba1c) if rng.random() > 0.04 else None,
         "ast": _f1(round(math.exp(rng.gauss(math.log(22), 0.35)))),
-        "alt": _f1(round(math.exp(rng.gauss(math.log(22 if male else 16), 0.5)))),
-        "ggt": _f1(round(math.exp(rng.gauss(math.log(35 if male else 20), 0.6)))),
+        "alt": _f1(round(math.exp(rng.gauss(math.log(22 if d.male else 16), 0.5)))),
+        "ggt": _f1(round(math.exp(rng.gauss(math.log(35 if d.male else 20), 0.6)))),
         "urine_glucose": 1 if rng.random() > 0.03 else rng.choice((2, 3, 4)),
         "urine_protein": 1 if rng.random() > 0.06 else rng.choice((2, 3, 4)),
+    }
+
+
+def _questionnaire(rng: random.Random, d: _Draw) -> dict[str, object]:
+    on_bp, on_glucose, on_lipids = d.medication
+    return {
         "med_blood_pressure": 1 if on_bp else 2,
         "med_glucose": 1 if on_glucose else 2,
         "med_lipids": 1 if on_lipids else 2,
-        "smoking": smoking if rng.random() > 0.005 else None,
-        "drinking_frequency": frequency,
-        "drinking_amount": rng.choice((1, 1, 2, 2, 3, 4, 5)) if frequency <= 5 else None,
+        "smoking": d.smoking if rng.random() > 0.005 else None,
+        "drinking_frequency": d.frequency,
+        "drinking_amount": rng.choice((1, 1, 2, 2, 3, 4, 5)) if d.frequency <= 5 else None,
     }
-    return values
+
+
+def checkup_values(rng: random.Random, sex: int, age: int) -> dict[str, object]:
+    """One person's results: distributions loosely shaped on Japanese 40–74 checkup statistics.
+
+    The draws happen in a fixed order (person facts, then each group of columns), so a seed gives the same data.
+    """
+    older = (age - 40) / 35  # 0 at 40, 1 at 75
+    d = _draw(rng, sex == Sex.MALE, older)
+    body = _body_and_lipids(rng, d)
+    lab = _glucose_liver_urine(rng, d)
+    return {**body, **lab, **_questionnaire(rng, d)}
 
 
 def items_json(values: dict[str, object]) -> str:

@@ -665,6 +665,24 @@ def stratify(inputs: StratificationInputs, *, age_at_fy_end: int, fiscal_year: i
     return stratify_judged(inputs, rules, visceral, bp, judge_lipids(inputs, rules), age_at_fy_end=age_at_fy_end)
 
 
+def _bmi_fact(inputs: StratificationInputs, rules: RuleSet) -> tuple[Decimal | None, bool | None]:
+    """(BMI, group B by BMI ≥ 25) — both None without height and weight (SPEC §2.2)."""
+    height, weight = inputs.height_cm, inputs.weight_kg
+    if height is None or weight is None or height <= 0:
+        return None, None
+    bmi = compute_bmi(height, weight)
+    return bmi, bmi >= rules.bmi
+
+
+def _smoking_counted(smoking: Finding, risks: tuple[Finding, ...], risk_count: int | None) -> bool | None:
+    """SPEC §2.3 ④: smoking adds a risk only with one of ①–③; None while that is unknown."""
+    if smoking.present is None:
+        return None
+    if not smoking.present or risk_count == 0:
+        return False
+    return True if any(r.present for r in risks) else None
+
+
 def stratify_judged(
     inputs: StratificationInputs,
     rules: RuleSet,
@@ -676,13 +694,9 @@ def stratify_judged(
 ) -> StratificationResult:
     """`stratify` once the findings it shares with the metabolic judgment are made (`metabolic.judge_checkup`)."""
     a, group_criteria = visceral
-    height, weight = inputs.height_cm, inputs.weight_kg
-    bmi = compute_bmi(height, weight) if height is not None and weight is not None and height > 0 else None
-    b = None
-    if bmi is not None:
-        b = bmi >= rules.bmi  # SPEC §2.2
-        if not a:
-            group_criteria = (*group_criteria, Criterion("bmi", bmi, ">=", rules.bmi, b))
+    bmi, b = _bmi_fact(inputs, rules)
+    if bmi is not None and b is not None and not a:
+        group_criteria = (*group_criteria, Criterion("bmi", bmi, ">=", rules.bmi, b))
     glu = judge_glucose(inputs, rules, rules.glucose)
     smk = judge_smoking(inputs, rules)
     med = on_medication(inputs, rules)
@@ -698,17 +712,8 @@ def stratify_judged(
     risk_count = None
     if bp.present is not None and lip.present is not None and glu.present is not None:
         risk_count = bp.present + lip.present + glu.present
-    smoking_counted = None
-    if smk.present is not None:
-        if not smk.present or risk_count == 0:
-            smoking_counted = False
-        elif bp.present or lip.present or glu.present:
-            smoking_counted = True
-    exception = None
-    if med:
-        exception = EXCEPTION_MEDICATION
-    elif senior and intensive_possible:
-        exception = EXCEPTION_AGE
+    smoking_counted = _smoking_counted(smk, (bp, lip, glu), risk_count)
+    exception = EXCEPTION_MEDICATION if med else EXCEPTION_AGE if senior and intensive_possible else None
     return StratificationResult(
         rules.version, level, step3, without_med, _group(a, b), group_criteria, bmi, bp, lip, glu, smk,
         risk_count, smoking_counted, med, med is True, exception, missing, reasons, inputs.sex, age_at_fy_end,

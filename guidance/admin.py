@@ -34,7 +34,7 @@ from .codes import (
 )
 from .completion import OPEN_STATUSES
 from .goal import goal_numbers, main_goal
-from .models import Programme
+from .models import Contact, Programme
 from .points import COMPLETION_POINTS
 from .rules import RuleViolation
 from .selectors import programme_trend
@@ -275,6 +275,43 @@ def _add_violations(form: forms.Form, violations: list[RuleViolation]) -> None:
             form.add_error(violation.field, dates_in_words(text))
 
 
+def _point_lines(stored: dict[str, Any], contacts_by_pk: dict[int, Contact], *, english: bool) -> list[dict[str, Any]]:
+    """The stored evaluation's point lines in the page's language, each with its contact (SPEC §5.7)."""
+    return [
+        {
+            "points": line.get("points", 0),
+            "text": dates_in_words(line.get("detail_en" if english else "detail_ja", "")),
+            "rule": line.get("rule", ""),
+            "spec": line.get("spec", ""),
+            "contact": contacts_by_pk.get(line.get("contact")),
+        }
+        for line in stored.get("lines", [])
+    ]
+
+
+def _timeline(contacts: list[Contact], lines: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per contact: who, behaviour changes, measurements and the points it earned."""
+    points_by_contact: dict[int, int] = {}
+    for line in lines:
+        if line["contact"] is not None:
+            points_by_contact[line["contact"].pk] = points_by_contact.get(line["contact"].pk, 0) + line["points"]
+    return [
+        {
+            "contact": c,
+            "who": staff_name(c.staff) or (c.provider.name if c.provider else ""),
+            "behaviour": [
+                BehaviourCategory(b.category).label
+                for b in behaviour_changes(c.behaviour_changes)
+                if b.category in BehaviourCategory.values
+            ],
+            "weight": _number(c.weight_kg, "kg") if c.weight_kg is not None else "",
+            "waist": _number(c.waist_cm, "cm") if c.waist_cm is not None else "",
+            "points": points_by_contact.get(c.pk),
+        }
+        for c in contacts
+    ]
+
+
 def _focus_first_error(form: forms.BaseForm) -> None:
     for name in form.errors:
         if name in form.fields:
@@ -437,35 +474,8 @@ class ProgrammeAdmin(ScopedAdmin):
         contacts = list(programme.contacts.select_related("staff", "provider").order_by("date", "pk"))
         by_pk = {c.pk: c for c in contacts}
         stored = programme.evaluation if isinstance(programme.evaluation, dict) else {}
-        lines = [
-            {
-                "points": line.get("points", 0),
-                "text": dates_in_words(line.get("detail_en" if english else "detail_ja", "")),
-                "rule": line.get("rule", ""),
-                "spec": line.get("spec", ""),
-                "contact": by_pk.get(line.get("contact")),
-            }
-            for line in stored.get("lines", [])
-        ]
-        points_by_contact: dict[int, int] = {}
-        for line in lines:
-            if line["contact"] is not None:
-                points_by_contact[line["contact"].pk] = points_by_contact.get(line["contact"].pk, 0) + line["points"]
-        timeline = [
-            {
-                "contact": c,
-                "who": staff_name(c.staff) or (c.provider.name if c.provider else ""),
-                "behaviour": [
-                    BehaviourCategory(b.category).label
-                    for b in behaviour_changes(c.behaviour_changes)
-                    if b.category in BehaviourCategory.values
-                ],
-                "weight": _number(c.weight_kg, "kg") if c.weight_kg is not None else "",
-                "waist": _number(c.waist_cm, "cm") if c.waist_cm is not None else "",
-                "points": points_by_contact.get(c.pk),
-            }
-            for c in contacts
-        ]
+        lines = _point_lines(stored, by_pk, english=english)
+        timeline = _timeline(contacts, lines)
         goal = main_goal(checkup.weight_kg, checkup.waist_cm)
         return {
             "programme": programme,

@@ -196,6 +196,26 @@ def parse_roster(text: str, *, insurer_number: str, today: dt.date) -> list[Rost
 
 def _parse_row(p: _RowParser, *, insurer_number: str, today: dt.date) -> RosterRow | None:
     raw = p.raw
+    number, branch, kana, sex, relationship = _parse_identity(p, insurer_number)
+    birth, acquired, lost = _parse_dates(p, today)
+    if not (number and birth and acquired and sex.isdigit()):
+        return None
+    return RosterRow(
+        line=p.line,
+        card=(normalize_card_part(raw.get("card_symbol")), number, branch),
+        name_kana=kana,
+        sex=int(sex),
+        birth_date=birth,
+        relationship=relationship,
+        employer_code=normalize_card_part(raw.get("employer_code")),
+        acquired_on=acquired,
+        lost_on=lost,
+    )
+
+
+def _parse_identity(p: _RowParser, insurer_number: str) -> tuple[str, str, str, str, str]:
+    """(card number, branch, kana name, sex, relationship) as normalised text; each problem noted on `p`."""
+    raw = p.raw
     if normalize_card_part(raw.get("insurer_number")) != insurer_number:
         p.error(
             "insurer_number",
@@ -217,6 +237,11 @@ def _parse_row(p: _RowParser, *, insurer_number: str, today: dt.date) -> RosterR
     relationship = (raw.get("relationship") or "").strip()
     if relationship not in Relationship.values:
         p.error("relationship", "続柄は self または family です", "relationship must be self or family")
+    return number, branch, kana, sex, relationship
+
+
+def _parse_dates(p: _RowParser, today: dt.date) -> tuple[dt.date | None, dt.date | None, dt.date | None]:
+    """(birth date, acquired on, lost on) with their order checked; each problem noted on `p`."""
     birth = p.date("birth_date", required=True)
     if birth and not (EARLIEST_BIRTH_DATE <= birth <= today):
         p.error("birth_date", "生年月日が範囲外です", "birth date out of range")
@@ -226,19 +251,7 @@ def _parse_row(p: _RowParser, *, insurer_number: str, today: dt.date) -> RosterR
         p.error("lost_on", "資格喪失日は資格取得日より後でなければなりません", "lost_on must be after acquired_on")
     if birth and acquired and acquired < birth:
         p.error("acquired_on", "資格取得日が生年月日より前です", "acquired_on is before the birth date")
-    if not (number and birth and acquired and sex.isdigit()):
-        return None
-    return RosterRow(
-        line=p.line,
-        card=(normalize_card_part(raw.get("card_symbol")), number, branch),
-        name_kana=kana,
-        sex=int(sex),
-        birth_date=birth,
-        relationship=relationship,
-        employer_code=normalize_card_part(raw.get("employer_code")),
-        acquired_on=acquired,
-        lost_on=lost,
-    )
+    return birth, acquired, lost
 
 
 def _person_conflicts(rows: Iterable[RosterRow]) -> list[RowError]:

@@ -19,7 +19,7 @@ from .selectors import Targets, targets_for
 from .statutory_figures import StatutoryReport, band_label, percent_half_up
 from .statutory_format import FIGURE_HEADERS, SEX_LABELS, csv_rows
 from .statutory_report import statutory_report
-from .views import _csv_response, _selection, _url
+from .views import csv_response, insurer_and_year, page_url
 
 
 def _percent(fraction: Decimal | None) -> Decimal | None:
@@ -92,7 +92,7 @@ def report_years(*, insurer_id: int, selected: int, today_year: int) -> list[int
 
 
 def statutory_page(request: HttpRequest, context: dict) -> TemplateResponse:
-    insurer, fiscal_year, insurers = _selection(request, default_year_offset=-1)
+    insurer, fiscal_year, insurers = insurer_and_year(request, default_year_offset=-1)
     report = statutory_report(insurer=insurer, fiscal_year=fiscal_year)
     targets = targets_for(insurer=insurer)
     rows = [
@@ -124,13 +124,13 @@ def statutory_page(request: HttpRequest, context: dict) -> TemplateResponse:
         charts=report_charts(report, targets, insurer.get_insurer_type_display()),
         national_checkup=_shown(_percent(targets.national_checkup)),
         national_guidance=_shown(_percent(targets.national_guidance)),
-        csv_url=_url("rates_statutory_csv", insurer, fiscal_year),
+        csv_url=page_url("rates_statutory_csv", insurer, fiscal_year),
     )
     return TemplateResponse(request, "admin/rates/statutory_report.html", context)
 
 
 def statutory_csv(request: HttpRequest) -> StreamingHttpResponse:
     """The figures as CSV: UTF-8 with BOM, Japanese headers, 14 rows and the totals (SPEC §6.6)."""
-    insurer, fiscal_year, _insurers = _selection(request, default_year_offset=-1)
+    insurer, fiscal_year, _insurers = insurer_and_year(request, default_year_offset=-1)
     report = statutory_report(insurer=insurer, fiscal_year=fiscal_year)
-    return _csv_response(f"statutory_report_{insurer.number}_{fiscal_year}.csv", csv_rows(report))
+    return csv_response(f"statutory_report_{insurer.number}_{fiscal_year}.csv", csv_rows(report))

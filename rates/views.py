@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,7 +24,7 @@ from members.models import AccessLog, Insurer
 from . import worklists
 from .models import RateSnapshot, ReductionBase
 from .reduction import target_applies
-from .selectors import insurers_for, snapshots_by_year, targets_for
+from .selectors import Targets, insurers_for, snapshots_by_year, targets_for
 from .services import rate_snapshot_request
 
 BREAKDOWN_TITLES = {"sex": "性別", "age_band": "年齢階級", "relationship": "本人・家族", "employer": "事業所"}
@@ -40,7 +41,7 @@ def _shown(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _selection(request: HttpRequest, *, default_year_offset: int = 0) -> tuple[Insurer, int, list[Insurer]]:
+def insurer_and_year(request: HttpRequest, *, default_year_offset: int = 0) -> tuple[Insurer, int, list[Insurer]]:
     """The insurer (only the actor's own: anything else is a 404) and fiscal year asked for (by default the
     current one, or `default_year_offset` years from it)."""
     insurers = list(insurers_for(actor=actor_from_request(request)))
@@ -57,7 +58,7 @@ def _selection(request: HttpRequest, *, default_year_offset: int = 0) -> tuple[I
     return insurer, fiscal_year, insurers
 
 
-def _url(name: str, insurer: Insurer, fiscal_year: int, **kwargs: object) -> str:
+def page_url(name: str, insurer: Insurer, fiscal_year: int, **kwargs: object) -> str:
     query = urlencode({"insurer": insurer.number, "fiscal_year": str(fiscal_year)})
     return f"{reverse(f'admin:{name}', kwargs=kwargs or None)}?{query}"
 
@@ -82,10 +83,8 @@ def _chart_data(snapshots: list[RateSnapshot], targets) -> dict:
     }
 
 
-def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
-    insurer, fiscal_year, insurers = _selection(request)
-    snapshots = snapshots_by_year(insurer=insurer)
-    snapshot = next((s for s in snapshots if s.fiscal_year == fiscal_year), None)
+def _pending_run(insurer: Insurer, fiscal_year: int, snapshot: RateSnapshot | None) -> RateSnapshot | None:
+    """A computation requested in the last 6 hours that has not finished (unless a later run finished)."""
     pending = (
         RateSnapshot.objects.filter(insurer=insurer, fiscal_year=fiscal_year)
         .exclude(status=RateSnapshot.Status.DONE)
@@ -94,13 +93,41 @@ def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
         .first()
     )
     if pending and snapshot and snapshot.computed_at and pending.requested_at < snapshot.computed_at:
-        pending = None  # an older failure superseded by a finished run
+        return None  # an older failure superseded by a finished run
+    return pending
+
+
+def _breakdown_tables(snapshot: RateSnapshot | None) -> list[dict]:
+    if snapshot is None:
+        return []
+    tables = []
+    for dimension, title in BREAKDOWN_TITLES.items():
+        rows = [row for row in snapshot.breakdown if row["dimension"] == dimension]
+        tables.append({"title": title, "rows": [{**row, **_row_percents(row)} for row in rows]})
+    return tables
+
+
+def _target_percents(targets: Targets, *, reduction_applies: bool) -> dict[str, str]:
+    """The targets for the page; the reduction target only where it applies to the snapshot's base year."""
+
+    def shown(value: Decimal | float | None) -> str:
+        return _shown(None if value is None else float(value))
+
+    return {
+        "checkup": shown(targets.checkup),
+        "guidance": shown(targets.guidance),
+        "reduction": shown(targets.metabolic_reduction if reduction_applies else None),
+    }
+
+
+def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
+    insurer, fiscal_year, insurers = insurer_and_year(request)
+    snapshots = snapshots_by_year(insurer=insurer)
+    snapshot = next((s for s in snapshots if s.fiscal_year == fiscal_year), None)
+    pending = _pending_run(insurer, fiscal_year, snapshot)
     targets = targets_for(insurer=insurer)
-    breakdown = []
-    if snapshot is not None:
-        for dimension, title in BREAKDOWN_TITLES.items():
-            rows = [row for row in snapshot.breakdown if row["dimension"] == dimension]
-            breakdown.append({"title": title, "rows": [{**row, **_row_percents(row)} for row in rows]})
+    reduction_applies = bool(snapshot and target_applies(snapshot.metabolic_base_year))
+    breakdown = _breakdown_tables(snapshot)
     years = sorted({s.fiscal_year for s in snapshots} | {fiscal_year_of(timezone.localdate()), fiscal_year})
     lookahead = snapshot.lookahead if snapshot else {}
     employers = worklists.no_checkup_employers(insurer_id=insurer.pk, fiscal_year=fiscal_year) if lookahead else []
@@ -116,27 +143,20 @@ def dashboard(request: HttpRequest, context: dict) -> TemplateResponse:
         current=_snapshot_percents(snapshot) if snapshot else None,
         pending=pending,
         targets=targets,
-        target_percents={
-            "checkup": _shown(None if targets.checkup is None else float(targets.checkup)),
-            "guidance": _shown(None if targets.guidance is None else float(targets.guidance)),
-            "reduction": _shown(
-                float(targets.metabolic_reduction)
-                if targets.metabolic_reduction is not None and snapshot and target_applies(snapshot.metabolic_base_year)
-                else None
-            ),
-        },
-        reduction_against_fy2008=bool(snapshot and target_applies(snapshot.metabolic_base_year)),
+        target_percents=_target_percents(targets, reduction_applies=reduction_applies),
+        reduction_against_fy2008=reduction_applies,
         reduction_base_url=_reduction_base_url(insurer),
         breakdown=breakdown,
         lookahead=lookahead,
         lookahead_percents=_lookahead_percents(lookahead),
         employers=employers,
         chart_data=_chart_data(snapshots, targets),
-        csv_url=_url("rates_dashboard_csv", insurer, fiscal_year),
+        csv_url=page_url("rates_dashboard_csv", insurer, fiscal_year),
         compute_url=reverse("admin:rates_dashboard_compute"),
         progress_url=reverse("admin:rates_dashboard_progress", kwargs={"pk": pending.pk}) if pending else "",
         worklist_urls={
-            kind.replace("-", "_"): _url("rates_worklist", insurer, fiscal_year, kind=kind) for kind in worklists.KINDS
+            kind.replace("-", "_"): page_url("rates_worklist", insurer, fiscal_year, kind=kind)
+            for kind in worklists.KINDS
         },
     )
     return TemplateResponse(request, "admin/rates/dashboard.html", context)
@@ -172,7 +192,7 @@ def _lookahead_percents(lookahead: dict) -> dict:
     }
 
 
-def _csv_response(filename: str, rows: Iterable[Iterable[object]]) -> StreamingHttpResponse:
+def csv_response(filename: str, rows: Iterable[Iterable[object]]) -> StreamingHttpResponse:
     """UTF-8 with BOM so that Excel in Japanese opens it correctly; streamed for long lists."""
 
     class Echo:
@@ -193,7 +213,7 @@ def _csv_response(filename: str, rows: Iterable[Iterable[object]]) -> StreamingH
 
 def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Totals of every year, then the selected year's breakdown (SPEC §6.5), numerators and denominators."""
-    insurer, fiscal_year, _ = _selection(request)
+    insurer, fiscal_year, _ = insurer_and_year(request)
     snapshots = snapshots_by_year(insurer=insurer)
     header = [
         "区分",
@@ -236,14 +256,14 @@ def dashboard_csv(request: HttpRequest) -> StreamingHttpResponse:
                 "",
             ]
 
-    return _csv_response(f"rates_{insurer.number}_{fiscal_year}.csv", rows())
+    return csv_response(f"rates_{insurer.number}_{fiscal_year}.csv", rows())
 
 
 def worklist(request: HttpRequest, kind: str, context: dict) -> HttpResponse | StreamingHttpResponse:
     """One work list as a page (logged as a view) or, with ?format=csv, as a CSV for mail-outs (logged as export)."""
     if kind not in worklists.KINDS:
         raise Http404
-    insurer, fiscal_year, _ = _selection(request)
+    insurer, fiscal_year, _ = insurer_and_year(request)
     today = timezone.localdate()
     spec = worklists.KINDS[kind]
     queryset = spec.queryset(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today)
@@ -258,7 +278,7 @@ def worklist(request: HttpRequest, kind: str, context: dict) -> HttpResponse | S
             request=request,
         )
         rows = (spec.row(item, today=today, fiscal_year=fiscal_year) for item in queryset.iterator(chunk_size=2000))
-        return _csv_response(f"{kind}_{insurer.number}_{fiscal_year}.csv", [spec.header, *rows])
+        return csv_response(f"{kind}_{insurer.number}_{fiscal_year}.csv", [spec.header, *rows])
     page = Paginator(queryset, WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     access_log_record(
@@ -275,8 +295,8 @@ def worklist(request: HttpRequest, kind: str, context: dict) -> HttpResponse | S
         spec=spec,
         page=page,
         rows=[spec.row(item, today=today, fiscal_year=fiscal_year) for item in items],
-        csv_url=_url("rates_worklist", insurer, fiscal_year, kind=kind) + "&format=csv",
-        dashboard_url=_url("rates_ratedashboard_changelist", insurer, fiscal_year),
+        csv_url=page_url("rates_worklist", insurer, fiscal_year, kind=kind) + "&format=csv",
+        dashboard_url=page_url("rates_ratedashboard_changelist", insurer, fiscal_year),
         page_query=urlencode({"insurer": insurer.number, "fiscal_year": str(fiscal_year)}),
     )
     return TemplateResponse(request, "admin/rates/worklist.html", context)
@@ -285,10 +305,10 @@ def worklist(request: HttpRequest, kind: str, context: dict) -> HttpResponse | S
 @require_POST
 def compute(request: HttpRequest) -> HttpResponseRedirect:
     """The 今すぐ再計算 button: enqueue, then the dashboard polls the progress endpoint."""
-    insurer, fiscal_year, _ = _selection(request)
+    insurer, fiscal_year, _ = insurer_and_year(request)
     rate_snapshot_request(insurer=insurer, fiscal_year=fiscal_year, requested_by_id=request.user.pk)
     messages.info(request, f"{fiscal_year}年度の実施率の再計算を受け付けました。")
-    return HttpResponseRedirect(_url("rates_ratedashboard_changelist", insurer, fiscal_year))
+    return HttpResponseRedirect(page_url("rates_ratedashboard_changelist", insurer, fiscal_year))
 
 
 def progress(request: HttpRequest, pk: int) -> JsonResponse:

@@ -126,6 +126,37 @@ def _own_text(element: etree._Element | None) -> str:
     return "".join(parts).strip()
 
 
+def _read_value(
+    child: etree._Element,
+    value_type: str,
+    value: str | None,
+    unit: str,
+    code_system: str,
+    null_flavor: str,
+    out_of_range: str | None,
+) -> tuple[str, str | None, str, str, str, str | None]:
+    """An observation's `value` child applied to what was read so far (a later duplicate overrides what it sets):
+    (value type, value, unit, code system, nullFlavor, out-of-range mark)."""
+    get = child.get
+    kind = get(_XSI_TYPE) or ""
+    if ":" in kind:
+        kind = kind.rpartition(":")[2]
+    if kind == "PQ":  # most results: one branch, no OID comparison
+        flavor = get("nullFlavor")
+        if flavor:
+            return kind, value, unit, code_system, flavor, out_of_range
+        return kind, get("value"), get("unit", ""), code_system, null_flavor, out_of_range
+    coded = kind in _CODED
+    if coded and get("codeSystem") == OID_OUT_OF_RANGE:
+        return value_type, value, unit, code_system, null_flavor, get("code")  # 入力範囲外 L/H (formats-notes §1.6)
+    flavor = get("nullFlavor")
+    if flavor:
+        return kind, value, unit, code_system, flavor, out_of_range
+    if coded:
+        return kind, get("code"), unit, get("codeSystem", ""), null_flavor, out_of_range
+    return kind, child.text or "", unit, code_system, null_flavor, out_of_range
+
+
 def _parse_observation(
     element: etree._Element, section: str, relationships: list[etree._Element] | None = None
 ) -> Observation:
@@ -137,30 +168,9 @@ def _parse_observation(
     for child in element:
         tag = child.tag
         if tag == _TAG_VALUE:
-            get = child.get
-            kind = get(_XSI_TYPE) or ""
-            if ":" in kind:
-                kind = kind.rpartition(":")[2]
-            if kind == "PQ":  # most results: one branch, no OID comparison
-                value_type = kind
-                flavor = get("nullFlavor")
-                if flavor:
-                    null_flavor = flavor
-                else:
-                    value, unit = get("value"), get("unit", "")
-                continue
-            coded = kind in _CODED
-            if coded and get("codeSystem") == OID_OUT_OF_RANGE:
-                out_of_range = get("code")  # 入力範囲外 L/H (formats-notes §1.6)
-                continue
-            value_type = kind
-            flavor = get("nullFlavor")
-            if flavor:
-                null_flavor = flavor
-            elif coded:
-                value, code_system = get("code"), get("codeSystem", "")
-            else:
-                value = child.text or ""
+            value_type, value, unit, code_system, null_flavor, out_of_range = _read_value(
+                child, value_type, value, unit, code_system, null_flavor, out_of_range
+            )
         elif tag == _TAG_CODE:
             get = child.get
             code, display_name = get("code", ""), get("displayName", "")

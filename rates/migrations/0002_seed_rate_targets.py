@@ -5,7 +5,8 @@ from decimal import Decimal
 from django.db import migrations
 
 TARGET_FISCAL_YEAR = 2029  # SPEC §6.4: targets for FY2029, end of the 4th period
-# SPEC §6.4 table (percent): scope → (checkup, guidance, metabolic reduction vs FY2008 (SPEC §6.3))
+# SPEC §6.4 table (percent): scope → (checkup, guidance, metabolic reduction vs FY2008 (SPEC §6.3)).
+# A frozen copy of rates/targets.py (migrations are history); tests/rates/test_targets.py checks they agree.
 TARGETS = {
     "national": (70, 45, 25),
     "municipal_nhi": (60, 60, None),

@@ -62,64 +62,68 @@ def _initial_done(status: str | None, wanted: bool) -> bool:
     return wanted  # dropped out or 対象外: before or after the interview
 
 
+def _stored_checkup(person, year: int, c: dict) -> ReportCheckup:
+    """Store one drawn checkup (and its programme) and return what the reference sees of it."""
+    checkup = pop.checkup(
+        person,
+        fiscal_year=year,
+        counts=c["counts"],
+        complete=c["complete"],
+        level=c["level"],
+        medication_excluded=c["medication_excluded"],
+        metabolic_judgment=c["metabolic"],
+        med_blood_pressure=c["bp"],
+        med_glucose=c["glucose"],
+        med_lipids=c["lipids"],
+    )
+    status = c["status"]
+    done = D(year, 7, 1) if _initial_done(status, c["initial_done"]) else None
+    level = 3 if c["equivalent"] and c["level"] == 1 else None
+    if status:
+        pop.programme(
+            checkup,
+            status,
+            level=level,
+            evaluation={"initial_completed_on": done.isoformat() if done else None},
+        )
+    return ReportCheckup(
+        fiscal_year=year,
+        counts_for_fiscal_year=c["counts"],
+        is_complete=c["complete"],
+        guidance_level=c["level"],
+        medication_excluded=c["medication_excluded"],
+        metabolic_judgment=c["metabolic"],
+        med_blood_pressure=c["bp"],
+        med_glucose=c["glucose"],
+        med_lipids=c["lipids"],
+        programme_status=status,
+        programme_level=(level or (c["level"] if c["level"] in (1, 2) else 2)) if status else None,
+        initial_completed_on=done if status else None,
+    )
+
+
+def _stored_person(spec: dict, insurer, other) -> ReportPerson:
+    """Store one drawn person with enrollments, exclusions and checkups; return the reference's facts."""
+    owner = other if spec["other_insurer"] else insurer
+    person = pop.person(owner, born=spec["born"], sex=spec["sex"], acquired=None)
+    enrollments = _non_overlapping(spec["enrollments"])
+    for acquired, lost in enrollments:
+        person.enrollments.create(acquired_on=acquired, lost_on=lost)
+    for starts, ends in spec["exclusions"]:
+        pop.exclusion(person, "overseas", starts, ends)
+    report_checkups = [_stored_checkup(person, year, c) for year, c in spec["checkups"].items()]
+    person_facts = PersonFacts(
+        owner.pk, spec["sex"], spec["born"], "self", None, tuple(enrollments), tuple(spec["exclusions"])
+    )
+    return ReportPerson(person_facts, tuple(report_checkups))
+
+
 class StatutorySqlEqualsReference(TestCase):
     @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(persons, max_size=12), st.sampled_from([2024, 2025]))
     def test_report_equals_reference(self, people, fiscal_year):
         insurer, other = InsurerFactory(number="06999999"), InsurerFactory(number="06888888")
-        facts = []
-        for spec in people:
-            owner = other if spec["other_insurer"] else insurer
-            person = pop.person(owner, born=spec["born"], sex=spec["sex"], acquired=None)
-            enrollments = _non_overlapping(spec["enrollments"])
-            for acquired, lost in enrollments:
-                person.enrollments.create(acquired_on=acquired, lost_on=lost)
-            for starts, ends in spec["exclusions"]:
-                pop.exclusion(person, "overseas", starts, ends)
-            report_checkups = []
-            for year, c in spec["checkups"].items():
-                checkup = pop.checkup(
-                    person,
-                    fiscal_year=year,
-                    counts=c["counts"],
-                    complete=c["complete"],
-                    level=c["level"],
-                    medication_excluded=c["medication_excluded"],
-                    metabolic_judgment=c["metabolic"],
-                    med_blood_pressure=c["bp"],
-                    med_glucose=c["glucose"],
-                    med_lipids=c["lipids"],
-                )
-                status = c["status"]
-                done = D(year, 7, 1) if _initial_done(status, c["initial_done"]) else None
-                level = 3 if c["equivalent"] and c["level"] == 1 else None
-                if status:
-                    pop.programme(
-                        checkup,
-                        status,
-                        level=level,
-                        evaluation={"initial_completed_on": done.isoformat() if done else None},
-                    )
-                report_checkups.append(
-                    ReportCheckup(
-                        fiscal_year=year,
-                        counts_for_fiscal_year=c["counts"],
-                        is_complete=c["complete"],
-                        guidance_level=c["level"],
-                        medication_excluded=c["medication_excluded"],
-                        metabolic_judgment=c["metabolic"],
-                        med_blood_pressure=c["bp"],
-                        med_glucose=c["glucose"],
-                        med_lipids=c["lipids"],
-                        programme_status=status,
-                        programme_level=(level or (c["level"] if c["level"] in (1, 2) else 2)) if status else None,
-                        initial_completed_on=done if status else None,
-                    )
-                )
-            person_facts = PersonFacts(
-                owner.pk, spec["sex"], spec["born"], "self", None, tuple(enrollments), tuple(spec["exclusions"])
-            )
-            facts.append(ReportPerson(person_facts, tuple(report_checkups)))
+        facts = [_stored_person(spec, insurer, other) for spec in people]
         expected = reference_report(facts, insurer_id=insurer.pk, fiscal_year=fiscal_year)
         assert statutory_strata(insurer_id=insurer.pk, fiscal_year=fiscal_year) == expected
         for counts in expected.values():

@@ -9,6 +9,7 @@ self-service page that this matrix does not know fails the coverage tests below.
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -319,14 +320,18 @@ def _counts() -> dict[str, int]:
     }
 
 
-def check_api(world: World, role: str) -> list[str]:
-    client = world.clients[role]
-    problems: list[str] = []
+Expect = Callable[[str, int, set[int]], None]
 
+
+def _expecter(problems: list[str]) -> Expect:
     def expect(label: str, status: int, allowed: set[int]) -> None:
         if status not in allowed:
             problems.append(f"{label}: {status}, expected {sorted(allowed)}")
 
+    return expect
+
+
+def _api_resources(world: World, role: str, client: Any, problems: list[str], expect: Expect) -> None:
     for resource in RESOURCES:
         own = resource.readers.get(role)
         if resource.list_url:
@@ -360,6 +365,8 @@ def check_api(world: World, role: str) -> list[str]:
             status = client.post(resource.list_url, {}, content_type="application/json").status_code
             expect(f"POST {resource.list_url}", status, DENIED | {405})
 
+
+def _api_creates(role: str, client: Any, problems: list[str], expect: Expect) -> None:
     for route, (url, writers) in CREATE_ROUTES.items():
         before = _counts()
         status = client.post(url, {}).status_code  # multipart, no file / no fields
@@ -367,6 +374,8 @@ def check_api(world: World, role: str) -> list[str]:
         if _counts() != before:
             problems.append(f"POST {url} by {role} stored something")
 
+
+def _api_programme_actions(world: World, role: str, client: Any, problems: list[str], expect: Expect) -> None:
     readers = next(r for r in RESOURCES if r.name == "programmes").readers
     for action in PROGRAMME_ACTIONS.values():
         for name in ("programme:P", "programme:Q"):
@@ -395,10 +404,22 @@ def check_api(world: World, role: str) -> list[str]:
             if _counts() != before:
                 problems.append(f"POST {url} by {role} stored something")
 
+
+def _api_docs(client: Any, expect: Expect) -> None:
     for name in PUBLIC_DOCS:
         urls = {"schema": "/api/v1/schema/", "api-docs": "/api/v1/docs/", "item-catalogue": "/api/v1/items/"}
         status = client.get(urls.get(name, "/api/v1/redoc/"))
         expect(f"GET docs {name}", status.status_code, {200} | DENIED)
+
+
+def check_api(world: World, role: str) -> list[str]:
+    client = world.clients[role]
+    problems: list[str] = []
+    expect = _expecter(problems)
+    _api_resources(world, role, client, problems, expect)
+    _api_creates(role, client, problems, expect)
+    _api_programme_actions(world, role, client, problems, expect)
+    _api_docs(client, expect)
     return problems
 
 
@@ -426,10 +447,9 @@ def _not_a_person_answer(response) -> bool:
     return response.status_code == 302 and "/login/" in response["Location"]
 
 
-def check_portal(world: World, role: str) -> list[str]:
-    client = world.clients[role]
-    problems: list[str] = []
-    mine, theirs = PERSON_OF_ROLE.get(role, (None, None))
+def _portal_person_pages(
+    world: World, role: str, client: Any, problems: list[str], mine: str | None, theirs: str | None
+) -> None:
     for path in PERSON_PAGES.values():
         response = client.get(path)
         if mine is None:
@@ -444,6 +464,11 @@ def check_portal(world: World, role: str) -> list[str]:
         leaked = [m for m in (*markers, str(world.objects[f"selflog:{theirs}"].public_id)) if m in text]
         if leaked:
             problems.append(f"GET {path} by {role} shows the other person's data: {leaked}")
+
+
+def _portal_year_pages(
+    world: World, role: str, client: Any, problems: list[str], mine: str | None, theirs: str | None
+) -> None:
     own_year = {"P": 2025, "Q": 2024}
     for person, year in own_year.items():
         for page in (f"/me/checkups/{year}/", f"/me/checkups/{year}/document/"):
@@ -455,6 +480,11 @@ def check_portal(world: World, role: str) -> list[str]:
                 problems.append(f"the other person's {page} by {role}: {response.status_code}")
             elif mine is None and not _not_a_person_answer(response):
                 problems.append(f"{page} by {role}: {response.status_code}")
+
+
+def _portal_log_deletes(
+    world: World, role: str, client: Any, problems: list[str], mine: str | None, theirs: str | None
+) -> None:
     for person in ("P", "Q"):
         entry = world.objects[f"selflog:{person}"]
         if mine == person:
@@ -466,6 +496,11 @@ def check_portal(world: World, role: str) -> list[str]:
                 problems.append(f"{method.upper()} delete {person}'s log entry by {role}: {response.status_code}")
         if not SelfMeasurement.objects.filter(pk=entry.pk).exists():
             problems.append(f"{role} deleted {person}'s log entry")
+
+
+def _portal_log_add(
+    world: World, role: str, client: Any, problems: list[str], mine: str | None, theirs: str | None
+) -> None:
     before = SelfMeasurement.objects.exclude(person__in=[world.objects["person:P"], world.objects["person:Q"]]).count()
     add = client.post("/me/guidance/log/", {"measured_on": "2025-10-01", "weight_kg": "78.5"})
     if mine is None and not _not_a_person_answer(add):
@@ -475,10 +510,23 @@ def check_portal(world: World, role: str) -> list[str]:
     for other in ("P", "Q"):
         if other != mine and SelfMeasurement.objects.filter(person=world.objects[f"person:{other}"]).count() != 1:
             problems.append(f"{role} changed {other}'s log")
+
+
+def _portal_public_pages(
+    world: World, role: str, client: Any, problems: list[str], mine: str | None, theirs: str | None
+) -> None:
     for path in PUBLIC_PAGES.values():
         status = client.get(path).status_code
         if status >= 500:
             problems.append(f"GET {path} by {role}: {status}")
+
+
+def check_portal(world: World, role: str) -> list[str]:
+    client = world.clients[role]
+    problems: list[str] = []
+    mine, theirs = PERSON_OF_ROLE.get(role, (None, None))
+    for check in (_portal_person_pages, _portal_year_pages, _portal_log_deletes, _portal_log_add, _portal_public_pages):
+        check(world, role, client, problems, mine, theirs)
     return problems
 
 
@@ -547,13 +595,7 @@ def _change_url(label: str, pk: int) -> str:
     return f"/admin/{app}/{model}/{pk}/change/"
 
 
-def check_admin(world: World, role: str) -> list[str]:
-    client = world.clients[role]
-    problems: list[str] = []
-    side = STAFF_SIDE.get(role)
-    index = client.get("/admin/")
-    if side is None and not (index.status_code == 302 and "/admin/login/" in index["Location"]):
-        problems.append(f"/admin/ by {role}: {index.status_code}")
+def _admin_model_pages(world: World, role: str, client: Any, problems: list[str], side: int | None) -> None:
     for label in _admin_models():
         app, model = label.split(".")
         changelist = client.get(f"/admin/{app}/{model}/")
@@ -576,6 +618,9 @@ def check_admin(world: World, role: str) -> list[str]:
         foreign_page = client.get(_change_url(label, foreign.pk))
         if foreign_page.status_code != NOT_YOURS:
             problems.append(f"{_change_url(label, foreign.pk)} (other insurer) by {role}: {foreign_page.status_code}")
+
+
+def _admin_id_views(world: World, role: str, client: Any, problems: list[str], side: int | None) -> None:
     for name, (path, *owners) in ADMIN_ID_VIEWS.items():
         for position, owner in enumerate(owners):
             url = "/admin/" + path.format(pk=world.pk(owner))
@@ -588,6 +633,17 @@ def check_admin(world: World, role: str) -> list[str]:
                     problems.append(f"{method.upper()} {url} ({name}, other insurer) by {role}: {response.status_code}")
                 elif position == side and response.status_code >= 500:
                     problems.append(f"{method.upper()} {url} ({name}, own) by {role}: {response.status_code}")
+
+
+def check_admin(world: World, role: str) -> list[str]:
+    client = world.clients[role]
+    problems: list[str] = []
+    side = STAFF_SIDE.get(role)
+    index = client.get("/admin/")
+    if side is None and not (index.status_code == 302 and "/admin/login/" in index["Location"]):
+        problems.append(f"/admin/ by {role}: {index.status_code}")
+    _admin_model_pages(world, role, client, problems, side)
+    _admin_id_views(world, role, client, problems, side)
     return problems
 
 
