@@ -117,19 +117,14 @@ def _lines_until(programme: ProgrammeFacts, start_index: int | None, end: dt.dat
     return lines + process_lines(programme, period_start=period_start, period_end=end)
 
 
-def evaluate(programme: ProgrammeFacts) -> Evaluation:
-    """Evaluate a programme as of `programme.today` (SPEC §5.4–§5.7)."""
-    start = initial_start(programme.contacts)
-    start_index = next((i for i, c in enumerate(programme.contacts) if c is start), None)
-    done_on = initial_completed_on(programme.contacts)
-    earliest = final_evaluation_earliest(start.date) if start else None
-    motivational = programme.level in MOTIVATIONAL_LEVELS
-
-    plan_ok = action_plan_complete(programme.plan(), programme.level)
+def _finals(
+    programme: ProgrammeFacts, start_index: int | None, *, plan_ok: bool, motivational: bool
+) -> tuple[list[PointLine], list[PointLine], tuple[int, ContactFacts] | None, bool]:
+    """Try the final evaluations in date order (SPEC §5.3–§5.5): (lines of the unusable ones, the point lines up
+    to the last usable one, that one, whether the programme completed with it)."""
     rejected: list[PointLine] = []
     lines: list[PointLine] = []
     used_final: tuple[int, ContactFacts] | None = None
-    completed = False
     for index, final in (pair for pair in by_date(programme.contacts) if pair[1].kind == ContactKind.FINAL):
         problem = _final_problem(programme, final)
         if problem:
@@ -147,8 +142,20 @@ def evaluate(programme: ProgrammeFacts) -> Evaluation:
         used_final = (index, final)
         lines = _lines_until(programme, start_index, final.date) + outcome_lines(programme, index, final)
         if plan_ok and (motivational or intensive_points_complete(sum(line.points for line in lines))):
-            completed = True
-            break
+            return rejected, lines, used_final, True
+    return rejected, lines, used_final, False
+
+
+def evaluate(programme: ProgrammeFacts) -> Evaluation:
+    """Evaluate a programme as of `programme.today` (SPEC §5.4–§5.7)."""
+    start = initial_start(programme.contacts)
+    start_index = next((i for i, c in enumerate(programme.contacts) if c is start), None)
+    done_on = initial_completed_on(programme.contacts)
+    earliest = final_evaluation_earliest(start.date) if start else None
+    motivational = programme.level in MOTIVATIONAL_LEVELS
+
+    plan_ok = action_plan_complete(programme.plan(), programme.level)
+    rejected, lines, used_final, completed = _finals(programme, start_index, plan_ok=plan_ok, motivational=motivational)
     if not completed:
         # Support after an unsuccessful final evaluation keeps counting towards the next one.
         lines = _lines_until(programme, start_index, programme.dropped_out_on)
