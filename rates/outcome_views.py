@@ -36,7 +36,7 @@ from .outcome_format import (
 )
 from .outcome_report import outcome_cells, outcome_report
 from .statutory_figures import percent_half_up
-from .views import _csv_response, _selection, _url
+from .views import csv_response, insurer_and_year, page_url
 
 TREND_YEARS = 6  # fiscal years shown in the trend, the selected one last
 CSV_SECTIONS = ("next_year", "trend", "provider", "mode", "level")
@@ -154,7 +154,7 @@ def _labelled(rows: list[tuple[str, OutcomeCounts]]) -> list[tuple[str, OutcomeC
 
 
 def outcome_page(request: HttpRequest, context: dict) -> TemplateResponse:
-    insurer, fiscal_year, insurers = _selection(request, default_year_offset=-1)
+    insurer, fiscal_year, insurers = insurer_and_year(request, default_year_offset=-1)
     report = outcome_report(insurer=insurer, fiscal_year=fiscal_year)
     trend = trend_rows(insurer.pk, fiscal_year)
     breakdowns = {
@@ -196,12 +196,12 @@ def outcome_page(request: HttpRequest, context: dict) -> TemplateResponse:
                 "key": key,
                 "chart": achievement_chart(_("%(title)s 腹囲2cm・体重2kg減の達成割合") % {"title": title}, rows),
                 "table": table(title, rows),
-                "csv_url": _url("rates_outcome_csv", insurer, fiscal_year) + f"&section={key}",
+                "csv_url": page_url("rates_outcome_csv", insurer, fiscal_year) + f"&section={key}",
             }
             for key, (title, rows) in breakdowns.items()
         ],
         outcome_headers=[_(header) for header in OUTCOME_HEADERS.values()],
-        csv_urls={key: _url("rates_outcome_csv", insurer, fiscal_year) + f"&section={key}" for key in CSV_SECTIONS},
+        csv_urls={key: page_url("rates_outcome_csv", insurer, fiscal_year) + f"&section={key}" for key in CSV_SECTIONS},
     )
     return TemplateResponse(request, "admin/rates/outcome_report.html", context)
 
@@ -225,19 +225,19 @@ def achievement_table_chart(totals: OutcomeCounts) -> charts.Chart:
 
 def outcome_csv(request: HttpRequest) -> StreamingHttpResponse:
     """One section of the page as CSV (UTF-8 with BOM, Japanese headers): next_year, trend, provider, mode, level."""
-    insurer, fiscal_year, _insurers = _selection(request, default_year_offset=-1)
+    insurer, fiscal_year, _insurers = insurer_and_year(request, default_year_offset=-1)
     section = request.GET.get("section", "next_year")
     if section not in CSV_SECTIONS:
         raise Http404
     name = f"outcomes_{section}_{insurer.number}_{fiscal_year}.csv"
     if section == "trend":
-        return _csv_response(name, breakdown_csv_rows("年度", trend_rows(insurer.pk, fiscal_year)))
+        return csv_response(name, breakdown_csv_rows("年度", trend_rows(insurer.pk, fiscal_year)))
     report = outcome_report(insurer=insurer, fiscal_year=fiscal_year)
     if section == "next_year":
-        return _csv_response(name, follow_up_csv_rows(report))
+        return csv_response(name, follow_up_csv_rows(report))
     title, rows = {
         "provider": ("保健指導機関", provider_rows(report)),
         "mode": ("実施形態", mode_rows(report)),
         "level": ("支援区分", level_rows(report)),
     }[section]
-    return _csv_response(name, breakdown_csv_rows(title, rows))
+    return csv_response(name, breakdown_csv_rows(title, rows))

@@ -15,6 +15,7 @@ WORST_ALLOWED = "C"  # radon: A 1–5, B 6–10, C 11–20, D 21–30, E 31–40
 ALLOWED: set[str] = {
     "checkups/uploads.py::_store_many",  # removed by the intake refactor (one store path)
     "checkups/uploads.py::upload_receive",  # removed by the intake refactor
+    "tests/rates/outcome_reference.py::reference_follow_up",  # landed meanwhile (issue #17); split by the report work
 }
 
 
