@@ -41,7 +41,19 @@ class ItemValueField(serializers.Field):
 class CheckupItemSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=32, help_text="17-digit item code (XMLhc24tab)")
     value = ItemValueField(help_text="number (PQ), answer code (CD/CO) or text (ST)")
-    method = serializers.CharField(max_length=16, required=False, allow_blank=True, help_text="検査方法コード")
+    method = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text="検査方法コード: when sent, the one the item table lists (else 400 unknown_method_code, SPEC §9.5)",
+    )
+    unit = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text="UCUM unit: when sent, the item table's unit (else 400 unit_mismatch, SPEC §9.5); "
+        "left out, the table's unit is used",
+    )
 
 
 class CheckupInputSerializer(serializers.Serializer):
@@ -67,7 +79,7 @@ class CheckupInputSerializer(serializers.Serializer):
             if code in authors:  # a doctor's name travels on its judgement item (formats-notes §1.6)
                 author_names[code] = value
                 continue
-            observations[code] = _observation(code, value, entry.get("method", ""))
+            observations[code] = _observation(code, value, entry.get("method", ""), entry.get("unit", ""))
         for author_code, name in author_names.items():
             for parent in authors[author_code]:
                 if parent in observations:
@@ -89,10 +101,11 @@ class CheckupInputSerializer(serializers.Serializer):
         )
 
 
-def _observation(code: str, value: str, method: str) -> Observation:
+def _observation(code: str, value: str, method: str, unit: str = "") -> Observation:
+    """A unit or method code left out is the item table's; one sent is kept as sent, for validation to check."""
     definition = item(code)
     if definition is None:  # validation names the unknown code
-        return Observation(code=code, value_type="", value=value, method_code=method)
+        return Observation(code=code, value_type="", value=value, method_code=method, unit=unit)
     coded = definition.is_coded
     if definition.value_type == "PQ":
         value = _trim_zeros(value, definition.format)
@@ -100,8 +113,8 @@ def _observation(code: str, value: str, method: str) -> Observation:
         code=code,
         value_type=definition.value_type,
         value=value,
-        unit=definition.unit if definition.value_type == "PQ" else "",
-        method_code=method or definition.method_code,
+        unit=unit.strip() or (definition.unit if definition.value_type == "PQ" else ""),
+        method_code=method.strip() or definition.method_code,
         code_system=definition.answer_oid if coded else "",
         section=SECTION_OPTIONAL if definition.requirement_checkup in ("", "0") else SECTION_SPECIFIC,
         group_code=definition.group_id or None,

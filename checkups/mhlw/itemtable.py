@@ -182,6 +182,11 @@ def author_parents() -> dict[str, tuple[str, ...]]:
     return {code: tuple(codes) for code, codes in parents.items()}
 
 
+def allowed_method_codes(definition: ItemDef) -> frozenset[str]:
+    """The 検査方法コード an item may carry: the one XMLITEM_METHOD lists, or none (SPEC §9.5)."""
+    return frozenset({definition.method_code}) if definition.method_code else frozenset()
+
+
 @functools.cache
 def max_value_for_format(fmt: str) -> Decimal | None:
     """Largest value a numeric format allows: "NNN.N" → 999.9; None for text lengths such as "256"."""

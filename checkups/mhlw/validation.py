@@ -12,6 +12,8 @@ from typing import Any
 
 from checkups.bmi import bmi_differs, compute_bmi
 from checkups.mhlw.document import CheckupDocument, Observation
+from checkups.mhlw.findings import RecordError
+from checkups.mhlw.item_checks import check_method_code, check_unit
 from checkups.mhlw.itemtable import (
     PROGRAM_EMPLOYER_CHECKUP,
     PROGRAM_SPECIFIC_CHECKUP,
@@ -37,15 +39,6 @@ from checkups.mhlw.validation_rules import (
     WEIGHT,
 )
 from members.fiscal import age_on
-
-
-@dataclass(frozen=True, slots=True)
-class RecordError:
-    field: str  # "items[<item code>]" or a header field name such as "birth_date"
-    code: str  # stable machine code, e.g. "required_item_missing"
-    value: str | None
-    message_ja: str
-    message_en: str
 
 
 @dataclass(slots=True)
@@ -227,6 +220,9 @@ def _check_observation(observation: Observation, period: int, report: Validation
             )
         )
         return
+    method_error = check_method_code(observation, definition)  # SPEC §9.5, also on a 未実施 item
+    if method_error is not None:
+        report.errors.append(method_error)
     if observation.negated or observation.null_flavor or observation.value in (None, ""):
         return
     if observation.value_type and observation.value_type != definition.value_type:
@@ -241,6 +237,9 @@ def _check_observation(observation: Observation, period: int, report: Validation
             )
         )
         return
+    unit_error = check_unit(observation, definition)  # SPEC §9.5
+    if unit_error is not None:
+        report.errors.append(unit_error)
     if definition.value_type == "PQ":
         _check_quantity(observation, definition, report)
     elif definition.answers and definition.is_coded:
@@ -293,21 +292,6 @@ def _check_quantity(observation: Observation, definition: ItemDef, report: Valid
             )
         )
         return
-    if (
-        definition.unit
-        and observation.unit != definition.unit
-        and observation.unit.casefold() != definition.unit.casefold()
-    ):
-        label = _label(definition.code, definition)
-        report.errors.append(
-            _item_error(
-                definition.code,
-                "unit_mismatch",
-                observation.unit,
-                f"{label} の単位 '{observation.unit}' は項目表の '{definition.unit}' と異なります (値 {value})。",
-                f"{label}: unit '{observation.unit}' differs from the table's '{definition.unit}' (value {value}).",
-            )
-        )
     digits = format_digits(definition.format)
     if digits is not None:
         integer_part, _, fraction_part = value.lstrip("+-").partition(".")
