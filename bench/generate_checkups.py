@@ -35,8 +35,8 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from checkups.models import Checkup  # noqa: E402
+from members.age_basis import age_basis  # noqa: E402
 from members.codes import InsurerType, Relationship, Sex  # noqa: E402
-from members.fiscal import age_at_fiscal_year_end  # noqa: E402
 from members.models import Clinic, Employer, Enrollment, InsuredPerson, Insurer  # noqa: E402
 
 BENCH_INSURER_NUMBER = "06777777"
@@ -223,7 +223,7 @@ def _rows(
     now = timezone.now()
     start = dt.date(fiscal_year, 4, 1)
     for offset, (person_id, sex, birth_date) in enumerate(people):
-        age = age_at_fiscal_year_end(birth_date, fiscal_year)
+        age = age_basis(birth_date, fiscal_year)
         values = checkup_values(rng, sex, age)
         clinic_id = rng.choice(clinic_ids)
         clinic_level = rng.choice((1, 2, 3)) if rng.random() < 0.02 else None

@@ -36,8 +36,8 @@ from psycopg.types.json import Jsonb  # noqa: E402
 
 from checkups.models import Checkup  # noqa: E402
 from guidance.models import Programme  # noqa: E402
+from members.age_basis import age_basis, is_target_age  # noqa: E402
 from members.codes import ExclusionReason, InsurerType  # noqa: E402
-from members.fiscal import age_at_fiscal_year_end  # noqa: E402
 from members.models import Employer, Enrollment, Exclusion, InsuredPerson, Insurer  # noqa: E402
 
 BENCH_INSURER_NUMBER = "06555555"
@@ -171,8 +171,8 @@ def generate(*, members: int, seed: int) -> dict[str, int]:
             share = CHECKUP_SHARE[year]
             start = dt.date(year, 4, 1)
             for pid, _sex, birth in people:
-                age = age_at_fiscal_year_end(birth, year)
-                if age < 40 or age > 74 or rng.random() > share:
+                age = age_basis(birth, year)
+                if not is_target_age(birth, year) or rng.random() > share:  # SPEC §1.3
                     continue
                 lost = lost_by[pid]
                 if joined[pid] > dt.date(year + 1, 3, 31) or (lost is not None and lost <= start):

@@ -10,7 +10,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import StrOrPromise
 from members.admin_base import ScopedAdmin
+from members.age_basis import LATTER_STAGE_AGE, TARGET_AGE_MIN, senior_age_basis_q, target_age_basis_q
 from members.codes import Sex
 from members.models import AccessLog, Employer
 
@@ -32,12 +33,14 @@ from .selectors import (
 )
 from .services import CorrectionRefused, checkup_correct_item
 
-# SPEC §1.2–§1.3: bands of the age basis (年度末年齢); 40–74 are checkup targets, 65–74 get the §2.5b exception
-AGE_BANDS: dict[str, tuple[Any, dict[str, int]]] = {
-    "40-64": (_("40〜64歳"), {"age_at_fy_end__gte": 40, "age_at_fy_end__lte": 64}),
-    "65-74": (_("65〜74歳"), {"age_at_fy_end__gte": 65, "age_at_fy_end__lte": 74}),
-    "u40": (_("40歳未満"), {"age_at_fy_end__lt": 40}),
-    "75+": (_("75歳以上"), {"age_at_fy_end__gte": 75}),
+# SPEC §1.2–§1.3, §2.5b: bands of the stored age basis (年度末年齢), from members.age_basis: checkup targets are
+# age basis 40–74 and 75 when born on April 1 (75th birthday on the next year's first day); 65 or more get §2.5b.
+_TARGET_AGE = target_age_basis_q("age_at_fy_end", "person__birth_date")
+AGE_BANDS: dict[str, tuple[Any, Q]] = {
+    "40-64": (_("40〜64歳"), _TARGET_AGE & ~senior_age_basis_q("age_at_fy_end")),
+    "65-74": (_("65〜74歳"), _TARGET_AGE & senior_age_basis_q("age_at_fy_end")),
+    "u40": (_("40歳未満"), Q(age_at_fy_end__lt=TARGET_AGE_MIN)),
+    "75+": (_("75歳以上"), Q(age_at_fy_end__gte=LATTER_STAGE_AGE) & ~_TARGET_AGE),
 }
 
 
@@ -50,7 +53,7 @@ class AgeBandFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         band = AGE_BANDS.get(self.value() or "")
-        return queryset.filter(**band[1]) if band else queryset
+        return queryset.filter(band[1]) if band else queryset
 
 
 class EmployerFilter(admin.SimpleListFilter):

@@ -31,7 +31,7 @@ BAND_TEXT: Mapping[str, tuple[str, str]] = {  # SPEC §8: band → (words, CSS c
 PERIOD_TEXT: Mapping[str, str] = {"4th": "第4期(2024年度〜)", "3rd": "第3期(〜2023年度)"}  # SPEC §2.7
 EXCEPTION_TEXT: Mapping[str, str] = {
     EXCEPTION_MEDICATION: "服薬中のため特定保健指導の対象外(SPEC §2.5a)",
-    EXCEPTION_AGE: "65〜74歳のため積極的支援を動機付け支援とした(SPEC §2.5b)",
+    EXCEPTION_AGE: "年度末年齢65歳以上のため積極的支援を動機付け支援とした(SPEC §2.5b)",
 }
 
 

@@ -23,8 +23,9 @@ from infra.bulk import (
     on_postgresql,
     update_by_id,
 )
+from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
-from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
+from members.fiscal import fiscal_year_of
 from members.matching import person_match
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
@@ -125,7 +126,7 @@ def checkup_store(
             "submitted_by_clinic": submitted_by_clinic,
             "submitted_by_employer": submitted_by_employer,
             "fiscal_year": fiscal_year,
-            "age_at_fy_end": age_at_fiscal_year_end(person.birth_date, fiscal_year),
+            "age_at_fy_end": age_basis(person.birth_date, fiscal_year),  # SPEC §1.2
             "source": source,
             "items": items,
             "is_complete": not missing_items,
@@ -214,12 +215,16 @@ def checkups_judge(
             break
         last_pk = batch[-1][0]
         with gc_paused():  # a batch allocates ~100 objects per row, none cyclic: collections would only rescan
-            results, to_sync = _judge_batch(batch, sync_all=not bulk, sync_programmes=sync_programmes)
+            results, to_sync, ages = _judge_batch(batch, sync_all=not bulk, sync_programmes=sync_programmes)
         with transaction.atomic():
             if bulk:  # a whole-year run is recomputable: a crash may lose the last batches (a re-run writes them)
                 commit_asynchronously()
             if results:
                 _write_results(results, stratified_at=timezone.now())
+            if ages:  # before the programme sync, which reads the stored age basis (guidance._eligible)
+                Checkup.objects.bulk_update(
+                    [Checkup(pk=pk, age_at_fy_end=age) for pk, age in ages], ["age_at_fy_end"], batch_size=1000
+                )
             if to_sync:
                 from guidance.services import programmes_sync_for_checkups
 
@@ -264,6 +269,7 @@ _BATCH_COLUMNS: tuple[str, ...] = (
     *_PREVIOUS_COLUMNS,
     "counts_for_fiscal_year",
     "has_programme",
+    "birth_date",  # the person's: the age basis is recomputed from it (SPEC §1.2), the stored one refreshed
 )
 _AT = {name: i for i, name in enumerate(_BATCH_COLUMNS)}
 _INPUTS = slice(1, 1 + len(INPUT_FIELDS))
@@ -276,9 +282,12 @@ _CONSECUTIVE = RESULT_FIELDS.index("consecutive_intensive_eligible")
 
 def _judge_batch(
     batch: list[tuple[Any, ...]], *, sync_all: bool, sync_programmes: bool
-) -> tuple[list[tuple[Any, ...]], list[int]]:
-    """Judge a batch of `_BATCH_COLUMNS` rows; returns the changed rows as (pk, *RESULT_FIELDS values) and the
-    checkups whose programme to sync."""
+) -> tuple[list[tuple[Any, ...]], list[int], list[tuple[int, int]]]:
+    """Judge a batch of `_BATCH_COLUMNS` rows; returns the changed rows as (pk, *RESULT_FIELDS values), the
+    checkups whose programme to sync, and (pk, age basis) of the rows whose stored age basis was stale.
+
+    The age basis is recomputed from the person's birth date (`members.age_basis`, SPEC §1.2): a rule change
+    (issue #14: April-1 births) or a corrected birth date is picked up by the next restratification."""
     from guidance.services import checkup_makes_programme
 
     at = _AT
@@ -286,14 +295,18 @@ def _judge_batch(
     clinic_level, clinic_metabolic = at["clinic_guidance_level"], at["clinic_metabolic_judgment"]
     frequency, amount = at["drinking_frequency"], at["drinking_amount"]
     prev_level, prev_weight, prev_waist = (at[name] for name in _PREVIOUS_COLUMNS)
-    counted, has_programme = at["counts_for_fiscal_year"], at["has_programme"]
+    counted, has_programme, birth = at["counts_for_fiscal_year"], at["has_programme"], at["birth_date"]
     results: list[tuple[Any, ...]] = []
     to_sync: list[int] = []
+    ages: list[tuple[int, int]] = []
     for row in batch:
+        age_now = age_basis(row[birth], row[fy])
+        if age_now != row[age]:
+            ages.append((row[0], age_now))
         result = judge_inputs(
             StratificationInputs.from_values(row[_INPUTS]),
             fiscal_year=row[fy],
-            age_at_fy_end=row[age],
+            age_at_fy_end=age_now,
             clinic_level=row[clinic_level],
             clinic_metabolic=row[clinic_metabolic],
             drinking_frequency=row[frequency],
@@ -309,7 +322,11 @@ def _judge_batch(
             continue
         has = row[has_programme]
         makes = checkup_makes_programme(
-            level=result[_LEVEL], medication_excluded=result[_MEDICATION], age_at_fy_end=row[age], counted=row[counted]
+            level=result[_LEVEL],
+            medication_excluded=result[_MEDICATION],
+            age_at_fy_end=age_now,
+            birth_date=row[birth],
+            counted=row[counted],
         )
         if makes != has or (
             has
@@ -321,7 +338,7 @@ def _judge_batch(
             )
         ):
             to_sync.append(row[0])
-    return results, to_sync
+    return results, to_sync, ages
 
 
 def _differs(result: tuple[Any, ...], stored: tuple[Any, ...]) -> bool:
@@ -346,7 +363,7 @@ def _read_batch(scope: _Scope, *, after: int, limit: int, with_programmes: bool)
         **_PREVIOUS_ANNOTATIONS,
         "has_programme": Exists(Programme.objects.filter(checkup_id=OuterRef("pk"))),
     }
-    names = ["person__sex" if name == "sex" else name for name in _BATCH_COLUMNS]
+    names = [f"person__{name}" if name in ("sex", "birth_date") else name for name in _BATCH_COLUMNS]
     return list(
         scope.queryset().filter(pk__gt=after).order_by("pk").annotate(**annotations).values_list(*names)[:limit]
     )
@@ -358,6 +375,7 @@ def _batch_sql(scope: _Scope, *, with_programmes: bool) -> tuple[str, list[Any]]
     checkups, people = Checkup._meta.db_table, InsuredPerson._meta.db_table
     expressions = {
         "sex": "p.sex",
+        "birth_date": "p.birth_date",
         **{f"previous_{name}": f"pc.{name}" for name in PREVIOUS_FIELDS},
         "has_programme": (
             f"EXISTS (SELECT 1 FROM {Programme._meta.db_table} g WHERE g.checkup_id = c.id)"  # noqa: S608
@@ -523,7 +541,9 @@ def checkup_fiscal_years(*, insurer_id: int | None = None) -> list[int]:
 
 
 def checkups_restratify(*, fiscal_year: int, insurer_id: int | None = None, **kwargs: Any) -> int:
-    """Bulk restratification of a whole fiscal year (SPEC §2): the Celery task's service."""
+    """Bulk restratification of a whole fiscal year (SPEC §2): the Celery task's service and the `restratify`
+    command's. Any year, past ones included: the age basis is recomputed from the birth dates (SPEC §1.2), the
+    levels re-judged with the year's rules, and not-started programmes follow (started ones keep theirs)."""
     return checkups_judge(fiscal_year=fiscal_year, insurer_id=insurer_id, **kwargs)
 
 

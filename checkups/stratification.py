@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from checkups.bmi import compute_bmi
 from checkups.codes import GuidanceLevel
+from members.age_basis import is_senior
 from members.codes import Sex
 from members.fiscal import FOURTH_PERIOD_FIRST_FY
 
@@ -42,7 +43,6 @@ class RuleSet:
     smoker_code: int  # SPEC §2.3 ④: Q8 = 1
     medication_yes: int  # SPEC §2.5a: Q1–Q3 = 1 はい
     medication_no: int  # SPEC §4.1: 2 いいえ
-    senior_ages: range  # SPEC §2.5b: age basis 65–74
 
 
 _WAIST_CM: dict[int, Decimal] = {Sex.MALE: D(85), Sex.FEMALE: D(90)}  # SPEC §2.2
@@ -68,7 +68,6 @@ RULES_4TH = RuleSet(
     smoker_code=1,
     medication_yes=1,
     medication_no=2,
-    senior_ages=range(65, 75),
 )
 # SPEC §2.7: before FY2024 there is no random TG and Q8 is yes/no (.2003). The 3rd-period 採血時間 codes differ
 # (legacy 1 = < 10 h, formats-notes §1.8), so 3rd-period columns are trusted as named: the fasting TG/glucose
@@ -92,7 +91,6 @@ RULES_3RD = RuleSet(
     smoker_code=1,
     medication_yes=1,
     medication_no=2,
-    senior_ages=range(65, 75),
 )
 
 _I, _M, _N = GuidanceLevel.INTENSIVE, GuidanceLevel.MOTIVATIONAL, GuidanceLevel.INFORMATION
@@ -104,7 +102,7 @@ LEVEL_BY_RISK_COUNT: Mapping[str, tuple[GuidanceLevel, ...]] = {
 _LEVEL_A, _LEVEL_B = LEVEL_BY_RISK_COUNT["A"], LEVEL_BY_RISK_COUNT["B"]
 GROUP_UNDETERMINED = "undetermined"
 EXCEPTION_MEDICATION = "medication"  # SPEC §2.5a
-EXCEPTION_AGE = "age_65_74"  # SPEC §2.5b
+EXCEPTION_AGE = "age_65_74"  # SPEC §2.5b: age basis 65 or more (stored code, kept although 75 is included)
 
 
 def rules_for(fiscal_year: int) -> RuleSet:
@@ -624,8 +622,8 @@ class StratificationResult:
         if self.exception == EXCEPTION_AGE:
             lines.append(
                 (
-                    f"年度末年齢 {self.age_at_fy_end} 歳 (65–74歳): 積極的支援は動機付け支援とする",
-                    f"age {self.age_at_fy_end} at fiscal-year end (65–74): intensive becomes motivational support",
+                    f"年度末年齢 {self.age_at_fy_end} 歳 (65歳以上): 積極的支援は動機付け支援とする",
+                    f"age basis {self.age_at_fy_end} (65 or more): intensive becomes motivational support",
                 )[i]
             )
         if self.medication_excluded:
@@ -700,7 +698,7 @@ def stratify_judged(
     glu = judge_glucose(inputs, rules, rules.glucose)
     smk = judge_smoking(inputs, rules)
     med = on_medication(inputs, rules)
-    senior = age_at_fy_end in rules.senior_ages
+    senior = is_senior(age_at_fy_end)  # SPEC §2.5b: age basis 65 or more (members.age_basis)
     facts = (a, b, bp.present, lip.present, glu.present, smk.present, med)
     if None in facts:
         (step3, without_med, level), reasons, intensive_possible = _enumerate(facts, senior)

@@ -45,8 +45,9 @@ from infra.bulk import (
     where_in,
 )
 from members.actors import Actor, ActorKind
+from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
-from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
+from members.fiscal import fiscal_year_of
 from members.matching import PersonRow, card_key, people_by_card, person_choose
 from members.models import Clinic, Employer, Insurer
 
@@ -282,7 +283,7 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
                 "exam_date": doc.exam_date,
                 "program": doc.program,
                 "fiscal_year": fiscal_year,
-                "age_at_fy_end": age_at_fiscal_year_end(person.birth_date, fiscal_year),
+                "age_at_fy_end": age_basis(person.birth_date, fiscal_year),  # SPEC §1.2
                 "source": record.source,
                 "items": items,
                 "is_complete": not record.missing_items,
@@ -316,7 +317,9 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
     if judged:  # inserted just now, already judged and counted: their programmes straight from the instances
         from guidance.services import programmes_create_for_new_checkups
 
-        programmes_create_for_new_checkups(checkups=judged)
+        programmes_create_for_new_checkups(
+            checkups=judged, birth_dates={person.pk: person.birth_date for person in matched.values()}
+        )
     return {
         position: Outcome(status="accepted", checkup_id=objects[key].pk, created=key in created_keys)
         for position, key in exam_key.items()
@@ -448,7 +451,7 @@ def _prepare_documents(documents: Sequence[tuple[str, CheckupDocument]], today: 
             {
                 **{field: record_columns.get(field) for field in READ_FIELDS},
                 "fiscal_year": fiscal_year,
-                "age_at_fy_end": age_at_fiscal_year_end(doc.birth_date, fiscal_year),  # type: ignore[arg-type]
+                "age_at_fy_end": age_basis(doc.birth_date, fiscal_year),  # type: ignore[arg-type]
             },
             sex=doc.sex,  # type: ignore[arg-type]
             previous=None,

@@ -28,8 +28,9 @@ from checkups.mhlw.document import Observation
 from checkups.models import Checkup
 from checkups.questionnaire import questions_for
 from checkups.services import checkups_choose_counted, checkups_judge
+from members.age_basis import age_basis, is_senior, is_target_age
 from members.codes import Relationship, Sex
-from members.fiscal import FOURTH_PERIOD_FIRST_FY, age_at_fiscal_year_end, fiscal_year_end, fiscal_year_start
+from members.fiscal import FOURTH_PERIOD_FIRST_FY, fiscal_year_end, fiscal_year_start
 from members.models import Clinic, Enrollment, Exclusion, InsuredPerson
 
 DEMO_FISCAL_YEARS = (2023, 2024, 2025, 2026)
@@ -276,7 +277,7 @@ def _targets(persons: list[InsuredPerson], fiscal_year: int) -> list[InsuredPers
     return [
         p
         for p in persons
-        if p.pk in enrolled and p.pk not in excluded and 40 <= age_at_fiscal_year_end(p.birth_date, fiscal_year) <= 74
+        if p.pk in enrolled and p.pk not in excluded and is_target_age(p.birth_date, fiscal_year)  # SPEC §1.3
     ]
 
 
@@ -308,7 +309,7 @@ def _checkup(plan: _Plan, fiscal_year: int, exam_date: dt.date, clinic: Clinic |
         submitted_by_employer_id=person.employer_id if plan.source == Source.EMPLOYER else None,
         exam_date=exam_date,
         fiscal_year=fiscal_year,
-        age_at_fy_end=age_at_fiscal_year_end(person.birth_date, fiscal_year),
+        age_at_fy_end=age_basis(person.birth_date, fiscal_year),
         program=plan.program,
         source=plan.source,
         items=items,
@@ -351,7 +352,7 @@ def seed(population: Any, *, today: dt.date) -> str:
         scenario_people: dict[int, _Plan] = {}
         if fiscal_year in SCENARIO_YEARS:
             if not consecutive_people:
-                consecutive_people = [p for p in targets if age_at_fiscal_year_end(p.birth_date, 2025) <= 63][:5]
+                consecutive_people = [p for p in targets if age_basis(p.birth_date, 2025) <= 63][:5]
             for person in consecutive_people:
                 values, answers = _healthy(person.sex)
                 _consecutive(values, fiscal_year - SCENARIO_YEARS[0], person.sex)
@@ -359,9 +360,9 @@ def seed(population: Any, *, today: dt.date) -> str:
             pool = [p for p in targets if p.pk not in scenario_people]
             rng.shuffle(pool)
             for scenario in SCENARIOS:
-                wanted = [
-                    p for p in pool if (age_at_fiscal_year_end(p.birth_date, fiscal_year) >= 65) == scenario.senior
-                ][:SCENARIO_COPIES]
+                wanted = [p for p in pool if is_senior(age_basis(p.birth_date, fiscal_year)) == scenario.senior][
+                    :SCENARIO_COPIES
+                ]
                 for person in wanted:
                     pool.remove(person)
                     values, answers = _healthy(person.sex)
@@ -378,7 +379,7 @@ def seed(population: Any, *, today: dt.date) -> str:
             )
             if rng.random() >= min(0.95, rate * YEAR_FACTOR[fiscal_year]):
                 continue
-            age = age_at_fiscal_year_end(person.birth_date, fiscal_year)
+            age = age_basis(person.birth_date, fiscal_year)
             plans.append(
                 _Plan(
                     person,

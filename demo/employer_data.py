@@ -10,13 +10,13 @@ from typing import Any
 from checkups.codes import Source
 from checkups.models import Checkup
 from checkups.services import checkup_receive
-from employer_data.age_bands import TARGET_AGE_MIN
 from employer_data.csv_import import evaluate_row
 from employer_data.mapping import ColumnSpec
 from employer_data.models import CsvMapping, Submission
 from employer_data.services import submissions_refresh
+from members.age_basis import TARGET_AGE_MIN, age_basis, is_target_age
 from members.codes import Relationship
-from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
+from members.fiscal import fiscal_year_of
 from members.models import Clinic, Employer, Enrollment, InsuredPerson
 
 DEMO_CLINIC_NUMBER = "9999999998"
@@ -273,8 +273,8 @@ def _seed_records(
     specs: list[ColumnSpec],
     clinic: Clinic,
 ) -> tuple[int, int, int]:
-    young = [p for p in staff if age_at_fiscal_year_end(p.birth_date, fiscal_year) < TARGET_AGE_MIN]
-    older = [p for p in staff if TARGET_AGE_MIN <= age_at_fiscal_year_end(p.birth_date, fiscal_year) <= 74]
+    young = [p for p in staff if age_basis(p.birth_date, fiscal_year) < TARGET_AGE_MIN]  # SPEC §7.1
+    older = [p for p in staff if is_target_age(p.birth_date, fiscal_year)]  # SPEC §1.3
     # people without any checkup of the year yet (the checkups demo already gave many a clinic record)
     seen = set(
         Checkup.objects.filter(person__in=young + older, fiscal_year=fiscal_year).values_list("person_id", flat=True)

@@ -10,8 +10,10 @@ from django.db.models import Count, Q
 
 from demo.population import DEMO_STAFF_USERNAME
 from members.actors import actor_for_user
+from members.age_basis import target_age_q
 from members.audit import access_log_record
 from members.codes import Relationship
+from members.fiscal import fiscal_year_of
 from members.models import AccessLog, InsuredPerson
 from portal.models import SelfMeasurement
 from portal.services import invitation_issue, invitation_redeem
@@ -21,11 +23,10 @@ DEMO_ACCOUNTS = (("demo-honnin", Relationship.SELF), ("demo-kazoku", Relationshi
 
 
 def _pick(insurer: Any, relationship: str, today: dt.date) -> InsuredPerson | None:
-    """The person of that relationship with the most checkups (a programme first), aged 40–74 when possible."""
+    """The person of that relationship with the most checkups (a programme first), of target age when possible."""
     base = InsuredPerson.objects.filter(insurer=insurer, relationship=relationship, user__isnull=True)
     ranked = base.annotate(n_checkups=Count("checkups", distinct=True), n_programmes=Count("programmes", distinct=True))
-    adults = ranked.filter(birth_date__lte=today.replace(year=today.year - 40),
-                           birth_date__gt=today.replace(year=today.year - 75))  # fmt: skip
+    adults = ranked.filter(target_age_q(fiscal_year_of(today)))  # SPEC §1.3: of target age this fiscal year
     for queryset in (adults, ranked):
         person = queryset.order_by("-n_programmes", "-n_checkups", "pk").first()
         if person is not None:

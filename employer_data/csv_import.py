@@ -14,9 +14,9 @@ from typing import Any
 from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.itemtable import PROGRAM_EMPLOYER_CHECKUP, PROGRAM_SPECIFIC_CHECKUP, item, required_groups
 from checkups.mhlw.validation import validate_document
-from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
+from members.age_basis import TARGET_AGE_MIN, age_basis
+from members.fiscal import fiscal_year_of
 
-from .age_bands import TARGET_AGE_MIN
 from .mapping import CellError, ColumnSpec, map_row
 
 PREVIEW_ROWS = 5
@@ -132,7 +132,7 @@ def evaluate_row(
     outcome.missing = [asdict(m) for m in report.missing_for_specific_checkup]
     document = mapped.document
     if document.birth_date and document.exam_date:
-        outcome.age_at_fy_end = age_at_fiscal_year_end(document.birth_date, fiscal_year_of(document.exam_date))
+        outcome.age_at_fy_end = age_basis(document.birth_date, fiscal_year_of(document.exam_date))  # SPEC §1.2
     return outcome
 
 

@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 from checkups.mhlw.archive import build_archive
 from checkups.mhlw.document import CheckupDocument
 from checkups.models import Checkup
+from members.age_basis import TARGET_AGE_MIN
 from members.models import Insurer
 
-from .age_bands import TARGET_AGE_MIN
 from .services import document_from_checkup
 
 REPORT_CATEGORY_EMPLOYER = "41"  # 報告区分 41 事業者健診 (formats-notes §3)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkups.models import Checkup, CheckupQuerySet
 from members.actors import Actor, ActorKind
+from members.age_basis import TARGET_AGE_MIN
 from members.models import Clinic, Employer, Insurer
 
 
@@ -163,8 +164,6 @@ class CsvImport(models.Model):
 class IncompleteCheckupQuerySet(CheckupQuerySet):
     def incomplete_specific(self) -> "IncompleteCheckupQuerySet":
         """≥ 40 employer records lacking 特定健診 items (SPEC §7.1): staff complete them here."""
-        from .age_bands import TARGET_AGE_MIN
-
         return self.filter(program="030", is_complete=False, age_at_fy_end__gte=TARGET_AGE_MIN)
 
 

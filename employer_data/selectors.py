@@ -20,11 +20,12 @@ from checkups.mhlw.validation_rules import INSURER_COMPUTED_ITEMS
 from checkups.models import Checkup, HeldRecord
 from infra.i18n import StrOrPromise
 from members.actors import Actor
+from members.age_basis import born_window_q
 from members.codes import Relationship
 from members.fiscal import fiscal_year_end, fiscal_year_start
 from members.models import Employer, Enrollment, InsuredPerson
 
-from .age_bands import BANDS, TARGET_AGE_MAX, TARGET_AGE_MIN, band_birth_bounds
+from .age_bands import BANDS, band_birth_bounds
 from .models import IncompleteCheckupQuerySet, IncompleteEmployerCheckup, Submission, SubmissionStatus
 from .status import submission_status
 
@@ -58,26 +59,10 @@ class Counts:
         ]
 
 
-def _birth_band_case(fiscal_year: int) -> Case:
-    whens = []
-    for band in BANDS:
-        lower, upper = band_birth_bounds(band, fiscal_year)
-        condition = Q()
-        if lower is not None:
-            condition &= Q(birth_date__gt=lower)
-        if upper is not None:
-            condition &= Q(birth_date__lte=upper)
-        whens.append(When(condition, then=Value(band.key)))
+def _birth_band_case(fiscal_year: int, field: str = "birth_date") -> Case:
+    """`age_bands.band_of` in SQL, from the person's birth date (SPEC §1.2, §1.3, §7.1)."""
+    whens = [When(born_window_q(band_birth_bounds(band, fiscal_year), field), then=Value(band.key)) for band in BANDS]
     return Case(*whens, default=Value(BANDS[0].key), output_field=CharField())
-
-
-def _age_band_case() -> Case:
-    return Case(
-        When(age_at_fy_end__lt=TARGET_AGE_MIN, then=Value("under_40")),  # SPEC §7.1
-        When(age_at_fy_end__lte=TARGET_AGE_MAX, then=Value("40_74")),  # SPEC §1.3
-        default=Value("75_plus"),
-        output_field=CharField(),
-    )
 
 
 def expected_employees(*, insurer_id: int, fiscal_year: int) -> QuerySet[InsuredPerson]:
@@ -108,7 +93,7 @@ def submission_counts(*, insurer_id: int, fiscal_year: int) -> dict[int, Counts]
             program=PROGRAM_EMPLOYER_CHECKUP,
             submitted_by_employer__isnull=False,
         )
-        .annotate(band=_age_band_case())
+        .annotate(band=_birth_band_case(fiscal_year, "person__birth_date"))
         .values("submitted_by_employer_id", "band")
         .annotate(n=Count("person_id", distinct=True))
         .order_by()

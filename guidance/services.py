@@ -24,7 +24,8 @@ from checkups.services import checkup_correct_item
 from infra.bulk import insert_rows
 from infra.i18n import message
 from members.actors import Actor, ActorKind
-from members.models import GuidanceProvider, StaffMembership
+from members.age_basis import is_target_age_basis, target_age_basis_q
+from members.models import GuidanceProvider, InsuredPerson, StaffMembership
 
 from .action_plan import ActionPlan
 from .behaviour import behaviour_changes
@@ -48,7 +49,6 @@ from .models import Contact, LevelDecisionRecord, MedicationRecheckRecord, Progr
 from .recheck import MEDICATION_YES, RECHECK_EFFECTS, RECHECK_ITEMS
 from .rules import RuleViolation, blocking, evaluate, validate_contact
 
-TARGET_AGE_MIN, TARGET_AGE_MAX = 40, 74  # SPEC §1.3: age basis 40–74
 SYNC_CHUNK = 2000  # checkup ids per round trip: well below SQLite's bound-parameter limit
 # What the rules read of a programme and its checkup (SPEC §5.5: exam-day weight and waist), and what they write
 REFRESH_READS = (
@@ -104,24 +104,26 @@ def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
 
 
 def _eligible(checkup_ids: list[int]) -> QuerySet:
-    """Checkups that make a programme: guidance level 1 or 2, no medication exception, age basis 40–74, the
-    record counted for its fiscal year (SPEC §1.3, §2.5, §5.1)."""
+    """Checkups that make a programme: guidance level 1 or 2, no medication exception, of target age (age basis
+    40–74, or 75 when born on April 1: `members.age_basis`), the record counted for its fiscal year (SPEC §1.3,
+    §2.5, §5.1)."""
     return Checkup.objects.filter(
+        target_age_basis_q("age_at_fy_end", "person__birth_date"),
         pk__in=checkup_ids,
         guidance_level__in=list(LEVEL_FROM_CHECKUP),
         medication_excluded=False,
-        age_at_fy_end__gte=TARGET_AGE_MIN,
-        age_at_fy_end__lte=TARGET_AGE_MAX,
         counts_for_fiscal_year=True,
     )
 
 
-def checkup_makes_programme(*, level: int | None, medication_excluded: bool, age_at_fy_end: int, counted: bool) -> bool:
+def checkup_makes_programme(
+    *, level: int | None, medication_excluded: bool, age_at_fy_end: int, birth_date: dt.date, counted: bool
+) -> bool:
     """`_eligible` for one checkup's values (the bulk restratification decides in Python which rows need a sync)."""
     return (
         level in LEVEL_FROM_CHECKUP
         and not medication_excluded
-        and TARGET_AGE_MIN <= age_at_fy_end <= TARGET_AGE_MAX
+        and is_target_age_basis(age_at_fy_end, birth_date)
         and counted
     )
 
@@ -181,15 +183,22 @@ def _sync_chunk(chunk: list[int], today: dt.date, evaluations: dict[tuple[Any, .
     return len(missing)
 
 
-def programmes_create_for_new_checkups(*, checkups: Iterable[Checkup], today: dt.date | None = None) -> int:
+def programmes_create_for_new_checkups(
+    *, checkups: Iterable[Checkup], today: dt.date | None = None, birth_dates: Mapping[int, dt.date] | None = None
+) -> int:
     """The programmes `programmes_sync_for_checkups` would create for checkups inserted in the caller's
     transaction (the bulk import), from the values the caller holds; returns how many were created.
 
     No programme can point at a checkup that is not committed yet, so the sync's look-ups (eligible checkups,
     existing programmes) and its conflict-tolerant insert are not needed: the eligible ones (SPEC §1.3, §2.5,
     §5.1, as `_eligible`) are written with one COPY, in the sync's order (the checkups' default ordering).
+    `birth_dates` (person id → birth date, for the target age) spares the one look-up of the people's.
     """
     today = _today(today)
+    checkups = list(checkups)
+    if birth_dates is None:
+        people = InsuredPerson.objects.filter(pk__in={c.person_id for c in checkups})
+        birth_dates = dict(people.values_list("pk", "birth_date"))
     rows = [
         (
             c.pk,
@@ -207,6 +216,7 @@ def programmes_create_for_new_checkups(*, checkups: Iterable[Checkup], today: dt
             level=c.guidance_level,
             medication_excluded=c.medication_excluded,
             age_at_fy_end=c.age_at_fy_end,
+            birth_date=birth_dates[c.person_id],
             counted=c.counts_for_fiscal_year,
         )
     ]

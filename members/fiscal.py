@@ -1,4 +1,4 @@
-"""Fiscal year (年度) and age basis (年度末年齢): SPEC §1.1, §1.2. Pure functions."""
+"""Fiscal year (年度): SPEC §1.1. Pure functions. The age basis (年度末年齢, SPEC §1.2) is `members.age_basis`."""
 
 import datetime as dt
 
@@ -21,12 +21,7 @@ def fiscal_year_end(fiscal_year: int) -> dt.date:
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Completed years on `day`, counted by birthdays (SPEC §1.2 ◆: born April 1 → new age on April 1)."""
+    """Completed years on `day`, counted by birthdays (a plain age, e.g. on the exam date for a range check);
+    never the age basis of a fiscal year, which is `members.age_basis.age_basis` (SPEC §1.2)."""
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - int(before_birthday)
-
-
-def age_at_fiscal_year_end(birth_date: dt.date, fiscal_year: int) -> int:
-    """The old rule (age on March 31 by birthdays), being replaced by `members.age_basis.age_basis` (issue #14,
-    SPEC §1.2 revised): do not use in new code; removed once every caller has moved."""
-    return age_on(birth_date, fiscal_year_end(fiscal_year))

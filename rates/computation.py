@@ -9,11 +9,12 @@ from django.db.models import Case, Count, Exists, FilteredRelation, IntegerField
 from checkups.codes import GuidanceLevel
 from checkups.models import Checkup
 from guidance.codes import ProgrammeStatus
+from members.age_basis import AGE_BANDS, band_birth_window, born_window_q, target_age_q
 from members.models import Enrollment, Exclusion, InsuredPerson
 
 from .db import large_query_settings
 from .figures import Cell
-from .periods import AGE_BANDS, band_birth_window, target_birth_window, whole_year
+from .periods import whole_year
 
 # SPEC §6.2: the guidance denominator is people stratified 積極的支援 or 動機付け支援 (medication excluded)
 GUIDANCE_LEVELS = (GuidanceLevel.INTENSIVE, GuidanceLevel.MOTIVATIONAL)
@@ -43,10 +44,12 @@ def excluded_in_year(fiscal_year: int, person_ref: str = "pk") -> Exists:
 
 
 def target_condition(fiscal_year: int, *, prefix: str = "", person_ref: str = "pk") -> Q:
-    """特定健診対象者 of FY N (SPEC §1.3) as a WHERE clause; `prefix` reaches the person from another model."""
-    born_after, born_by = target_birth_window(fiscal_year)
+    """特定健診対象者 of FY N (SPEC §1.3) as a WHERE clause; `prefix` reaches the person from another model.
+
+    The age part is `members.age_basis.is_target_age` as birth-date bounds: age basis ≥ 40 and no 75th birthday
+    by March 31 of N+1 (FY2024: born 1950-04-01 … 1985-04-01)."""
     return (
-        Q(**{f"{prefix}birth_date__gt": born_after, f"{prefix}birth_date__lte": born_by})
+        target_age_q(fiscal_year, f"{prefix}birth_date")
         & Q(enrolled_all_year(fiscal_year, person_ref))
         & ~Q(excluded_in_year(fiscal_year, person_ref))
     )
@@ -87,11 +90,11 @@ def guidance_completed_condition(prefix: str = "") -> Q:
 
 
 def age_band_case(fiscal_year: int, field: str) -> Case:
-    """The age band's lower bound from the birth date, in SQL (SPEC §6.3: 5-year bands of the age basis)."""
-    whens = []
-    for band in AGE_BANDS:
-        born_after, born_by = band_birth_window(fiscal_year, band)
-        whens.append(When(**{f"{field}__gt": born_after, f"{field}__lte": born_by}, then=Value(band.low)))
+    """The age band's lower bound from the birth date, in SQL (SPEC §6.3, §6.6: 5-year bands of the age basis,
+    age basis 75 of an April-1 birth in 70–74): `members.age_basis.band_of` as birth-date bounds."""
+    whens = [
+        When(born_window_q(band_birth_window(fiscal_year, band), field), then=Value(band.low)) for band in AGE_BANDS
+    ]
     return Case(*whens, default=Value(None), output_field=IntegerField())
 
 

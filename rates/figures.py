@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .periods import AGE_BANDS
+from members.age_basis import AGE_BANDS
 
 Stratum = tuple[int, int]  # (sex, age band lower bound), SPEC §6.3
 

@@ -1,7 +1,8 @@
 """A plain-Python reference of the rate counts, person by person (SPEC §1.3, §1.4, §6.1, §6.2).
 
-Deliberately written differently from `rates.computation`: ages through `members.fiscal`, dates compared one
-person at a time. Tests check that the SQL cells equal these on random populations; never used in production.
+Deliberately written differently from `rates.computation`: ages person by person through `members.age_basis`
+(birthdays; the SQL uses its birth-date bounds), dates compared one person at a time. Tests check that the SQL
+cells equal these on random populations; never used in production.
 """
 
 import datetime as dt
@@ -9,10 +10,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from members.fiscal import age_at_fiscal_year_end, fiscal_year_end, fiscal_year_start
+from members.age_basis import band_of, is_target_age
+from members.fiscal import fiscal_year_end, fiscal_year_start
 
 from .figures import Cell
-from .periods import band_of_age
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class PersonFacts:
 
 def is_target(person: PersonFacts, fiscal_year: int) -> bool:
     first, last = fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)
-    if not 40 <= age_at_fiscal_year_end(person.birth_date, fiscal_year) <= 74:
+    if not is_target_age(person.birth_date, fiscal_year):  # SPEC §1.3: age basis ≥ 40, no 75th birthday
         return False
     enrolled = any(
         acquired <= first and (lost is None or lost - dt.timedelta(days=1) >= last)
@@ -55,7 +56,7 @@ def reference_cells(persons: Iterable[PersonFacts], *, insurer_id: int, fiscal_y
     for person in persons:
         if person.insurer_id != insurer_id or not is_target(person, fiscal_year):
             continue
-        band = band_of_age(age_at_fiscal_year_end(person.birth_date, fiscal_year))
+        band = band_of(person.birth_date, fiscal_year)  # SPEC §6.6: age basis 75 (April 1) in 70–74
         assert band is not None
         tally = counts.setdefault((person.sex, band.low, person.relationship, person.employer_id), Counter())
         tally["targets"] += 1

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from members.fiscal import age_at_fiscal_year_end
+from members.age_basis import age_basis
 
 from . import lookahead
 from .periods import reporting_deadline
@@ -38,7 +38,7 @@ def _person_columns(person: Any, fiscal_year: int) -> list[object]:
         person.card_branch,
         person.name_kana,
         person.get_sex_display(),
-        age_at_fiscal_year_end(person.birth_date, fiscal_year),
+        age_basis(person.birth_date, fiscal_year),  # SPEC §1.2
         person.get_relationship_display(),
     ]
 

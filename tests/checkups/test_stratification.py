@@ -15,8 +15,8 @@ from checkups.stratification import (
     consecutive_intensive_eligible,
     stratify,
 )
+from members.age_basis import age_basis
 from members.codes import Sex
-from members.fiscal import age_at_fiscal_year_end
 from tests.checkups.inputs import inputs
 
 D = Decimal
@@ -296,25 +296,40 @@ def test_medication_decided_first_whatever_is_missing(question: str) -> None:
     assert result.level_without_medication == UNDETERMINED
 
 
+@pytest.mark.parametrize("fiscal_year", [2024, 2025, 2026])
 @pytest.mark.parametrize(
-    ("birth_date", "age", "expected"),
+    ("age", "month", "day", "basis", "expected"),
     [
-        (dt.date(1960, 4, 1), 64, INTENSIVE),  # reaches 65 on 2025-04-01, in FY2025 (SPEC §1.2 ◆)
-        (dt.date(1960, 3, 31), 65, MOTIVATIONAL),  # reaches 65 on the last day of FY2024
-        (dt.date(1950, 4, 1), 74, MOTIVATIONAL),
+        (65, 3, 31, 65, MOTIVATIONAL),  # reaches 65 on March 31 of N+1, the year's last day
+        (65, 4, 1, 65, MOTIVATIONAL),  # reaches 65 at the end of March 31 too (民法143条, SPEC §1.2 revised)
+        (65, 4, 2, 64, INTENSIVE),  # 65 only in the next year
+        (75, 4, 1, 75, MOTIVATIONAL),  # age basis 75, still a target (75th birthday April 1 of N+1)
+        (75, 4, 2, 74, MOTIVATIONAL),
+        (40, 3, 31, 40, INTENSIVE),
+        (40, 4, 1, 40, INTENSIVE),
     ],
 )
-def test_age_basis_at_fiscal_year_end(birth_date: dt.date, age: int, expected: GuidanceLevel) -> None:
-    age_at_end = age_at_fiscal_year_end(birth_date, 2024)
-    assert age_at_end == age
-    # The exam date is irrelevant: at an exam on 2024-05-01 the 1960-03-31 person is still 64.
-    result = stratify(inputs(GROUP_A, BP_RISK, LIPID_RISK), age_at_fy_end=age_at_end, fiscal_year=2024)
+def test_age_basis_and_the_65_rule_at_the_edges(
+    fiscal_year: int, age: int, month: int, day: int, basis: int, expected: GuidanceLevel
+) -> None:
+    birth_date = dt.date(fiscal_year + 1 - age, month, day)
+    assert age_basis(birth_date, fiscal_year) == basis
+    # The exam date is irrelevant: at an exam in May the person born on April 1 is still 64.
+    result = stratify(inputs(GROUP_A, BP_RISK, LIPID_RISK), age_at_fy_end=basis, fiscal_year=fiscal_year)
     assert result.level == expected
     assert result.level_before_exceptions == INTENSIVE
     assert result.exception == (None if expected == INTENSIVE else "age_65_74")
 
 
-@pytest.mark.parametrize("age", [65, 70, 74])
+def test_the_65_rule_for_the_born_1960_04_01_in_fy2024() -> None:
+    """The issue's example: born 1960-04-01 is 65 in FY2024, so 積極的支援 becomes 動機付け支援 (SPEC §2.5b)."""
+    basis = age_basis(dt.date(1960, 4, 1), 2024)
+    result = stratify(inputs(GROUP_A, BP_RISK, LIPID_RISK), age_at_fy_end=basis, fiscal_year=2024)
+    assert (basis, result.level) == (65, MOTIVATIONAL)
+    assert "年度末年齢 65 歳 (65歳以上): 積極的支援は動機付け支援とする" in result.explanation("ja")
+
+
+@pytest.mark.parametrize("age", [65, 70, 74, 75])
 def test_age_exception_leaves_other_levels(age: int) -> None:
     result = stratify(inputs(GROUP_A, BP_RISK), age_at_fy_end=age, fiscal_year=2024)
     assert (result.level, result.exception) == (MOTIVATIONAL, None)

@@ -117,9 +117,12 @@ def test_mapping_problems() -> None:
     ("birth", "band"),
     [
         (dt.date(1986, 3, 31), "40_74"),  # 40 on March 31, 2026 (SPEC §1.2)
-        (dt.date(1986, 4, 1), "under_40"),  # 40 only on April 1, 2026: next fiscal year (SPEC §1.2 ◆)
-        (dt.date(1951, 4, 1), "40_74"),  # 74 at the end of FY2025
-        (dt.date(1951, 3, 31), "75_plus"),
+        (dt.date(1986, 4, 1), "40_74"),  # reaches 40 at the end of March 31, 2026 (SPEC §1.2 revised)
+        (dt.date(1986, 4, 2), "under_40"),  # 39
+        (dt.date(1951, 4, 2), "40_74"),  # 74 at the end of FY2025
+        (dt.date(1951, 4, 1), "40_74"),  # age basis 75, 75th birthday April 1, 2026: still a target (SPEC §1.3)
+        (dt.date(1951, 3, 31), "75_plus"),  # 75th birthday inside FY2025
+        (dt.date(1950, 4, 1), "75_plus"),  # 75th birthday April 1, 2025, the year's first day
     ],
 )
 def test_age_band_uses_the_fiscal_year_end(birth: dt.date, band: str) -> None:

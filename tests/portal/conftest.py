@@ -15,8 +15,9 @@ from checkups.models import Checkup
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
 from guidance.models import Contact, Programme
 from members.actors import actor_for_user
+from members.age_basis import age_basis
 from members.audit import access_log_record
-from members.fiscal import age_at_fiscal_year_end, fiscal_year_of
+from members.fiscal import fiscal_year_of
 from members.models import AccessLog, InsuredPerson
 from portal.models import SelfMeasurement
 from portal.services import invitation_issue, invitation_redeem
@@ -56,7 +57,7 @@ def make_checkup(person: InsuredPerson, exam_date: dt.date, program: str = Progr
     """A checkup with the level and explanation the real stratification gives for these values."""
     data = {**BASE_VALUES, **values}
     fiscal_year = fiscal_year_of(exam_date)
-    age = age_at_fiscal_year_end(person.birth_date, fiscal_year)
+    age = age_basis(person.birth_date, fiscal_year)
     judged = judge_row({**data, "fiscal_year": fiscal_year, "age_at_fy_end": age}, sex=person.sex)
     return Checkup.objects.create(
         person=person,

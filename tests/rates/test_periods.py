@@ -1,4 +1,5 @@
-"""Birth-date bounds equal the age basis (SPEC §1.2, §1.3); report deadline and the 3-month minimum (SPEC §5.3)."""
+"""Birth-date bounds equal the age basis (SPEC §1.2, §1.3, members.age_basis, re-exported here for the rates);
+report deadline and the 3-month minimum (SPEC §5.3)."""
 
 import datetime as dt
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guidance.contacts import final_evaluation_earliest
-from members.fiscal import age_at_fiscal_year_end
+from members.age_basis import band_of, is_target_age
 from rates.periods import (
     AGE_BANDS,
     band_birth_window,
@@ -22,21 +23,21 @@ years = st.integers(min_value=2008, max_value=2035)
 
 
 @given(births, years)
-def test_target_window_is_age_basis_40_to_74(born, year):
+def test_target_window_is_target_age(born, year):
     after, by = target_birth_window(year)
-    assert (after < born <= by) == (40 <= age_at_fiscal_year_end(born, year) <= 74)
+    assert (after < born <= by) == is_target_age(born, year)
 
 
 @given(births, years)
-def test_band_window_matches_band_of_age(born, year):
-    band = band_of_age(age_at_fiscal_year_end(born, year))
+def test_band_window_matches_band_of(born, year):
+    band = band_of(born, year)
     for each in AGE_BANDS:
         after, by = band_birth_window(year, each)
         assert (after < born <= by) == (each == band)
 
 
 @pytest.mark.parametrize(
-    ("age", "low"), [(39, None), (40, 40), (44, 40), (45, 45), (69, 65), (70, 70), (74, 70), (75, None)]
+    ("age", "low"), [(39, None), (40, 40), (44, 40), (45, 45), (69, 65), (70, 70), (74, 70), (75, 70), (76, None)]
 )
 def test_band_of_age(age, low):
     band = band_of_age(age)
