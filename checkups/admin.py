@@ -14,11 +14,18 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import StrOrPromise
-from members.admin_base import ScopedAdmin
-from members.age_basis import LATTER_STAGE_AGE, TARGET_AGE_MIN, senior_age_basis_q, target_age_basis_q
+from members.admin_base import FiscalYearFilter, ScopedAdmin
+from members.age_basis import (
+    LATTER_STAGE_AGE,
+    TARGET_AGE_MIN,
+    is_target_age_basis,
+    senior_age_basis_q,
+    target_age_basis_q,
+)
 from members.codes import Sex
 from members.models import AccessLog, Employer
 
@@ -102,7 +109,7 @@ class CheckupAdmin(ScopedAdmin):
         "exam_date",
         "fiscal_year",
         "age_at_fy_end",
-        "guidance_level",
+        "level_label",
         "metabolic_judgment",
         "medication_excluded",
         "clinic_mismatch",
@@ -112,7 +119,7 @@ class CheckupAdmin(ScopedAdmin):
         "employer_label",
     ]
     list_filter = [
-        "fiscal_year",
+        FiscalYearFilter,
         "guidance_level",
         "metabolic_judgment",
         EmployerFilter,
@@ -137,6 +144,14 @@ class CheckupAdmin(ScopedAdmin):
     def person_label(self, obj: Checkup) -> str:
         person = obj.person
         return f"{person.card_symbol}-{person.card_number}-{person.card_branch} {person.name_kana}"
+
+    @admin.display(description=_("保健指導レベル"), ordering="guidance_level")
+    def level_label(self, obj: Checkup) -> str:
+        """The level, and clearly when the person is no checkup target by age (a 22-year-old's employer checkup)."""
+        level = obj.get_guidance_level_display() or "—"
+        if is_target_age_basis(obj.age_at_fy_end, obj.person.birth_date):
+            return level
+        return format_html('{} <span class="staff-tag">{}</span>', level, _("対象外(年齢)"))
 
     @admin.display(description=_("事業所"), ordering="person__employer__code")
     def employer_label(self, obj: Checkup) -> str:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import StrOrPromise
 from members.actors import Actor, ActorKind
+from members.dates import day
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
 from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, Program, Source, WaistMethod
@@ -44,16 +45,28 @@ class CheckupQuerySet(models.QuerySet["Checkup"]):
 class Checkup(models.Model):
     """One exam of one person. `items` keeps every item as sent, by its 17-digit code (XMLhc24tab)."""
 
-    person = models.ForeignKey(InsuredPerson, on_delete=models.PROTECT, related_name="checkups")
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="checkups")
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="checkups", verbose_name=_("加入者")
+    )
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="checkups", verbose_name=_("保険者"))
     clinic = models.ForeignKey(
         Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="checkups", verbose_name=_("健診機関")
     )
     submitted_by_clinic = models.ForeignKey(
-        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="submitted_checkups"
+        Clinic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_checkups",
+        verbose_name=_("送信した健診機関"),
     )
     submitted_by_employer = models.ForeignKey(
-        Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="submitted_checkups"
+        Employer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_checkups",
+        verbose_name=_("送信した事業所"),
     )
     exam_date = models.DateField(_("健診実施日"))
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))  # SPEC §1.1
@@ -139,15 +152,15 @@ class Checkup(models.Model):
     clinic_metabolic_judgment = _small(_("健診機関のメタボ判定"), choices=MetabolicJudgment.choices)
     clinic_mismatch = models.BooleanField(_("健診機関の判定と相違"), default=False)
     consecutive_intensive_eligible = models.BooleanField(_("2年連続積極的支援(動機付け支援相当可)"), default=False)
-    stratified_at = models.DateTimeField(null=True, blank=True)
+    stratified_at = models.DateTimeField(_("判定日時"), null=True, blank=True)
 
     # Completeness for 特定健診 (SPEC §6.1, §7.1) and which record counts for the fiscal year
     is_complete = models.BooleanField(_("特定健診項目充足"), default=True)
     missing_items = models.JSONField(_("不足項目"), default=list, blank=True)
     counts_for_fiscal_year = models.BooleanField(_("実施率に計上"), default=True)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = CheckupQuerySet.as_manager()
 
@@ -182,7 +195,8 @@ class Checkup(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.exam_date} {self.get_program_display()} (#{self.pk})"
+        """ヤマダ タロウ 2026年10月27日 特定健診 (no database id)."""
+        return f"{self.person.name_kana} {day(self.exam_date)} {self.get_program_display()}"
 
 
 class SentRecordQuerySet(models.QuerySet):
@@ -209,23 +223,39 @@ class HeldRecord(models.Model):
         LINKED = "linked", _("加入者に紐付け済")
         REJECTED = "rejected", _("却下")
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="held_records")
-    submitted_by_clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, related_name="held_records", verbose_name=_("保険者")
+    )
+    submitted_by_clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("送信した健診機関")
+    )
     submitted_by_employer = models.ForeignKey(
-        Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Employer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("送信した事業所"),
     )
     source = models.CharField(_("取得経路"), max_length=20, choices=Source.choices)
     document = models.JSONField(_("受信内容"))
     exam_date = models.DateField(_("健診実施日"))
     reason_ja = models.CharField(_("保留理由"), max_length=200)
-    reason_en = models.CharField(max_length=200)
+    reason_en = models.CharField(_("保留理由(英語)"), max_length=200)
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.HELD)
-    checkup = models.OneToOneField(Checkup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    checkup = models.OneToOneField(
+        Checkup, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("紐付けた健診結果")
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("対応した職員"),
+    )
+    resolved_at = models.DateTimeField(_("対応日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("受信日時"), auto_now_add=True)
 
     objects = SentRecordQuerySet.as_manager()
 
@@ -235,19 +265,23 @@ class HeldRecord(models.Model):
         ordering = ["status", "-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.exam_date} {self.get_status_display()}"
+        return f"{day(self.exam_date)} {self.get_status_display()}"
 
 
 class CheckupCorrection(models.Model):
     """A staff correction of one item, kept as history; the level is recomputed after it."""
 
-    checkup = models.ForeignKey(Checkup, on_delete=models.CASCADE, related_name="corrections")
+    checkup = models.ForeignKey(
+        Checkup, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("健診結果")
+    )
     item_code = models.CharField(_("項目コード"), max_length=17)
     old_value = models.JSONField(_("修正前"), null=True, blank=True)
     new_value = models.JSONField(_("修正後"), null=True, blank=True)
     reason = models.CharField(_("理由"), max_length=300, blank=True)
-    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    corrected_at = models.DateTimeField(auto_now_add=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("修正者")
+    )
+    corrected_at = models.DateTimeField(_("修正日時"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("項目修正履歴")
@@ -255,7 +289,7 @@ class CheckupCorrection(models.Model):
         ordering = ["-corrected_at"]
 
     def __str__(self) -> str:
-        return f"{self.item_code} {self.corrected_at:%Y-%m-%d}"
+        return f"{self.item_code} {day(self.corrected_at)}"
 
 
 class Upload(models.Model):
@@ -285,7 +319,12 @@ class Upload(models.Model):
         Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads", verbose_name=_("事業所")
     )
     submitted_by_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("送信した職員"),
     )
     # The receiving insurer when known (archive index or the employer's insurer); scopes staff access.
     insurer = models.ForeignKey(
@@ -294,10 +333,10 @@ class Upload(models.Model):
     kind = models.CharField(_("形式"), max_length=10, choices=Kind.choices)
     source = models.CharField(_("取得経路"), max_length=20, choices=Source.choices)
     file_name = models.CharField(_("ファイル名"), max_length=255, blank=True)
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("ハッシュ値(SHA-256)"), max_length=64)
     size = models.PositiveBigIntegerField(_("サイズ(バイト)"), default=0)
-    content = models.BinaryField(editable=False)
-    idempotency_key = models.CharField(_("Idempotency-Key"), max_length=200, blank=True)
+    content = models.BinaryField(_("ファイル内容"), editable=False)
+    idempotency_key = models.CharField(_("再送防止キー(Idempotency-Key)"), max_length=200, blank=True)
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     total = models.PositiveIntegerField(_("件数"), default=0)
     done = models.PositiveIntegerField(_("処理済"), default=0)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from checkups.models import Checkup, CheckupQuerySet
 from members.actors import Actor, ActorKind
 from members.age_basis import TARGET_AGE_MIN
+from members.dates import fiscal_year_label
 from members.models import Clinic, Employer, Insurer
 
 
@@ -38,7 +39,9 @@ class SubmissionQuerySet(models.QuerySet["Submission"]):
 class Submission(models.Model):
     """事業主健診の提出状況: one employer, one fiscal year (SPEC §7.3)."""
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="employer_submissions")
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, related_name="employer_submissions", verbose_name=_("保険者")
+    )
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("事業所")
     )
@@ -51,7 +54,7 @@ class Submission(models.Model):
         _("提出完了を確認済"), default=False, help_text=_("事業主が全員分を提出済みと確認した場合にオン")
     )
     notes = models.TextField(_("メモ"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -67,7 +70,7 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.fiscal_year} {self.employer}"
+        return f"{fiscal_year_label(self.fiscal_year)} {self.employer}"
 
 
 class CsvMappingQuerySet(models.QuerySet["CsvMapping"]):
@@ -85,7 +88,9 @@ class CsvMapping(models.Model):
     `columns` is a list of {"column", "role", "item_code", "recode", "conversion"} (see employer_data.mapping).
     """
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="csv_mappings")
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, related_name="csv_mappings", verbose_name=_("保険者")
+    )
     name = models.CharField(_("名称"), max_length=100)
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="csv_mappings", verbose_name=_("事業所")
@@ -95,7 +100,7 @@ class CsvMapping(models.Model):
     )
     columns = models.JSONField(_("列の対応"), default=list)
     notes = models.TextField(_("メモ"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = CsvMappingQuerySet.as_manager()
 
@@ -126,12 +131,16 @@ class CsvImport(models.Model):
         IMPORTED = "imported", _("取込済")
         DUPLICATE = "duplicate", _("取込済みの同一ファイル")
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="employer_csv_imports")
-    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="csv_imports")
-    mapping = models.ForeignKey(CsvMapping, on_delete=models.PROTECT, related_name="imports")
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, related_name="employer_csv_imports", verbose_name=_("保険者")
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="csv_imports", verbose_name=_("事業所")
+    )
+    mapping = models.ForeignKey(CsvMapping, on_delete=models.PROTECT, related_name="imports", verbose_name=_("列対応"))
     file_name = models.CharField(_("ファイル名"), max_length=255)
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
+    sha256 = models.CharField(_("ハッシュ値(SHA-256)"), max_length=64)
+    content = models.BinaryField(_("ファイル内容"))
     encoding = models.CharField(_("文字コード"), max_length=20, blank=True)
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
     row_count = models.PositiveIntegerField(_("行数"), default=0)
@@ -140,9 +149,11 @@ class CsvImport(models.Model):
     rejected_count = models.PositiveIntegerField(_("エラー"), default=0)
     incomplete_count = models.PositiveIntegerField(_("特定健診項目不足"), default=0)
     report = models.JSONField(_("行ごとの結果"), default=list, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    imported_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("取込者")
+    )
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("取込日時"), null=True, blank=True)
 
     objects = CsvImportQuerySet.as_manager()
 

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.access_words import staff_display_name
 from members.actors import ActorKind
-from members.admin_base import ScopedAdmin
+from members.admin_base import FiscalYearFilter, ScopedAdmin
+from members.fiscal import fiscal_year_of
 from members.models import AccessLog, GuidanceProvider, StaffMembership
 
 from .behaviour import behaviour_changes
@@ -81,12 +82,39 @@ class AssignedStaffFilter(admin.SimpleListFilter):
     parameter_name = "staff"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("none", _("未割当")), *((str(u.pk), u.get_username()) for u in staff_users_for(request, model_admin))]
+        users = staff_users_for(request, model_admin)
+        return [("none", _("未割当")), *((str(u.pk), staff_display_name(u)) for u in users)]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "none":
             return queryset.filter(assigned_staff__isnull=True)
         return queryset.filter(assigned_staff_id=self.value()) if self.value() else queryset
+
+
+class CurrentFiscalYearFilter(FiscalYearFilter):
+    """The programme list opens on the current fiscal year, not on finished programmes of years ago."""
+
+    ALL = "all"
+
+    def value(self) -> str | None:
+        value = super().value()
+        if value is None:
+            return str(fiscal_year_of(timezone.localdate()))
+        return None if value == self.ALL else value
+
+    def choices(self, changelist: Any) -> Any:
+        current = self.value()
+        yield {
+            "selected": current is None,
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": _("すべての年度"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
 
 class AssignForm(forms.Form):
@@ -332,10 +360,10 @@ class ProgrammeAdmin(ScopedAdmin):
         "points_label",
         "initial_on",
         "last_contact_on",
-        "assigned_staff",
+        "assigned_staff_label",
         "provider",
     ]
-    list_filter = ["status", "fiscal_year", "level", "provider", AssignedStaffFilter, NextActionFilter]
+    list_filter = ["status", CurrentFiscalYearFilter, "level", "provider", AssignedStaffFilter, NextActionFilter]
     search_fields = ["person__card_number", "person__name_kana"]
     list_select_related = ["person", "provider", "assigned_staff"]
     ordering = ["next_action_due", "pk"]
@@ -348,6 +376,10 @@ class ProgrammeAdmin(ScopedAdmin):
     def person_label(self, obj: Programme) -> str:
         person = obj.person
         return f"{person.card_symbol}-{person.card_number}-{person.card_branch} {person.name_kana}"
+
+    @admin.display(description=_("担当職員"), ordering="assigned_staff__last_name")
+    def assigned_staff_label(self, obj: Programme) -> str:
+        return staff_display_name(obj.assigned_staff) or "—"
 
     @admin.display(description=_("年度"), ordering="fiscal_year")
     def fiscal_year_label(self, obj: Programme) -> str:

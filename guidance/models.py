@@ -51,7 +51,9 @@ class Programme(models.Model):
     person = models.ForeignKey(
         "members.InsuredPerson", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("加入者")
     )
-    insurer = models.ForeignKey("members.Insurer", on_delete=models.PROTECT, related_name="programmes")
+    insurer = models.ForeignKey(
+        "members.Insurer", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("保険者")
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))  # of the checkup, SPEC §5.1
     level = models.PositiveSmallIntegerField(_("保健指導区分"), choices=ProgrammeLevel.choices)
     status = models.CharField(
@@ -100,9 +102,9 @@ class Programme(models.Model):
     next_action = models.CharField(_("次の対応"), max_length=40, blank=True)
     next_action_due = models.DateField(_("対応期限"), null=True, blank=True)
     evaluation = models.JSONField(_("評価の内訳"), default=dict, blank=True)
-    version = models.PositiveIntegerField(default=0)  # optimistic locking: no lost update between two editors
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("版"), default=0)  # optimistic locking: no lost update between two editors
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -149,7 +151,9 @@ class Contact(models.Model):
 
     rule_warnings: list[Any]  # not stored: the non-blocking rule violations, set when a contact is recorded
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="contacts")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("保健指導プログラム")
+    )
     kind = models.CharField(_("実施内容"), max_length=20, choices=ContactKind.choices)
     form = models.PositiveSmallIntegerField(_("支援形態"), choices=ContactForm.choices)
     date = models.DateField(_("実施日"))
@@ -167,11 +171,23 @@ class Contact(models.Model):
     behaviour_changes = models.JSONField(_("行動変容"), default=list, blank=True)
     behaviour_sustained_months = models.JSONField(_("継続月数"), default=dict, blank=True)  # legacy, not read
     staff = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("実施した職員"),
     )
-    provider = models.ForeignKey(GuidanceProvider, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    provider = models.ForeignKey(
+        GuidanceProvider,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("実施した保健指導機関"),
+    )
     note = models.TextField(_("記録"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("支援記録")

@@ -9,10 +9,11 @@ import datetime as dt
 import re
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+
+from members import dates
 
 from .codes import ProgrammeLevel, ProgrammeStatus
 from .points import COMPLETION_POINTS
@@ -34,13 +35,7 @@ SUPPORT_CONTINUES = _("支援継続(ポイント不足)")  # final evaluation no
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
-def day(value: dt.date | str | None) -> str:
-    """A date as people read it in the active language: 2026年11月10日 (ja), Nov. 10, 2026 (en); "" for none."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = dt.date.fromisoformat(value)
-    return date_format(value)
+day = dates.day  # 2026年11月10日: one implementation (members.dates)
 
 
 def dates_in_words(text: str) -> str:

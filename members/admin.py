@@ -118,7 +118,7 @@ class AgeBandFilter(admin.SimpleListFilter):
 @admin.register(InsuredPerson)
 class InsuredPersonAdmin(ScopedAdmin):
     staff_can_change = True
-    list_display = ["card_label", "name_kana", "sex", "birth_date", "relationship", "employer"]
+    list_display = ["card", "name_kana", "sex", "birth_date", "relationship", "employer"]
     list_filter = ["insurer", "sex", "relationship", AgeBandFilter, "employer"]
     search_fields = ["card_number", "name_kana"]
     list_select_related = ["employer"]
@@ -136,6 +136,10 @@ class InsuredPersonAdmin(ScopedAdmin):
     inlines = [EnrollmentInline, ExclusionInline, PersonChangeInline]
     audit_action = AccessLog.Action.ADMIN_VIEW
     show_full_result_count = False
+
+    @admin.display(description=_("記号・番号"), ordering="card_number")
+    def card(self, obj: InsuredPerson) -> str:
+        return obj.card_label
 
     @admin.display(description=_("わたしの健診"))
     def self_service(self, obj: InsuredPerson) -> str:
@@ -207,6 +211,7 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 @admin.register(AccessLog)
 class AccessLogAdmin(ScopedAdmin):
     list_display = ["at", "who_label", "person_link", "action", "target_label", "ip_address"]
+    fields = readonly_fields = ["at", "who_label", "person_link", "action", "target_label", "ip_address"]
     list_filter = ["action"]
     date_hierarchy = "at"
     list_select_related = ["person", "user"]

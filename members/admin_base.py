@@ -1,13 +1,17 @@
 """Base admin: every admin queryset starts from `visible_to(actor)`; another insurer's record is a 404."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from .actors import Actor, actor_from_request
 from .audit import access_log_record
+from .dates import fiscal_year_label
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -65,8 +69,35 @@ class ScopedAdmin(admin.ModelAdmin):
                 request=request,
             )
 
+    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
+        """A filter on a related model offers only the values in the user's own rows: Django's default would list
+        every insurer and every employer, another insurer's names included."""
+        scoped: list[Any] = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str):
+                field = get_fields_from_path(self.model, entry)[-1]
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
+
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         related = db_field.related_model
         if hasattr(related.objects, "visible_to") and hasattr(related.objects.all(), "visible_to"):
             kwargs["queryset"] = related.objects.all().visible_to(self.actor(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class FiscalYearFilter(admin.SimpleListFilter):
+    """年度で絞り込む: the years of the user's own rows, newest first, as 2025年度."""
+
+    title = _("年度")
+    parameter_name = "fiscal_year__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = model_admin.get_queryset(request).order_by().values_list("fiscal_year", flat=True).distinct()
+        return [(str(year), fiscal_year_label(year)) for year in sorted(set(years), reverse=True)]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        return queryset.filter(fiscal_year=int(value)) if value and value.isdigit() else queryset

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
 from .actors import Actor, ActorKind
 from .codes import ExclusionReason, InsurerType, Relationship, Sex
+from .dates import day
 
 INSURER_NUMBER = RegexValidator(r"^\d{8}$", _("保険者番号は8桁の数字です"))  # SPEC §1.5
 CLINIC_NUMBER = RegexValidator(r"^\d{10}$", _("機関番号は10桁の数字です"))  # SPEC §9.1
@@ -75,7 +77,7 @@ class EmployerQuerySet(models.QuerySet["Employer"]):
 class Employer(models.Model):
     """事業所."""
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="employers")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="employers", verbose_name=_("保険者"))
     code = models.CharField(_("事業所コード"), max_length=20)
     name = models.CharField(_("事業所名"), max_length=200)
     contact_person = models.CharField(_("担当者"), max_length=100, blank=True)
@@ -148,7 +150,7 @@ class PersonQuerySet(models.QuerySet["InsuredPerson"]):
 class InsuredPerson(models.Model):
     """加入者 (被保険者・被扶養者). Card identifiers are stored normalised (members.normalize)."""
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="persons")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="persons", verbose_name=_("保険者"))
     card_symbol = models.CharField(_("記号"), max_length=20, blank=True)
     card_number = models.CharField(_("番号"), max_length=20)
     card_branch = models.CharField(_("枝番"), max_length=2, validators=[BRANCH])
@@ -172,8 +174,8 @@ class InsuredPerson(models.Model):
         related_name="insured_person",
         verbose_name=_("本人用アカウント"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -203,7 +205,9 @@ class InsuredPerson(models.Model):
 class Enrollment(models.Model):
     """資格: enrolled from `acquired_on` (資格取得日) up to the day before `lost_on` (資格喪失日)."""
 
-    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="enrollments")
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="enrollments", verbose_name=_("加入者")
+    )
     acquired_on = models.DateField(_("資格取得日"))
     lost_on = models.DateField(_("資格喪失日"), null=True, blank=True)
 
@@ -220,13 +224,15 @@ class Enrollment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.acquired_on} – {self.lost_on or ''}"
+        return f"{day(self.acquired_on)} – {day(self.lost_on)}"
 
 
 class Exclusion(models.Model):
     """対象除外 with reason and period (SPEC §1.4)."""
 
-    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="exclusions")
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="exclusions", verbose_name=_("加入者")
+    )
     reason = models.CharField(_("除外理由"), max_length=30, choices=ExclusionReason.choices)
     starts_on = models.DateField(_("開始日"))
     ends_on = models.DateField(_("終了日"), null=True, blank=True)
@@ -244,7 +250,7 @@ class Exclusion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} {self.starts_on}–{self.ends_on or ''}"
+        return f"{self.get_reason_display()} {day(self.starts_on)}–{day(self.ends_on)}"
 
 
 class RosterImport(models.Model):
@@ -255,20 +261,24 @@ class RosterImport(models.Model):
         APPLIED = "applied", _("取込済")
         REJECTED = "rejected", _("却下")
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="roster_imports")
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, related_name="roster_imports", verbose_name=_("保険者")
+    )
     file_name = models.CharField(_("ファイル名"), max_length=255)
-    sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
-    encoding = models.CharField(max_length=20)
+    sha256 = models.CharField(_("ハッシュ値(SHA-256)"), max_length=64)
+    content = models.BinaryField(_("ファイル内容"))
+    encoding = models.CharField(_("文字コード"), max_length=20)
     status = models.CharField(_("状態"), max_length=12, choices=Status.choices, default=Status.PREVIEWED)
     row_count = models.PositiveIntegerField(_("行数"), default=0)
     created_count = models.PositiveIntegerField(_("新規"), default=0)
     updated_count = models.PositiveIntegerField(_("更新"), default=0)
     unchanged_count = models.PositiveIntegerField(_("変更なし"), default=0)
     errors = models.JSONField(_("エラー"), default=list, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("取込者")
+    )
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("反映日時"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("名簿取込")
@@ -282,10 +292,14 @@ class RosterImport(models.Model):
 class PersonChange(models.Model):
     """History: what a roster import or a staff edit changed on a person ({field: [old, new]})."""
 
-    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="changes")
-    roster_import = models.ForeignKey(RosterImport, on_delete=models.SET_NULL, null=True, blank=True)
-    changed_at = models.DateTimeField(auto_now_add=True)
-    changes = models.JSONField()
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="changes", verbose_name=_("加入者")
+    )
+    roster_import = models.ForeignKey(
+        RosterImport, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("名簿取込")
+    )
+    changed_at = models.DateTimeField(_("変更日時"), auto_now_add=True)
+    changes = models.JSONField(_("変更内容"))
 
     class Meta:
         verbose_name = _("加入者変更履歴")
@@ -293,14 +307,18 @@ class PersonChange(models.Model):
         ordering = ["-changed_at"]
 
     def __str__(self) -> str:
-        return f"{self.person_id} {self.changed_at:%Y-%m-%d}"
+        return _("%(day)s の変更") % {"day": day(self.changed_at)}
 
 
 class StaffMembership(models.Model):
     """A staff user works for one or more insurers."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships")
-    insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="staff_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_memberships", verbose_name=_("ユーザー")
+    )
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.CASCADE, related_name="staff_memberships", verbose_name=_("保険者")
+    )
     job_title = models.CharField(_("職種"), max_length=50, default="保健師")
 
     class Meta:
@@ -322,12 +340,23 @@ class ApiKey(AbstractAPIKey):
         STAFF = "staff", _("保険者職員")
 
     kind = models.CharField(_("種別"), max_length=20, choices=Kind.choices)
-    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys")
-    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys")
-    guidance_provider = models.ForeignKey(
-        GuidanceProvider, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys"
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys", verbose_name=_("健診機関")
     )
-    insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys")
+    employer = models.ForeignKey(
+        Employer, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys", verbose_name=_("事業所")
+    )
+    guidance_provider = models.ForeignKey(
+        GuidanceProvider,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        verbose_name=_("保健指導機関"),
+    )
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.CASCADE, null=True, blank=True, related_name="api_keys", verbose_name=_("保険者")
+    )
 
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("APIキー")  # type: ignore[assignment]  # the package's Meta spells it as a str; a lazy one works
@@ -376,11 +405,18 @@ class AccessLog(models.Model):
 
     at = models.DateTimeField(_("日時"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ユーザー"),
     )
     actor_label = models.CharField(_("利用者"), max_length=100)
     actor_role = models.CharField(_("職種"), max_length=50, blank=True)
-    person = models.ForeignKey(InsuredPerson, on_delete=models.PROTECT, related_name="access_logs")
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.PROTECT, related_name="access_logs", verbose_name=_("加入者")
+    )
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     target = models.CharField(_("対象"), max_length=100)
     ip_address = models.GenericIPAddressField(_("接続元"), null=True, blank=True)
@@ -394,7 +430,10 @@ class AccessLog(models.Model):
         indexes = [models.Index(fields=["person", "-at"], name="access_log_person_idx")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.target}"
+        """2026年12月2日 15:12 保健師 管理画面で閲覧 (no ids: the title of its admin page)."""
+        at = timezone.localtime(self.at) if self.at else None
+        when = f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}" if at else ""
+        return " ".join(part for part in (when, self.actor_role, str(self.get_action_display())) if part)
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

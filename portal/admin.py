@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checkups.models import Checkup
+from members.access_words import staff_display_name
 from members.actors import actor_from_request
 from members.admin_base import ScopedAdmin
 from members.audit import access_log_record
@@ -39,10 +40,14 @@ class IssueForm(forms.Form):
 @admin.register(Invitation)
 class InvitationAdmin(ScopedAdmin):
     staff_can_add = True
-    list_display = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "created_by"]
+    list_display = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "issued_by"]
     list_filter = ["is_reset"]
     list_select_related = ["person", "created_by"]
-    readonly_fields = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "created_by"]
+    fields = readonly_fields = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "issued_by"]
+
+    @admin.display(description=_("発行者"), ordering="created_by__last_name")
+    def issued_by(self, obj: Invitation) -> str:
+        return staff_display_name(obj.created_by) or "—"
 
     def get_urls(self) -> list:
         return [

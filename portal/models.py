@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from checkups.items import WAIST_ITEMS
 from checkups.mhlw.validation_rules import PLAUSIBLE_RANGES, WEIGHT
 from members.actors import Actor, ActorKind
+from members.dates import day
 from members.models import InsuredPerson
 
 WEIGHT_RANGE_KG = PLAUSIBLE_RANGES[WEIGHT]  # the checkup item's plausible range (SPEC §5.8, §9.4)
@@ -33,7 +34,7 @@ class Invitation(models.Model):
     person = models.ForeignKey(
         InsuredPerson, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("加入者")
     )
-    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    code_hash = models.CharField(_("招待コード(ハッシュ)"), max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -59,7 +60,7 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} {self.created_at:%Y-%m-%d}"
+        return f"{self.person.name_kana} {day(self.created_at)}"
 
 
 class SelfMeasurementQuerySet(models.QuerySet["SelfMeasurement"]):
@@ -78,12 +79,14 @@ class SelfMeasurement(models.Model):
     """A person's own weight/waist entry. Kept apart from the provider's measurements (guidance.Contact):
     self-declared values never count for the final evaluation (SPEC §5.3)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(InsuredPerson, on_delete=models.CASCADE, related_name="self_measurements")
+    public_id = models.UUIDField(_("識別子"), default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        InsuredPerson, on_delete=models.CASCADE, related_name="self_measurements", verbose_name=_("加入者")
+    )
     measured_on = models.DateField(_("測定日"))
     weight_kg = models.DecimalField(_("体重 (kg)"), max_digits=4, decimal_places=1, null=True, blank=True)
     waist_cm = models.DecimalField(_("腹囲 (cm)"), max_digits=4, decimal_places=1, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
 
     objects = SelfMeasurementQuerySet.as_manager()
 
@@ -109,4 +112,4 @@ class SelfMeasurement(models.Model):
         indexes = [models.Index(fields=["person", "measured_on"], name="self_measurement_person_idx")]
 
     def __str__(self) -> str:
-        return f"{self.person_id} {self.measured_on}"
+        return f"{self.person.name_kana} {day(self.measured_on)}"

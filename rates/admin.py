@@ -9,8 +9,9 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from members.actors import ActorKind, actor_from_request
-from members.admin_base import ScopedAdmin
+from members.admin_base import FiscalYearFilter, ScopedAdmin
 from members.age_basis import AGE_BANDS
+from members.dates import fiscal_year_label
 from members.models import Insurer
 
 from . import outcome_views, statutory_views, views
@@ -102,25 +103,52 @@ class ReductionBaseAdmin(ScopedAdmin):
         return initial
 
 
+def percent(rate: float | None) -> str:
+    """0.3801282051282051 → 38.0%; "—" when there was nobody to count."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
 @admin.register(RateSnapshot)
 class RateSnapshotAdmin(ScopedAdmin):
     list_display = [
         "insurer",
-        "fiscal_year",
+        "fiscal_year_label",
         "status",
         "progress",
-        "checkup_rate",
-        "guidance_rate",
-        "metabolic_reduction",
+        "checkup_percent",
+        "guidance_percent",
+        "reduction_percent",
         "computed_at",
         "duration_ms",
     ]
-    list_filter = ["status", "fiscal_year", "insurer"]
+    list_filter = ["status", FiscalYearFilter, "insurer"]
     actions = ["recompute"]
     exclude = ["breakdown", "strata", "lookahead"]
+    PERCENT_FIELDS = {"checkup_rate": "checkup_percent", "guidance_rate": "guidance_percent",
+                      "metabolic_reduction": "reduction_percent"}  # fmt: skip
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [field.name for field in self.model._meta.fields if field.name not in self.exclude]
+        names = [field.name for field in self.model._meta.fields if field.name not in self.exclude]
+        return [self.PERCENT_FIELDS.get(name, name) for name in names]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description=_("年度"), ordering="fiscal_year")
+    def fiscal_year_label(self, obj: RateSnapshot) -> str:
+        return fiscal_year_label(obj.fiscal_year)
+
+    @admin.display(description=_("特定健診実施率"), ordering="checkup_rate")
+    def checkup_percent(self, obj: RateSnapshot) -> str:
+        return percent(obj.checkup_rate)
+
+    @admin.display(description=_("特定保健指導実施率"), ordering="guidance_rate")
+    def guidance_percent(self, obj: RateSnapshot) -> str:
+        return percent(obj.guidance_rate)
+
+    @admin.display(description=_("メタボ減少率"), ordering="metabolic_reduction")
+    def reduction_percent(self, obj: RateSnapshot) -> str:
+        return percent(obj.metabolic_reduction)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from infra.i18n import StrOrPromise
 from members.actors import Actor, ActorKind
 from members.codes import InsurerType, Sex
+from members.dates import fiscal_year_label
 
 
 class TargetScope(models.TextChoices):
@@ -49,7 +50,7 @@ class RateTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_scope_display()} {self.target_fiscal_year}"
+        return f"{self.get_scope_display()} {fiscal_year_label(self.target_fiscal_year)}"
 
 
 class StandardPopulation(models.Model):
@@ -119,7 +120,7 @@ class ReductionBase(models.Model):
         verbose_name_plural = _("メタボ減少率の基準年度")
 
     def __str__(self) -> str:
-        return f"{self.insurer} {self.base_fiscal_year}"
+        return f"{self.insurer.name} {fiscal_year_label(self.base_fiscal_year)}"
 
 
 class ReductionBaseStratum(models.Model):
@@ -178,17 +179,24 @@ class RateSnapshot(models.Model):
         DONE = "done", _("完了")
         FAILED = "failed", _("失敗")
 
-    insurer = models.ForeignKey("members.Insurer", on_delete=models.CASCADE, related_name="rate_snapshots")
+    insurer = models.ForeignKey(
+        "members.Insurer", on_delete=models.CASCADE, related_name="rate_snapshots", verbose_name=_("保険者")
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("進捗(%)"), default=0)
     error = models.TextField(_("エラー"), blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("依頼者"),
     )
     requested_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
     computed_at = models.DateTimeField(_("計算日時"), null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(_("計算時間(ms)"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("計算時間(ミリ秒)"), null=True, blank=True)
 
     checkup_numerator = models.PositiveIntegerField(_("健診受診者数"), default=0)
     checkup_denominator = models.PositiveIntegerField(_("健診対象者数"), default=0)
@@ -223,7 +231,7 @@ class RateSnapshot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.insurer_id} FY{self.fiscal_year} {self.get_status_display()}"
+        return f"{self.insurer.name} {fiscal_year_label(self.fiscal_year)} {self.get_status_display()}"
 
 
 class RateDashboard(RateSnapshot):

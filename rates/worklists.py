@@ -120,7 +120,7 @@ PROGRAMME_HEADER = [
 KINDS: dict[str, WorkList] = {
     "no-checkup": WorkList(
         title=_("未受診の健診対象者(事業所別)"),
-        description=_("今年度の特定健診対象者のうち、計上できる健診結果がまだない人(SPEC §1.3, §6.1)。"),
+        description=_("今年度の特定健診対象者のうち、計上できる健診結果がまだない人。"),  # SPEC §1.3, §6.1
         header=[*EMPLOYER_HEADER, *PERSON_HEADER, "備考"],
         queryset=_no_checkup_queryset,
         row=_no_checkup_row,
@@ -128,7 +128,7 @@ KINDS: dict[str, WorkList] = {
     ),
     "finishable": WorkList(
         title=_("報告期限までに終了できる保健指導"),
-        description=_("初回面接から3か月後の実績評価(SPEC §5.3)が法定報告の期限までに間に合う未終了のプログラム。"),
+        description=_("初回面接から3か月後の実績評価が法定報告の期限までに間に合う未終了のプログラム。"),  # SPEC §5.3
         header=PROGRAMME_HEADER,
         queryset=_programme_queryset(lookahead.finishable_programmes),
         row=_programme_row,
@@ -136,7 +136,7 @@ KINDS: dict[str, WorkList] = {
     ),
     "at-risk": WorkList(
         title=_("終了が危ぶまれる保健指導"),
-        description=_("期限超過・ポイント不足・期限内に実績評価ができないプログラム(SPEC §5.5, §5.6)。"),
+        description=_("期限超過・ポイント不足・期限内に実績評価ができないプログラム。"),  # SPEC §5.5, §5.6
         header=PROGRAMME_HEADER,
         queryset=_programme_queryset(lookahead.at_risk_programmes),
         row=_programme_row,

@@ -32,7 +32,7 @@ def programmes(world) -> list[Programme]:
     [{}, {"status": "not_started"}, {"next": "overdue"}, {"next": "initial_interview_not_held"}, {"staff": "none"}],
 )
 def test_work_list_with_filters(programmes, alice_client, query: dict) -> None:
-    response = alice_client.get(WORK_LIST, query)
+    response = alice_client.get(WORK_LIST, {**query, "fiscal_year__exact": "all"})
     assert response.status_code == 200
     content = response.content.decode()
     if query.get("next") != "overdue":
@@ -126,6 +126,15 @@ def test_overdue_filter_finds_a_programme_without_contact_for_60_days(programmes
     contact = {"kind": "initial", "form": "1", "date": EXAM.isoformat(), "minutes": "30", "version": "0"}
     alice_client.post(reverse("admin:guidance_programme_contact", args=[programme.pk]), contact)
     programmes_refresh(programme_ids=[programme.pk], today=TODAY)
-    response = alice_client.get(WORK_LIST, {"next": "overdue"})
+    response = alice_client.get(WORK_LIST, {"next": "overdue", "fiscal_year__exact": "all"})
     assert response.context["cl"].result_count == 1
     assert "60日以上支援なし" in response.content.decode()
+
+
+def test_work_list_opens_on_the_current_fiscal_year(world, alice_client) -> None:
+    old = make_programme(PersonFactory(insurer=world.insurer_a), exam_date=TODAY - dt.timedelta(days=800), today=TODAY)
+    new = make_programme(PersonFactory(insurer=world.insurer_a), exam_date=TODAY, today=TODAY)
+    shown = {p.pk for p in alice_client.get(WORK_LIST).context["cl"].result_list}
+    assert shown == {new.pk}
+    every = {p.pk for p in alice_client.get(WORK_LIST, {"fiscal_year__exact": "all"}).context["cl"].result_list}
+    assert every == {old.pk, new.pk}

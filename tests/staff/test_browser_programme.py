@@ -46,7 +46,7 @@ def intensive(world) -> Programme:
 def test_from_not_started_to_completed_with_points(browser, live_server, world, intensive) -> None:
     nurse = staff_user(world.insurer_a, "nurse")
     page = staff_page(browser, live_server.url, nurse)
-    page.goto(f"{live_server.url}/admin/guidance/programme/?status=not_started&level=1")
+    page.goto(f"{live_server.url}/admin/guidance/programme/?status=not_started&level=1&fiscal_year__exact=all")
     page.get_by_role("link", name="ヤマダ タロウ").first.click()
     assert "初回面接を行ってください" in page.locator("#programme-summary").locator("..").inner_text()
     look(page, "programme", "desktop")
