@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guidance', '0005_guidance_provider_moved_to_members'),
+        ('guidance', '0006_rules_round_2'),
         ('members', '0005_verbose_names_ja'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
