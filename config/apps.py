@@ -25,4 +25,4 @@ class StaffAdminConfig(AdminConfig):
         # imported here: the module reads the app registry, which is only ready now
         from django.contrib.admin.templatetags import admin_list
 
-        admin_list._boolean_icon = boolean_icon  # read at call time by the change list, utils and helpers
+        admin_list._boolean_icon = boolean_icon  # type: ignore[attr-defined]  # read at call time by the change list, utils and helpers

@@ -81,7 +81,7 @@ class AssignedStaffFilter(admin.SimpleListFilter):
     title = _("担当職員")
     parameter_name = "staff"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         users = staff_users_for(request, model_admin)
         return [("none", _("未割当")), *((str(u.pk), staff_display_name(u)) for u in users)]
 

@@ -211,7 +211,8 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 @admin.register(AccessLog)
 class AccessLogAdmin(ScopedAdmin):
     list_display = ["at", "who_label", "person_link", "action", "target_label", "ip_address"]
-    fields = readonly_fields = ["at", "who_label", "person_link", "action", "target_label", "ip_address"]
+    readonly_fields = ("at", "who_label", "person_link", "action", "target_label", "ip_address")
+    fields = readonly_fields
     list_filter = ["action"]
     date_hierarchy = "at"
     list_select_related = ["person", "user"]

@@ -1,6 +1,5 @@
 """Base admin: every admin queryset starts from `visible_to(actor)`; another insurer's record is a 404."""
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -69,7 +68,7 @@ class ScopedAdmin(admin.ModelAdmin):
                 request=request,
             )
 
-    def get_list_filter(self, request: HttpRequest) -> Sequence[Any]:
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
         """A filter on a related model offers only the values in the user's own rows: Django's default would list
         every insurer and every employer, another insurer's names included."""
         scoped: list[Any] = []

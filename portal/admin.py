@@ -43,7 +43,8 @@ class InvitationAdmin(ScopedAdmin):
     list_display = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "issued_by"]
     list_filter = ["is_reset"]
     list_select_related = ["person", "created_by"]
-    fields = readonly_fields = ["person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "issued_by"]
+    readonly_fields = ("person", "created_at", "expires_at", "used_at", "revoked_at", "is_reset", "issued_by")
+    fields = readonly_fields
 
     @admin.display(description=_("発行者"), ordering="created_by__last_name")
     def issued_by(self, obj: Invitation) -> str:

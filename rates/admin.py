@@ -131,7 +131,7 @@ class RateSnapshotAdmin(ScopedAdmin):
         names = [field.name for field in self.model._meta.fields if field.name not in self.exclude]
         return [self.PERCENT_FIELDS.get(name, name) for name in names]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.get_readonly_fields(request, obj)
 
     @admin.display(description=_("年度"), ordering="fiscal_year")
