@@ -58,6 +58,7 @@ from .mhlw.archive import Archive, ArchiveLimits, open_upload
 from .mhlw.cda import parse_cda
 from .mhlw.document import CheckupDocument
 from .mhlw.errors import MhlwFormatError
+from .mhlw.file_checks import unknown_receiver_refusal
 from .mhlw.validation import RecordError, validate_document
 from .models import Checkup, HeldRecord, Upload
 from .services import checkups_choose_counted, checkups_judge
@@ -502,7 +503,7 @@ def _parse_member(name: str, data: bytes | None, read_error: RecordError | None)
         return parse_cda(data)
     except MhlwFormatError as exc:
         where = f"{name} {exc.location}".strip()
-        error = RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en + f" ({where})")
+        error = RecordError("file", exc.code, name, exc.message_ja, exc.message_en + f" ({where})")
         return Prepared(name, failure=_rejected(error))
 
 
@@ -660,10 +661,12 @@ def upload_receive(
         if archive.index is not None:
             kind, total, warnings = Upload.Kind.ARCHIVE, len(_checkup_names(archive)), list(archive.warnings)
             insurer = Insurer.objects.filter(number=archive.index.receiver).first()
+            if insurer is None and submitter.employer is None:
+                raise unknown_receiver_refusal(archive.index.receiver)  # SPEC §9.5: not one of our insurers
         else:
             total = 1
     except MhlwFormatError as exc:
-        error = {"code": "unreadable_file", "message_ja": exc.message_ja, "message_en": exc.message_en}
+        error = {"code": exc.code, "message_ja": exc.message_ja, "message_en": exc.message_en}
         kind = Upload.Kind.ARCHIVE if data[:2] == b"PK" else Upload.Kind.CDA
     if submitter.employer is not None:
         insurer = submitter.employer.insurer

@@ -13,24 +13,30 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
 
 from checkups.mhlw.archive_index import (
     INDEX_FILE_NAME,
     INSURER_OID,
+    NAMESPACE_PERIOD_3,
     ArchiveIndex,
     build_index,
     parse_index,
 )
 from checkups.mhlw.cda import write_cda
 from checkups.mhlw.document import CheckupDocument
-from checkups.mhlw.errors import ArchiveError
-from checkups.mhlw.safe_xml import XSD_DIR
+from checkups.mhlw.errors import ArchiveError, MhlwFormatError
+from checkups.mhlw.file_checks import archive_findings
+from checkups.mhlw.safe_xml import XSD_DIR, parse_xml
 
 MB = 1024 * 1024
 READ_CHUNK = 64 * 1024
 RATIO_CHECK_MIN_BYTES = 64 * 1024  # tiny members cannot bomb; their ratio is noise
 _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+SUMMARY_FILE_NAME = "su08_V08.xml"  # 集計情報ファイル, optional (SPEC §9.1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +113,7 @@ class Archive:
 
     index: ArchiveIndex | None
     root_name: str = ""
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)  # SPEC §9.5 findings (file_checks)
     _zip: zipfile.ZipFile | None = None
     _limits: ArchiveLimits = field(default_factory=ArchiveLimits)
     _data_names: list[str] = field(default_factory=list)
@@ -161,6 +167,27 @@ def _locate(names: list[str]) -> tuple[str, str | None, list[str], list[str]]:
     return root, index, sorted(data), claims
 
 
+def _root_namespace(data: bytes) -> str:
+    """The namespace of a small file's root element ("" when it cannot be read: its content is not ours to judge)."""
+    try:
+        return etree.QName(parse_xml(data)).namespace or ""
+    except MhlwFormatError:
+        return ""
+
+
+def _summary_count(archive: "Archive", name: str | None) -> int | None:
+    """su08_V08.xml totalSubjectCount, None when the file is absent or unreadable (it is optional, SPEC §9.1)."""
+    if name is None:
+        return None
+    try:
+        root = parse_xml(archive.read_member(name))
+    except MhlwFormatError:
+        return None
+    element = root.find(f"{{{etree.QName(root).namespace or ''}}}totalSubjectCount")
+    raw = element.get("value", "") if element is not None else ""
+    return int(raw) if raw.strip().isdigit() else None
+
+
 def open_archive(data: bytes, limits: ArchiveLimits | None = None) -> Archive:
     limits = limits or ArchiveLimits()
     try:
@@ -170,20 +197,26 @@ def open_archive(data: bytes, limits: ArchiveLimits | None = None) -> Archive:
         raise _reject(f"ZIPファイルとして読めません: {exc}", f"Not a readable ZIP file: {exc}") from exc
     _check_entries(infos, limits)
     root, index_name, data_names, claims = _locate([info.filename for info in infos])
+    summary_path = f"{root}/{SUMMARY_FILE_NAME}" if root else SUMMARY_FILE_NAME
+    summary_name = summary_path if any(info.filename == summary_path for info in infos) else None
     archive = Archive(index=None, root_name=root, _zip=archive_zip, _limits=limits, _data_names=data_names)
     if index_name is None:
         raise _reject(
             f"{INDEX_FILE_NAME} がありません (SPEC §9.1)。", f"{INDEX_FILE_NAME} is missing (SPEC §9.1).", root
         )
     archive.index = parse_index(archive.read_member(index_name))
-    if not data_names:
-        archive.warnings.append("DATA/ にXMLファイルがありません。 / No XML files under DATA/.")
-    files = len(data_names) + len(claims)
-    if archive.index.total_record_count != files:
-        archive.warnings.append(
-            f"totalRecordCount {archive.index.total_record_count} とファイル数 {files} が一致しません。"
-            f" / totalRecordCount {archive.index.total_record_count} differs from the {files} files."
-        )
+    archive.warnings = archive_findings(
+        root_name=root,
+        index_sender=archive.index.sender,
+        index_receiver=archive.index.receiver,
+        index_service_event_type=archive.index.service_event_type,
+        index_file_count=archive.index.total_record_count,
+        data_names=data_names,
+        claims_names=claims,
+        claims_namespaces={name: _root_namespace(archive.read_member(name)) for name in claims},
+        old_namespace=NAMESPACE_PERIOD_3,
+        summary_subject_count=_summary_count(archive, summary_name),
+    )
     return archive
 
 

@@ -24,6 +24,7 @@ from checkups.mhlw.cda_codes import (
 from checkups.mhlw.cda_write import write_cda
 from checkups.mhlw.document import SECTION_SPECIFIC, CheckupDocument, Observation
 from checkups.mhlw.errors import CdaError, UnsafeXmlError
+from checkups.mhlw.file_checks import CHECKUP_SCHEMA, check_schema
 from checkups.mhlw.itemtable import ITEM_CODE_OID, item
 from checkups.mhlw.safe_xml import parse_xml
 
@@ -252,8 +253,13 @@ def _parse_body(top: dict[str, etree._Element]) -> list[Observation]:
     return observations
 
 
-def parse_cda(data: bytes, *, period: int | None = None) -> CheckupDocument:
-    """Parse a 3rd- or 4th-period CDA; raise CdaError/UnsafeXmlError when it cannot be used."""
+def parse_cda(data: bytes, *, period: int | None = None, schema: str | None = CHECKUP_SCHEMA) -> CheckupDocument:
+    """Parse a 3rd- or 4th-period CDA; raise CdaError/UnsafeXmlError when it cannot be used.
+
+    Every received file is first validated against its XSD (SPEC §9.5: `hc08_V08.xsd`; pass `schema="hg"` for a
+    guidance file, None only for a file this project wrote itself): a failing file is refused with the schema's
+    first message and line (CdaError code `schema_invalid`).
+    """
     try:
         root = parse_xml(data)
     except UnsafeXmlError as exc:
@@ -264,6 +270,10 @@ def parse_cda(data: bytes, *, period: int | None = None) -> CheckupDocument:
             f"Root element is not ClinicalDocument in {NS}: {root.tag!s}",
             "/",
         )
+    if schema is not None:
+        schema_error = check_schema(root, schema)
+        if schema_error is not None:
+            raise schema_error
     top = _children(root)
     doc = CheckupDocument(observations=_parse_body(top))
     code = top.get(_TAG_CODE)

@@ -4,11 +4,15 @@
 class MhlwFormatError(Exception):
     """Base class: a file cannot be read at all (as opposed to a record-level validation finding)."""
 
-    def __init__(self, message_ja: str, message_en: str, location: str = "") -> None:
+    code = "unreadable_file"  # the stable machine code of the refusal (SPEC §9.5 codes on the subclasses' uses)
+
+    def __init__(self, message_ja: str, message_en: str, location: str = "", *, code: str = "") -> None:
         super().__init__(f"{message_en} ({location})" if location else message_en)
         self.message_ja = message_ja
         self.message_en = message_en
         self.location = location
+        if code:
+            self.code = code
 
 
 class UnsafeXmlError(MhlwFormatError):

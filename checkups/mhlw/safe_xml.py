@@ -98,12 +98,19 @@ def _schema(kind: str) -> etree.XMLSchema:
     return etree.XMLSchema(document)
 
 
+def schema_errors(element: etree._Element, kind: str) -> list[tuple[int, str]]:
+    """(line, message) of each schema error of a parsed document against the bundled 4th-period XSD."""
+    if kind not in XSD_FILES:
+        raise ValueError(f"unknown schema kind {kind!r}; expected one of {sorted(XSD_FILES)}")
+    schema = _schema(kind)
+    if schema.validate(element):
+        return []
+    return [(error.line, error.message) for error in schema.error_log][:MAX_REPORTED_SCHEMA_ERRORS]
+
+
 def validate_against_xsd(doc: etree._Element | bytes, kind: str) -> list[str]:
     """Schema errors ("line N: message") of a document against the bundled 4th-period XSD (SPEC §9.3)."""
     if kind not in XSD_FILES:
         raise ValueError(f"unknown schema kind {kind!r}; expected one of {sorted(XSD_FILES)}")
     element = parse_xml(doc) if isinstance(doc, bytes) else doc
-    schema = _schema(kind)
-    if schema.validate(element):
-        return []
-    return [f"line {error.line}: {error.message}" for error in schema.error_log][:MAX_REPORTED_SCHEMA_ERRORS]
+    return [f"line {line}: {text}" for line, text in schema_errors(element, kind)]

@@ -130,7 +130,7 @@ def _contact(act: etree._Element, position: int) -> GuidanceContactRecord:
 
 def parse_guidance_cda(data: bytes, root: etree._Element) -> GuidanceDocument:
     """`root` is the parsed document (the caller validated it against hg08); `data` the same bytes."""
-    header = parse_cda(data)
+    header = parse_cda(data, schema=None)  # the caller validated it against hg08_V08.xsd (SPEC §9.5)
     if header.report_category not in GUIDANCE_REPORT_CATEGORIES and header.program != PROGRAM_GUIDANCE:
         raise CdaError(
             f"特定保健指導情報ファイルではありません(報告区分 {header.report_category})",
