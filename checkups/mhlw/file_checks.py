@@ -78,26 +78,11 @@ def parse_root_name(root: str) -> tuple[str, str, str] | None:
     return sender, receiver, service
 
 
-def archive_findings(
-    *,
-    root_name: str,
-    index_sender: str,
-    index_receiver: str,
-    index_service_event_type: int,
-    index_file_count: int,
-    data_names: list[str],
-    claims_names: list[str],
-    claims_namespaces: dict[str, str],
-    old_namespace: str,
-    summary_subject_count: int | None,
-) -> list[dict[str, Any]]:
-    """Warnings for every disagreement between the archive's parts (SPEC §9.5): not refusals, since real clinic
-    systems write such archives (../real/) and a 代行機関 sends for many clinics."""
+def _root_findings(root_name: str, data_names: list[str]) -> list[dict[str, Any]]:
     warnings: list[dict[str, Any]] = []
     if not data_names:
         warnings.append(_warning("archive", NO_DATA_FILES, "", _("DATA/ にXMLファイルがありません (SPEC §9.1)。")))
-    parsed_root = parse_root_name(root_name) if root_name else None
-    if root_name and parsed_root is None:
+    if root_name and parse_root_name(root_name) is None:
         warnings.append(
             _warning(
                 "archive",
@@ -109,6 +94,13 @@ def archive_findings(
                 ),
             )
         )
+    return warnings
+
+
+def _sender_findings(
+    root_name: str, parsed_root: tuple[str, str, str] | None, index_sender: str, data_names: list[str]
+) -> list[dict[str, Any]]:
+    warnings: list[dict[str, Any]] = []
     senders: dict[str, list[str]] = {}
     if parsed_root is not None:
         senders.setdefault(parsed_root[0], []).append(root_name)
@@ -133,6 +125,13 @@ def archive_findings(
                 ),
             )
         )
+    return warnings
+
+
+def _folder_findings(
+    parsed_root: tuple[str, str, str] | None, index_receiver: str, index_service_event_type: int
+) -> list[dict[str, Any]]:
+    warnings: list[dict[str, Any]] = []
     if parsed_root is not None and parsed_root[1] != index_receiver:
         warnings.append(
             _warning(
@@ -159,6 +158,13 @@ def archive_findings(
                 ),
             )
         )
+    return warnings
+
+
+def _count_findings(
+    index_file_count: int, data_names: list[str], claims_names: list[str], summary_subject_count: int | None
+) -> list[dict[str, Any]]:
+    warnings: list[dict[str, Any]] = []
     files = len(data_names) + len(claims_names)
     if index_file_count != files:
         warnings.append(
@@ -186,6 +192,11 @@ def archive_findings(
                 ),
             )
         )
+    return warnings
+
+
+def _claims_findings(claims_namespaces: dict[str, str], old_namespace: str) -> list[dict[str, Any]]:
+    warnings: list[dict[str, Any]] = []
     old = sorted(name.rsplit("/", 1)[-1] for name, ns in claims_namespaces.items() if ns == old_namespace)
     if old:
         warnings.append(
@@ -201,3 +212,28 @@ def archive_findings(
             )
         )
     return warnings
+
+
+def archive_findings(
+    *,
+    root_name: str,
+    index_sender: str,
+    index_receiver: str,
+    index_service_event_type: int,
+    index_file_count: int,
+    data_names: list[str],
+    claims_names: list[str],
+    claims_namespaces: dict[str, str],
+    old_namespace: str,
+    summary_subject_count: int | None,
+) -> list[dict[str, Any]]:
+    """Warnings for every disagreement between the archive's parts (SPEC §9.5): not refusals, since real clinic
+    systems write such archives (../real/) and a 代行機関 sends for many clinics."""
+    parsed_root = parse_root_name(root_name) if root_name else None
+    return [
+        *_root_findings(root_name, data_names),
+        *_sender_findings(root_name, parsed_root, index_sender, data_names),
+        *_folder_findings(parsed_root, index_receiver, index_service_event_type),
+        *_count_findings(index_file_count, data_names, claims_names, summary_subject_count),
+        *_claims_findings(claims_namespaces, old_namespace),
+    ]
