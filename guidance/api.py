@@ -1,5 +1,6 @@
 """Guidance API for guidance providers and insurer staff (SPEC §5). Thin views: serializers, services, selectors."""
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from infra.api_errors import error_entry, validation_errors
+from infra.i18n import message
 from members.actors import ActorKind
 from members.api_base import STAFF_KINDS, ActorKindPermission, ActorScopedMixin
 from members.audit import access_log_record
@@ -92,6 +94,25 @@ PROGRAMME_EXAMPLE = OpenApiExample(
 )
 
 
+MAX_ID_DIGITS = 9  # ids and years fit; a longer number would overflow the database's integer
+DATE_FILTERS = ("next_action_due_before", "final_due_before")
+
+
+def _date_filters(params: Any) -> tuple[dict[str, dt.date], list[dict[str, Any]]]:
+    """The list's YYYY-MM-DD filters, and an envelope entry (parameter, value) for each that is not a date."""
+    dates, errors = {}, []
+    for name in DATE_FILTERS:
+        raw = params.get(name) or ""
+        if not raw:
+            continue
+        try:
+            dates[name] = dt.date.fromisoformat(raw)
+        except ValueError:
+            text = message(_("%(field)s は日付(YYYY-MM-DD)で送ってください"), field=name)
+            errors.append(error_entry(field=name, code="date", value=raw, text=text))
+    return dates, errors
+
+
 ENVELOPE_KEYS = ("field", "code", "value", "message_ja", "message_en")  # the project's error envelope
 
 
@@ -120,6 +141,14 @@ def conflict() -> Response:
             OpenApiParameter("status", OpenApiTypes.STR, enum=ProgrammeStatus.values),
             OpenApiParameter("fiscal_year", OpenApiTypes.INT, description="年度 (SPEC §1.1)"),
             OpenApiParameter("card_number", OpenApiTypes.STR, description="被保険者証番号"),
+            OpenApiParameter(
+                "next_action_due_before", OpenApiTypes.DATE, description="次の対応の期限がこの日以前 (inclusive)"
+            ),
+            OpenApiParameter(
+                "final_due_before",
+                OpenApiTypes.DATE,
+                description="実績評価が可能になる日(初回面接の3か月後, SPEC §5.3)がこの日以前で、実績評価前のもの",
+            ),
         ],
         examples=[PROGRAMME_EXAMPLE],
     ),
@@ -139,7 +168,9 @@ class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
 
         def integer(name: str) -> int | None:
             value = params.get(name, "")
-            return int(value) if value.isdigit() else None
+            if not value.isdigit():
+                return None
+            return int(value) if len(value) <= MAX_ID_DIGITS else 0  # beyond any id or year: matches nothing
 
         return programme_list(
             actor=self.actor,
@@ -147,7 +178,24 @@ class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
             status=params.get("status") or None,
             fiscal_year=integer("fiscal_year"),
             card_number=params.get("card_number") or None,
+            **getattr(self, "date_filters", {}),
         )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The page of programmes, each person's read in their access log (staff and providers)."""
+        self.date_filters, errors = _date_filters(request.query_params)
+        if errors:
+            return errors_response(errors)
+        page = self.paginate_queryset(self.get_queryset())
+        assert page is not None  # the API always paginates (REST_FRAMEWORK PAGE_SIZE)
+        access_log_record(
+            actor=self.actor,
+            person_ids=[programme.person_id for programme in page],
+            action=AccessLog.Action.API_READ,
+            target="programme:list",
+            request=request,
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         programme = self.get_object()
@@ -161,7 +209,15 @@ class ProgrammeViewSet(ActorScopedMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(programme).data)
 
     def _respond(self, programme: Programme, code: int = status.HTTP_200_OK, **extra: Any) -> Response:
+        """A write answers with the programme as it now is: a read of the person's data, so it is logged too."""
         fresh = self.get_queryset().get(pk=programme.pk)
+        access_log_record(
+            actor=self.actor,
+            person_ids=[fresh.person_id],
+            action=AccessLog.Action.API_READ,
+            target=f"programme:{fresh.pk}",
+            request=self.request,
+        )
         return Response({**self.get_serializer(fresh).data, **extra}, code)
 
     @extend_schema(

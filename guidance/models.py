@@ -98,6 +98,8 @@ class Programme(models.Model):
     total_points = models.PositiveSmallIntegerField(_("合計ポイント"), default=0)
     completed_on = models.DateField(_("終了日"), null=True, blank=True)
     initial_on = models.DateField(_("初回面接日"), null=True, blank=True)
+    final_evaluation_earliest = models.DateField(_("実績評価可能日"), null=True, blank=True)  # SPEC §5.3
+    final_evaluation_on = models.DateField(_("実績評価日"), null=True, blank=True)  # the one used, if any
     last_contact_on = models.DateField(_("最終支援日"), null=True, blank=True)
     next_action = models.CharField(_("次の対応"), max_length=40, blank=True)
     next_action_due = models.DateField(_("対応期限"), null=True, blank=True)

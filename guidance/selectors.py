@@ -1,17 +1,25 @@
 """Read paths of 特定保健指導, always starting from `visible_to(actor)`."""
 
+import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from checkups.codes import GuidanceLevel
+from checkups.judgments import READ_FIELDS, explain_checkup
 from members.actors import Actor
 from members.normalize import normalize_card_part
 
+from .codes import ProgrammeStatus
+from .goal import main_goal, plain_number
 from .models import Contact, Programme
+from .points import MINOR_TARGET_WAIST_CM, MINOR_TARGET_WEIGHT_KG, PROPORTIONAL_FACTOR
 from .wording import day as date_in_words
+
+CLOSED = (ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED)
 
 
 def programme_list(
@@ -21,14 +29,24 @@ def programme_list(
     status: str | None = None,
     fiscal_year: int | None = None,
     card_number: str | None = None,
+    next_action_due_before: dt.date | None = None,
+    final_due_before: dt.date | None = None,
 ) -> QuerySet[Programme]:
-    """Programmes the actor may see, newest fiscal year first, with what the API and work list show."""
+    """Programmes the actor may see, by due date (the next action's, then the earliest final evaluation; none
+    last), with what the API and work list show. `…_before` filters are inclusive (due on or before)."""
     queryset = (
         Programme.objects.visible_to(actor)
         .select_related("person", "insurer", "provider", "assigned_staff", "checkup")
         .prefetch_related(Prefetch("contacts", queryset=Contact.objects.order_by("date", "pk")))
-        .order_by("-fiscal_year", "pk")
+        .order_by(F("next_action_due").asc(nulls_last=True), F("final_evaluation_earliest").asc(nulls_last=True), "pk")
     )
+    if next_action_due_before is not None:
+        queryset = queryset.filter(next_action_due__lte=next_action_due_before)
+    if final_due_before is not None:
+        # only programmes still waiting for their final evaluation (SPEC §5.3)
+        queryset = queryset.filter(
+            final_evaluation_earliest__lte=final_due_before, final_evaluation_on__isnull=True
+        ).exclude(status__in=CLOSED)
     if checkup_id is not None:
         queryset = queryset.filter(checkup_id=checkup_id)
     if status:
@@ -75,3 +93,63 @@ def person_programmes(*, actor: Actor, person_id: int) -> list[Programme]:
         .select_related("checkup", "provider", "assigned_staff")
         .order_by("-fiscal_year", "pk")
     )
+
+
+def programme_baseline(programme: Programme) -> dict[str, Any]:
+    """The exam the programme came from, as a provider needs it (SPEC §2, §5.5): date, weight, waist, level,
+    the risks that made the level (group, each risk, the exception) in words, and the medication answers."""
+    checkup, person = programme.checkup, programme.person
+    judgment = checkup.judgment if isinstance(checkup.judgment, dict) else {}
+    row = {name: getattr(checkup, name) for name in READ_FIELDS}
+    explanation = {lang: explain_checkup(row, sex=person.sex, lang=lang)["stratification"] for lang in ("ja", "en")}
+    level = GuidanceLevel(checkup.guidance_level) if checkup.guidance_level else None
+    return {
+        "exam_date": checkup.exam_date,
+        "weight_kg": checkup.weight_kg,
+        "waist_cm": checkup.waist_cm,
+        "bmi": checkup.bmi,
+        "level": {"code": int(level), "label": str(level.label)} if level else None,
+        "group": judgment.get("group"),
+        "risks": judgment.get("risks", {}),
+        "exception": judgment.get("exception"),
+        "explanation_ja": explanation["ja"],
+        "explanation_en": explanation["en"],
+        "medication": {  # 質問票 Q1–Q3 (1 はい, 2 いいえ) and the insurer's re-check (.24020)
+            "blood_pressure": checkup.med_blood_pressure,
+            "glucose": checkup.med_glucose,
+            "lipids": checkup.med_lipids,
+            "reconfirmed": checkup.med_reconfirmed,
+        },
+    }
+
+
+def programme_targets(programme: Programme) -> dict[str, Any] | None:
+    """The weight and waist that reach the 180-point outcome (SPEC §5.5): the 2 cm・2 kg row and the 0.024 row
+    (exam weight × 0.024 in kg and cm, recorded to 0.1), which one applies, and the 1 cm・1 kg row (20 points)."""
+    checkup = programme.checkup
+    goal = main_goal(checkup.weight_kg, checkup.waist_cm)
+    if goal is None:
+        return None
+    weight, waist = goal.exam_weight_kg, goal.exam_waist_cm
+
+    def row(change: Any) -> dict[str, Any]:
+        return {
+            "change": plain_number(change),
+            "weight_kg": weight - change,
+            "waist_cm": waist - change if waist else None,
+        }
+
+    return {
+        "two_cm_two_kg": row(Decimal("2.0")),
+        "row_0024": {**row(goal.recordable), "exam_weight_x_0024": plain_number(goal.product)},
+        "factor": plain_number(PROPORTIONAL_FACTOR),
+        "applies": "row_0024" if goal.proportional else "two_cm_two_kg",
+        "reach_180": {"weight_kg": goal.target_weight_kg, "waist_cm": goal.target_waist_cm},
+        "one_cm_one_kg": {
+            "weight_kg": weight - MINOR_TARGET_WEIGHT_KG,
+            "waist_cm": None if waist is None else waist - MINOR_TARGET_WAIST_CM,
+        },
+        "planned_outcome": programme.planned_outcome,
+        "target_weight_kg": programme.target_weight_kg,
+        "target_waist_cm": programme.target_waist_cm,
+    }

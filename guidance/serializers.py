@@ -5,15 +5,88 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from checkups.serializers import CodeLabelSerializer
+
 from .codes import ContactForm, ContactKind, DropoutReason, LevelDecision, Medication
 from .models import Contact, Programme
+from .selectors import programme_baseline, programme_targets
 
 
 class PersonRefSerializer(serializers.Serializer):
+    """The person a provider guides (read from the programme): card, kana name, sex, birth date, age basis."""
+
     insurer_number = serializers.CharField(source="insurer.number")
-    card_symbol = serializers.CharField()
-    card_number = serializers.CharField()
-    card_branch = serializers.CharField()
+    card_symbol = serializers.CharField(source="person.card_symbol")
+    card_number = serializers.CharField(source="person.card_number")
+    card_branch = serializers.CharField(source="person.card_branch")
+    name_kana = serializers.CharField(source="person.name_kana")
+    sex = serializers.IntegerField(source="person.sex", help_text="1 男, 2 女 (OID .1104)")
+    birth_date = serializers.DateField(source="person.birth_date")
+    age_basis = serializers.IntegerField(
+        source="checkup.age_at_fy_end", help_text="年度末年齢: the age basis of the programme's fiscal year (SPEC §1.2)"
+    )
+
+
+def _decimal(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True, **kwargs)
+
+
+class MedicationAnswersSerializer(serializers.Serializer):
+    blood_pressure = serializers.IntegerField(allow_null=True, help_text="Q1: 1 はい, 2 いいえ")
+    glucose = serializers.IntegerField(allow_null=True, help_text="Q2")
+    lipids = serializers.IntegerField(allow_null=True, help_text="Q3")
+    reconfirmed = serializers.IntegerField(allow_null=True, help_text="保険者再確認 (.24020): 1 or 2")
+
+
+class BaselineSerializer(serializers.Serializer):
+    """The exam the programme came from (SPEC §2, §5.5): the baseline of every outcome."""
+
+    exam_date = serializers.DateField()
+    weight_kg = _decimal()
+    waist_cm = _decimal()
+    bmi = _decimal()
+    level = CodeLabelSerializer(allow_null=True)
+    group = serializers.CharField(allow_null=True, help_text="A (waist / visceral fat), B (BMI) or none")
+    risks = serializers.DictField(child=serializers.BooleanField(), help_text="each risk of SPEC §2.3, present")
+    exception = serializers.CharField(allow_null=True)
+    explanation_ja = serializers.ListField(child=serializers.CharField())
+    explanation_en = serializers.ListField(child=serializers.CharField())
+    medication = MedicationAnswersSerializer()
+
+
+class TargetRowSerializer(serializers.Serializer):
+    change = serializers.CharField(help_text="kg and cm alike")
+    weight_kg = _decimal()
+    waist_cm = _decimal()
+
+
+class Row0024Serializer(TargetRowSerializer):
+    exam_weight_x_0024 = serializers.CharField()
+
+
+class WeightWaistSerializer(serializers.Serializer):
+    weight_kg = _decimal()
+    waist_cm = _decimal()
+
+
+class TargetsSerializer(serializers.Serializer):
+    """What reaches the 180-point outcome (SPEC §5.5): the 2 cm・2 kg row, the 0.024 row, which applies."""
+
+    two_cm_two_kg = TargetRowSerializer()
+    row_0024 = Row0024Serializer()
+    factor = serializers.CharField()
+    applies = serializers.ChoiceField(choices=["two_cm_two_kg", "row_0024"])
+    reach_180 = WeightWaistSerializer()
+    one_cm_one_kg = WeightWaistSerializer(help_text="20 points when the 180 row is not met")
+    planned_outcome = serializers.IntegerField(help_text="腹囲・体重の計画 (.24110): 0 なし, 1 1cm・1kg, 2 2cm・2kg")
+    target_weight_kg = _decimal()
+    target_waist_cm = _decimal()
+
+
+class ActionPlanOutSerializer(serializers.Serializer):
+    goals = serializers.ListField(child=serializers.CharField(), source="behaviour_goals")
+    support_plan = serializers.CharField()
+    set_on = serializers.DateField(source="action_plan_on", allow_null=True)
 
 
 class PointsSerializer(serializers.Serializer):
@@ -40,6 +113,21 @@ class NextActionSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    """A recorded contact with its points and the lines that gave them (SPEC §5.7)."""
+
+    points = serializers.SerializerMethodField()
+    lines = serializers.SerializerMethodField()
+
+    def _lines(self, contact: Contact) -> list[dict[str, Any]]:
+        return self.context.get("lines_by_contact", {}).get(contact.pk, [])
+
+    def get_points(self, contact: Contact) -> int:
+        return sum(int(line.get("points") or 0) for line in self._lines(contact))
+
+    @extend_schema_field(LineSerializer(many=True))
+    def get_lines(self, contact: Contact) -> list[dict[str, Any]]:
+        return list(LineSerializer(self._lines(contact), many=True).data)
+
     class Meta:
         model = Contact
         fields = [
@@ -58,16 +146,24 @@ class ContactSerializer(serializers.ModelSerializer):
             "measurements_self_declared",
             "behaviour_changes",
             "action_plan",
+            "points",
+            "lines",
         ]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
-    person = PersonRefSerializer()
+    """A programme with what a provider needs to work on it (issue #15): the person, the baseline, the targets,
+    the action plan, every contact with its points, the earliest final evaluation and the next action."""
+
+    person = PersonRefSerializer(source="*")
     points = PointsSerializer(source="*")
     lines = serializers.SerializerMethodField()
     next_action = serializers.SerializerMethodField()
     provider = serializers.CharField(source="provider.number", default=None)
-    contacts = ContactSerializer(many=True)
+    contacts = serializers.SerializerMethodField()
+    baseline = serializers.SerializerMethodField()
+    targets = serializers.SerializerMethodField()
+    action_plan = ActionPlanOutSerializer(source="*")
 
     class Meta:
         model = Programme
@@ -89,13 +185,39 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "excluded_cause",
             "excluded_on",
             "provider",
+            "baseline",
+            "targets",
+            "action_plan",
+            "final_evaluation_earliest",
+            "final_evaluation_on",
+            "next_action_due",
             "contacts",
             "version",
         ]
 
+    @extend_schema_field(BaselineSerializer)
+    def get_baseline(self, programme: Programme) -> dict[str, Any]:
+        return dict(BaselineSerializer(programme_baseline(programme)).data)
+
+    @extend_schema_field(TargetsSerializer(allow_null=True))
+    def get_targets(self, programme: Programme) -> dict[str, Any] | None:
+        targets = programme_targets(programme)
+        return dict(TargetsSerializer(targets).data) if targets else None
+
+    @extend_schema_field(ContactSerializer(many=True))
+    def get_contacts(self, programme: Programme) -> list[dict[str, Any]]:
+        lines_by_contact: dict[int, list[dict[str, Any]]] = {}
+        for line in programme.evaluation.get("lines", []):
+            if line.get("contact") is not None:
+                lines_by_contact.setdefault(line["contact"], []).append(line)
+        context = {**self.context, "lines_by_contact": lines_by_contact}
+        return list(ContactSerializer(programme.contacts.all(), many=True, context=context).data)
+
+    @extend_schema_field(LineSerializer(many=True))
     def get_lines(self, programme: Programme) -> list[dict[str, Any]]:
         return list(LineSerializer(programme.evaluation.get("lines", []), many=True).data)
 
+    @extend_schema_field(NextActionSerializer(allow_null=True))
     def get_next_action(self, programme: Programme) -> dict[str, Any] | None:
         action = programme.evaluation.get("next_action")
         return NextActionSerializer(action).data if action else None

@@ -7,6 +7,8 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .audit import PROVIDER_ROLE
+
 # The first part of AccessLog.target ("checkup:12", "rates:at-risk", …) → what was read
 TARGET_KINDS: dict[str, Promise] = {
     "checkup": _("健診結果"),
@@ -34,6 +36,8 @@ def staff_display_name(user: Any) -> str:
 def who(log: Any) -> str:
     """花子(保健師): the staff member's name and job title; the system when no user."""
     user = getattr(log, "user", None)
+    if user is None and log.actor_role == PROVIDER_ROLE:  # a guidance provider's read: its name
+        return f"{log.actor_label}({_('保健指導機関')})"
     if user is None:
         return str(_("保険者のシステム"))
     name = staff_display_name(user)

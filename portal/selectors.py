@@ -12,6 +12,7 @@ from checkups.codes import Program
 from checkups.models import Checkup
 from guidance.models import Contact, Programme
 from members.actors import Actor
+from members.audit import PROVIDER_ROLE
 from members.models import AccessLog, InsuredPerson
 
 from .goal import Baseline
@@ -113,7 +114,9 @@ def access_rows(*, actor: Actor, person: InsuredPerson, limit: int = 500) -> lis
     show_names = person.insurer.show_staff_names_to_members
     rows = []
     for log in AccessLog.objects.visible_to(actor).select_related("user")[:limit]:
-        if log.user is None:
+        if log.user is None and log.actor_role == PROVIDER_ROLE:
+            who = f"{log.actor_label}({_('保健指導機関')})"  # the guidance provider the insurer contracted
+        elif log.user is None:
             who = _("保険者のシステム")
         elif show_names:
             who = log.user.get_full_name() or log.user.get_username()

@@ -58,6 +58,10 @@ def test_provider_lists_and_reads_its_programme(assigned, provider_p_key) -> Non
         "card_symbol": "10",
         "card_number": "111",
         "card_branch": "00",
+        "name_kana": "テストタロウ",
+        "sex": 1,
+        "birth_date": "1970-01-01",
+        "age_basis": 55,
     }
     assert (item["level"], item["status"], item["points"]) == (
         1,
@@ -66,7 +70,10 @@ def test_provider_lists_and_reads_its_programme(assigned, provider_p_key) -> Non
     )
     body = client.get(detail(assigned)).json()
     assert set(body) >= {"id", "checkup", "person", "fiscal_year", "level", "status", "points", "lines", "completed_on"}
-    assert not AccessLog.objects.exists()  # only staff reads are logged
+    # a provider's reads are in the person's access log (issue #15), named by the provider
+    logs = AccessLog.objects.filter(person=assigned.person, action=AccessLog.Action.API_READ)
+    assert set(logs.values_list("target", flat=True)) == {"programme:list", f"programme:{assigned.pk}"}
+    assert set(logs.values_list("actor_label", "actor_role")) == {("P保健指導センター", "保健指導機関")}
 
 
 def test_provider_cannot_read_another_providers_programme(assigned, provider_q_key) -> None:
