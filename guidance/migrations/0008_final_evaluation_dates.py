@@ -24,7 +24,7 @@ def fill_from_the_stored_evaluation(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guidance', '0006_rules_round_2'),
+        ('guidance', '0007_verbose_names_ja'),
     ]
 
     operations = [
