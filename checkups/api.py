@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -15,6 +16,8 @@ from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from infra.api_errors import envelope, error_entry
+from infra.i18n import Message, message
 from members.actors import ActorKind
 from members.api_auth import ApiKeyRateThrottle
 from members.api_base import ActorKindPermission, ActorScopedMixin
@@ -41,7 +44,7 @@ from .serializers import (
     UploadSerializer,
     code_label,
 )
-from .uploads import SMALL_UPLOAD_RECORDS, Submitter, checkup_submit, upload_receive
+from .uploads import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, Submitter, checkup_submit, upload_receive
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 200
@@ -123,6 +126,22 @@ def _idempotency_key(request: Request) -> str:
             {"errors": [_error("Idempotency-Key", "too_long", "Idempotency-Key が長すぎます。", "key too long")]}
         )
     return key
+
+
+IDEMPOTENCY_KEY_REUSED: Message = _(
+    "Idempotency-Key '%(key)s' は別の内容の送信ですでに使われています。新しい送信には新しいキーを使ってください"
+)
+
+
+def _key_reused(exc: IdempotencyKeyReused) -> Response:
+    """422: the key was used before with another body; nothing of this request is stored (issue #13)."""
+    entry = error_entry(
+        field=IDEMPOTENCY_HEADER,
+        code="idempotency_key_reused",
+        value=exc.idempotency_key,
+        text=message(IDEMPOTENCY_KEY_REUSED, key=exc.idempotency_key),
+    )
+    return Response(envelope([entry]), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
 ERRORS_EXAMPLE = OpenApiExample(
@@ -244,7 +263,10 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
             clinic_number=clinic.number if clinic else "", clinic_name=clinic.name if clinic else ""
         )
         body = json.dumps(request.data, sort_keys=True, ensure_ascii=False, default=str).encode()
-        result = checkup_submit(submitter=submitter, document=document, body=body, idempotency_key=key)
+        try:
+            result = checkup_submit(submitter=submitter, document=document, body=body, idempotency_key=key)
+        except IdempotencyKeyReused as exc:
+            return _key_reused(exc)
         headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
         entry = result.entry
         if entry.get("status") == "accepted":
@@ -361,12 +383,15 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
         data = uploaded.read()
         if len(data) > _max_bytes():
             raise PayloadTooLarge
-        intake = upload_receive(
-            submitter=Submitter.for_actor(self.actor),
-            data=data,
-            file_name=getattr(uploaded, "name", "") or "",
-            idempotency_key=key,
-        )
+        try:
+            intake = upload_receive(
+                submitter=Submitter.for_actor(self.actor),
+                data=data,
+                file_name=getattr(uploaded, "name", "") or "",
+                idempotency_key=key,
+            )
+        except IdempotencyKeyReused as exc:
+            return _key_reused(exc)
         upload = intake.upload
         body = UploadSerializer(Upload.objects.defer("content").get(pk=upload.pk)).data
         headers = {"Location": f"/api/v1/uploads/{upload.pk}/"}

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from infra.bulk import (
     Prefetched,
@@ -44,6 +45,7 @@ from infra.bulk import (
     update_objects,
     where_in,
 )
+from infra.i18n import Message, bilingual
 from members.actors import Actor, ActorKind
 from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
@@ -64,6 +66,8 @@ from .models import Checkup, HeldRecord, Upload
 from .services import checkups_choose_counted, checkups_judge
 
 logger = logging.getLogger(__name__)
+
+HELD_FOR_REVIEW: Message = _("保険者の担当者の確認のため保留しました。確認が済むと取り込まれます")
 
 # ◆ Uploads with at most this many checkup records are processed in the request; larger ones by a task.
 SMALL_UPLOAD_RECORDS = 50
@@ -141,7 +145,8 @@ class Outcome:
             entry["created"] = self.created
         if self.held_id is not None:
             entry["held"] = self.held_id
-            entry["message_ja"], entry["message_en"] = self.reason_ja, self.reason_en
+            # the sender sees one neutral answer: whether a card exists is for staff (HeldRecord.reason, issue #13)
+            entry["message_ja"], entry["message_en"] = bilingual(HELD_FOR_REVIEW)
         entry["errors"] = [asdict(e) for e in self.errors]
         entry["warnings"] = [asdict(w) for w in self.warnings]
         return entry
@@ -611,11 +616,27 @@ def _is_employer_archive(archive: Archive | None, submitter: Submitter) -> bool:
     return submitter.is_employer or by_index
 
 
+class IdempotencyKeyReused(Exception):
+    """The Idempotency-Key was used before by the same sender with another body: nothing is stored (issue #13)."""
+
+    def __init__(self, idempotency_key: str) -> None:
+        super().__init__(idempotency_key)
+        self.idempotency_key = idempotency_key
+
+
 def _existing(submitter: Submitter, sha256: str, idempotency_key: str) -> Upload | None:
+    """The earlier upload this one repeats: the same Idempotency-Key of the same sender (◆ keys are scoped to the
+    sender — one clinic, employer or user; an API key belongs to exactly one of them), else the same file.
+
+    ◆ A key is kept as long as its upload (uploads are never purged, so well over the 24 hours issue #13 asks);
+    the same key with another body (sha256) raises IdempotencyKeyReused instead of answering the first result.
+    """
     uploads = Upload.objects.filter(submitter=submitter.label).defer("content")
     if idempotency_key:
         found = uploads.filter(idempotency_key=idempotency_key).first()
         if found:
+            if sha256 and found.sha256 != sha256:
+                raise IdempotencyKeyReused(idempotency_key)
             return found
     return uploads.exclude(kind=Upload.Kind.JSON).filter(sha256=sha256).first()
 
@@ -927,8 +948,9 @@ def checkup_submit(
     Accepted and held records are kept with an Upload (kind json) so an Idempotency-Key sent again answers the
     first result; a rejected record stores nothing (the key is not used up, the client may fix and resend).
     """
+    sha256 = hashlib.sha256(body).hexdigest()
     if idempotency_key:
-        found = _existing(submitter, "", idempotency_key)
+        found = _existing(submitter, sha256, idempotency_key)
         if found is not None:
             return JsonResult(entry=found.report[0] if found.report else {}, upload=found, replayed=True)
     try:
@@ -939,7 +961,7 @@ def checkup_submit(
                 submitted_by_employer=submitter.employer,
                 kind=Upload.Kind.JSON,
                 source=Source.CLINIC_API,
-                sha256=hashlib.sha256(body).hexdigest(),
+                sha256=sha256,
                 size=len(body),
                 content=body,
                 idempotency_key=idempotency_key[:200],
@@ -959,7 +981,7 @@ def checkup_submit(
     except _Rejected as rejected:
         return JsonResult(entry=rejected.outcome.to_entry(0, "json"), upload=None, replayed=False)
     except IntegrityError:
-        found = _existing(submitter, "", idempotency_key) if idempotency_key else None
+        found = _existing(submitter, sha256, idempotency_key) if idempotency_key else None
         if found is None:
             raise
         return JsonResult(entry=found.report[0] if found.report else {}, upload=found, replayed=True)

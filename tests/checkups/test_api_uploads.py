@@ -83,10 +83,13 @@ def test_duplicate_file_answers_the_first_result_with_200(world, clinic_api) -> 
 
 
 def test_idempotency_key_header(world, clinic_api) -> None:
-    first = _multipart(clinic_api, cda(world.person_a), "a.xml", HTTP_IDEMPOTENCY_KEY="batch-1")
-    second = _multipart(clinic_api, b"<other/>", "b.xml", HTTP_IDEMPOTENCY_KEY="batch-1")
+    data = cda(world.person_a)
+    first = _multipart(clinic_api, data, "a.xml", HTTP_IDEMPOTENCY_KEY="batch-1")
+    second = _multipart(clinic_api, data, "b.xml", HTTP_IDEMPOTENCY_KEY="batch-1")
     assert second.status_code == 200
     assert second.json()["id"] == first.json()["id"]
+    other = _multipart(clinic_api, b"<other/>", "b.xml", HTTP_IDEMPOTENCY_KEY="batch-1")
+    assert other.status_code == 422 and other.json()["errors"][0]["code"] == "idempotency_key_reused"
 
 
 def test_large_upload_answers_202_and_is_processed_by_the_task(

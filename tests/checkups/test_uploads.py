@@ -11,7 +11,7 @@ from checkups.codes import Source
 from checkups.mhlw.cda import parse_cda
 from checkups.models import Checkup, HeldRecord, Upload
 from checkups.services import checkup_store
-from checkups.uploads import Submitter, upload_process, upload_receive
+from checkups.uploads import IdempotencyKeyReused, Submitter, upload_process, upload_receive
 from tests.checkups.documents import document
 from tests.checkups.mhlw_samples import ROOT, SAMPLE_CDA, SAMPLE_INDEX
 from tests.checkups.test_mhlw_safe_xml import BILLION_LAUGHS
@@ -169,12 +169,13 @@ def test_duplicate_file_is_stored_once_and_answers_the_first_result(world, clini
 
 
 def test_same_idempotency_key_answers_the_first_upload(world, clinic_submitter) -> None:
-    first = upload_receive(
-        submitter=clinic_submitter, data=cda(world.person_a), file_name="a.xml", idempotency_key="k1"
-    )
-    other = cda(world.person_a, exam_date=dt.date(2025, 7, 1))
-    second = upload_receive(submitter=clinic_submitter, data=other, file_name="b.xml", idempotency_key="k1")
+    data = cda(world.person_a)
+    first = upload_receive(submitter=clinic_submitter, data=data, file_name="a.xml", idempotency_key="k1")
+    second = upload_receive(submitter=clinic_submitter, data=data, file_name="b.xml", idempotency_key="k1")
     assert (second.created, second.upload.pk) == (False, first.upload.pk)
+    other = cda(world.person_a, exam_date=dt.date(2025, 7, 1))
+    with pytest.raises(IdempotencyKeyReused):  # another body with the key (issue #13)
+        upload_receive(submitter=clinic_submitter, data=other, file_name="b.xml", idempotency_key="k1")
     assert Checkup.objects.count() == 1
 
 
