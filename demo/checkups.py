@@ -2,7 +2,7 @@
 
 Each fiscal year a realistic share of the targets (SPEC §1.3) has a checkup, varying by employer (55–85 %); FY2026
 is about 40 % done by `today`. In FY2024 and FY2025 a fixed set of scenarios is laid on some people so the levels
-cover every branch of SPEC §2–§3 (groups A/B, 0–3 risks, smoking counted or not, the 65–74 exception, medication
+cover every branch of SPEC §2–§3 (groups A/B, 0–3 risks, smoking counted or not, the 65-or-more exception, medication
 Q1–Q3, 判定不能 from missing data, random TG, TG right after a meal, every metabolic result), plus clinic
 mismatches (SPEC §2.9), 2-consecutive-years improvers (SPEC §2.8) and people with an incomplete employer checkup
 (030) and a clinic checkup (010) in the same year.
@@ -27,7 +27,8 @@ from checkups.items import columns_from_items
 from checkups.mhlw.document import Observation
 from checkups.models import Checkup
 from checkups.questionnaire import questions_for
-from checkups.services import checkups_choose_counted, checkups_judge
+from checkups.services import checkups_choose_counted, checkups_restratify
+from demo.population import AGE_EDGE_CARD_PREFIX
 from members.age_basis import age_basis, is_senior, is_target_age
 from members.codes import Relationship, Sex
 from members.fiscal import FOURTH_PERIOD_FIRST_FY, fiscal_year_end, fiscal_year_start
@@ -158,7 +159,7 @@ def random_answers(rng: random.Random, sex: int, age: int, fiscal_year: int) -> 
 @dataclass(frozen=True)
 class Scenario:
     name: str
-    senior: bool  # needs age basis 65–74 (SPEC §2.5b) instead of 40–64
+    senior: bool  # needs age basis 65 or more (SPEC §2.5b) instead of 40–64
     apply: Callable[[dict[str, object], dict[int, int], int], None]
 
 
@@ -351,8 +352,19 @@ def seed(population: Any, *, today: dt.date) -> str:
         plans: list[_Plan] = []
         scenario_people: dict[int, _Plan] = {}
         if fiscal_year in SCENARIO_YEARS:
+            # Issue #14: the age-edge members (demo.population.AGE_EDGES) all get group A with two risks, so their
+            # levels show the age basis: 積極的支援 below 65, 動機付け支援 from 65 (SPEC §2.5b), born April 1 included
+            for person in targets:
+                if person.card_number.startswith(AGE_EDGE_CARD_PREFIX):
+                    values, answers = _healthy(person.sex)
+                    _group_a(values, person.sex)
+                    _bp(values)
+                    _lipids(values)
+                    scenario_people[person.pk] = _Plan(person, values, answers)
             if not consecutive_people:
-                consecutive_people = [p for p in targets if age_basis(p.birth_date, 2025) <= 63][:5]
+                consecutive_people = [
+                    p for p in targets if age_basis(p.birth_date, 2025) <= 63 and p.pk not in scenario_people
+                ][:5]
             for person in consecutive_people:
                 values, answers = _healthy(person.sex)
                 _consecutive(values, fiscal_year - SCENARIO_YEARS[0], person.sex)
@@ -406,7 +418,7 @@ def seed(population: Any, *, today: dt.date) -> str:
                 rows.append(_checkup(employer_plan, fiscal_year, exam_date - dt.timedelta(days=20), None))
         Checkup.objects.bulk_create(rows, batch_size=500)
         checkups_choose_counted(person_ids=[p.pk for p in targets], fiscal_years=[fiscal_year])
-        checkups_judge(fiscal_year=fiscal_year, insurer_id=insurer.pk)
+        checkups_restratify(fiscal_year=fiscal_year, insurer_id=insurer.pk)  # as `manage.py restratify` does
         counted = {r.person_id for r in rows}
         levels = Counter(
             Checkup.objects.filter(insurer=insurer, fiscal_year=fiscal_year, counts_for_fiscal_year=True).values_list(

@@ -15,6 +15,11 @@ OTHER_INSURER_NUMBER = "06888888"
 DEMO_STAFF_USERNAME = "demo"
 DEMO_STAFF_PASSWORD = "demo-hoken-2026"  # noqa: S105 - demo data only, printed by seed_demo
 OTHER_STAFF_USERNAME = "other"
+# Issue #14 (SPEC §1.2, §1.3, §2.5b): members born March 31 / April 1 / April 2 at ages 40, 65 and 75 of FY2025,
+# enrolled all along, so the demo shows the age basis at its edges (card numbers 880000…).
+AGE_EDGE_FISCAL_YEAR = 2025
+AGE_EDGE_CARD_PREFIX = "88"
+AGE_EDGES = tuple((age, month, day) for age in (40, 65, 75) for month, day in ((3, 31), (4, 1), (4, 2)))
 
 FAMILY_NAMES = [
     "サトウ",
@@ -129,7 +134,24 @@ def seed_population(*, persons: int = 2400, seed: int = 20260401, today: dt.date
                 relationship=Relationship.SELF,
             )
         )
+    edge_rng = random.Random(seed + 14)  # their own stream: the rest of the demo stays as it was
+    edge_people = [
+        InsuredPerson(
+            insurer=insurer,
+            card_symbol="88",
+            card_number=f"{AGE_EDGE_CARD_PREFIX}{index:04d}",
+            card_branch="00",
+            name_kana=_kana(edge_rng, sex),
+            sex=sex,
+            birth_date=dt.date(AGE_EDGE_FISCAL_YEAR + 1 - age, month, day),
+            relationship=Relationship.SELF,
+            employer=employers[index % len(employers)],
+        )
+        for index, (age, month, day) in enumerate(AGE_EDGES)
+        for sex in [Sex.MALE if index % 2 == 0 else Sex.FEMALE]
+    ]
     people = InsuredPerson.objects.bulk_create(people, batch_size=1000)
+    edge_people = InsuredPerson.objects.bulk_create(edge_people)
 
     enrollments, exclusions = [], []
     for person in people:
@@ -153,6 +175,7 @@ def seed_population(*, persons: int = 2400, seed: int = 20260401, today: dt.date
             exclusions.append(
                 Exclusion(person=person, reason=reason, starts_on=start, ends_on=start + dt.timedelta(days=300))
             )
+    enrollments += [Enrollment(person=person, acquired_on=dt.date(2005, 4, 1)) for person in edge_people]
     Enrollment.objects.bulk_create(enrollments, batch_size=2000)
     Exclusion.objects.bulk_create(exclusions)
-    return DemoPopulation(insurer=insurer, other_insurer=other, person_count=len(people))
+    return DemoPopulation(insurer=insurer, other_insurer=other, person_count=len(people) + len(edge_people))

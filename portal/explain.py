@@ -4,15 +4,30 @@ Rendered defensively: the record may come from an older rule version or be parti
 and anything unknown is skipped rather than shown wrongly.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from checkups.standards import STANDARDS
 from checkups.stratification import INPUT_FIELDS, ITEM_TEXT, StratificationInputs, stratify
 from guidance.codes import ProgrammeStatus
 from infra.i18n import Message, message
+from members.age_basis import (
+    AGE_BASIS_DAY,
+    AGE_BASIS_MONTH,
+    TARGET_AGE_BASIS_MAX,
+    TARGET_AGE_MIN,
+    age_basis,
+    first_target_fiscal_year,
+    is_senior,
+    is_target_age,
+    latter_stage_birthday,
+    reaches_75_within_year,
+)
 
 LEVEL_MEANING: Mapping[int, tuple[str, str]] = {  # GuidanceLevel codes (SPEC §2.7)
     1: (
@@ -209,3 +224,61 @@ def programme_notes(status: str, *, fiscal_year: int, newest_checkup_year: int |
     if past and status not in CLOSED_STATUSES:
         notes.append(str(message(_("これは%(year)s年度の健診にもとづく保健指導です。"), year=fiscal_year)))
     return [note for note in notes if note]
+
+
+# ---------------------------------------------------------------- being a checkup target (SPEC §1.2, §1.3, §2.5b)
+
+
+def target_year_notes(*, birth_date: dt.date, fiscal_year: int, enrolled_all_year: bool, excluded: bool) -> list[str]:
+    """What the age rules (`members.age_basis`, the one definition) and the year's enrollment mean for the person
+    in FY N, in plain words: a target or not and why, the April-1 rule, the 75th birthday, the 65 rule."""
+    age = age_basis(birth_date, fiscal_year)
+    year = {"year": fiscal_year}
+    if age < TARGET_AGE_MIN:
+        first = first_target_fiscal_year(birth_date)
+        return [
+            gettext(
+                "%(year)s年度は、まだ特定健診の対象年齢ではありません。%(first)s年度(年度内に40歳になる年度)から対象になります。"
+            )
+            % {**year, "first": first}
+        ]
+    if not is_target_age(birth_date, fiscal_year):
+        birthday = latter_stage_birthday(birth_date)
+        if reaches_75_within_year(birth_date, fiscal_year):
+            return [
+                gettext(
+                    "%(date)s(75歳の誕生日)から後期高齢者医療制度に移るため、%(year)s年度の特定健診の対象ではありません。"
+                )
+                % {**year, "date": date_format(birthday)}
+            ]
+        return [gettext("75歳以上の方は、後期高齢者医療制度の健診の対象です。")]
+    if not enrolled_all_year:
+        return [
+            gettext(
+                "%(year)s年度は、年度の途中で加入または資格を喪失したため、特定健診の対象ではありません"
+                "(年度を通じて加入している方が対象です)。"
+            )
+            % year
+        ]
+    if excluded:
+        return [gettext("%(year)s年度は、対象除外の期間があるため、特定健診の対象ではありません。") % year]
+    notes = [gettext("%(year)s年度は特定健診の対象です(年度内に%(age)s歳になります)。") % {**year, "age": age}]
+    born_on_counted_day = (birth_date.month, birth_date.day) == (AGE_BASIS_MONTH, AGE_BASIS_DAY)
+    if born_on_counted_day and age < TARGET_AGE_BASIS_MAX:
+        notes.append(
+            gettext(
+                "4月1日生まれの方は、法律上、誕生日の前日(3月31日)の終わりに年齢が加わるため、"
+                "その年度のうちに%(age)s歳になります。"
+            )
+            % {"age": age}
+        )
+    if born_on_counted_day and age == TARGET_AGE_BASIS_MAX:
+        notes.append(
+            gettext("75歳の誕生日(%(date)s)は次の年度の初日のため、%(year)s年度は最後まで対象です。")
+            % {**year, "date": date_format(latter_stage_birthday(birth_date))}
+        )
+    if is_senior(age):
+        notes.append(
+            gettext("年度内に65歳以上になるため、特定保健指導は「積極的支援」ではなく「動機付け支援」になります。")
+        )
+    return notes

@@ -14,7 +14,9 @@ from guidance.models import Contact, Programme
 from members.actors import Actor
 from members.audit import PROVIDER_ROLE
 from members.models import AccessLog, InsuredPerson
+from rates.counting import year_facts
 
+from .explain import target_year_notes
 from .goal import Baseline
 from .models import Invitation, SelfMeasurement
 
@@ -132,3 +134,15 @@ EMPLOYER_PROGRAM = Program.EMPLOYER_CHECKUP  # 030 (SPEC §7.1), received also f
 def person_invitations(*, actor: Actor, person_id: int, limit: int = 3) -> list[Invitation]:
     """The latest invitation letters of a person (staff: issued, used, expired), newest first."""
     return list(Invitation.objects.visible_to(actor).filter(person_id=person_id).order_by("-created_at")[:limit])
+
+
+def target_notes(*, person: InsuredPerson, fiscal_year: int) -> list[str]:
+    """Whether the person is a 特定健診 target in FY N and why, in words (SPEC §1.2–§1.4): the age rules of
+    `members.age_basis`, enrollment and exclusions as the rates count them (`rates.counting`, one query)."""
+    facts = year_facts(person=person, fiscal_years=[fiscal_year])[fiscal_year]
+    return target_year_notes(
+        birth_date=person.birth_date,
+        fiscal_year=fiscal_year,
+        enrolled_all_year=facts.enrolled_all_year,
+        excluded=facts.excluded,
+    )

@@ -136,6 +136,7 @@ def me(request: HttpRequest) -> HttpResponse:
         rows = report_rows(latest, sex=person.sex, lang=lang())
         referral = _referral_context([(latest, rows)], fiscal_year=latest.fiscal_year, box="home")
     programme = selectors.programme_latest(actor=actor)
+    this_year = fiscal_year_of(timezone.localdate())  # SPEC §1.1
     return render(
         request,
         "portal/me.html",
@@ -146,6 +147,8 @@ def me(request: HttpRequest) -> HttpResponse:
             "programme": programme,
             "programme_notes": _notes(programme, level_checkup),
             "referral": referral,
+            "target_year": this_year,
+            "target_notes": selectors.target_notes(person=person, fiscal_year=this_year),
         },
     )
 
@@ -169,7 +172,12 @@ def checkup_year(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     person = selectors.person_get(actor=actor)
     reports = _reports(selectors.checkups_of_year(actor=actor, fiscal_year=fiscal_year), sex=person.sex)
     referral = _referral_context([(r["checkup"], r["rows"]) for r in reports], fiscal_year=fiscal_year, box="year")
-    context = {"fiscal_year": fiscal_year, "reports": reports, "referral": referral}
+    context = {
+        "fiscal_year": fiscal_year,
+        "reports": reports,
+        "referral": referral,
+        "target_notes": selectors.target_notes(person=person, fiscal_year=fiscal_year),
+    }
     return render(request, "portal/checkup_year.html", context)
 
 

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from members.age_basis import age_basis, is_target_age
+from members.age_basis import age_basis, is_target_age, latter_stage_birthday, reaches_75_within_year
 from members.models import InsuredPerson
 
 from .computation import enrolled_all_year, excluded_in_year
@@ -62,6 +62,10 @@ def year_facts(*, person: InsuredPerson, fiscal_years: Iterable[int]) -> dict[in
 
 def _not_target_reason(facts: YearFacts, birth_date: dt.date, fiscal_year: int) -> str:
     if not facts.target_age:
+        if reaches_75_within_year(birth_date, fiscal_year):  # SPEC §1.3: 後期高齢者医療 from the 75th birthday
+            return _("75歳の誕生日(%(day)s)が年度内のため対象外(後期高齢者医療へ移行)") % {
+                "day": _day(latter_stage_birthday(birth_date))
+            }
         return _("対象年齢外(年度末年齢 %(age)s歳。40〜74歳が対象)") % {"age": age_basis(birth_date, fiscal_year)}
     if not facts.enrolled_all_year:
         return _("年度の途中で加入または資格喪失(年度を通じて加入している人が対象)")

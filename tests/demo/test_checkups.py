@@ -7,7 +7,8 @@ import pytest
 from checkups.codes import GuidanceLevel, MetabolicJudgment, Program
 from checkups.models import Checkup
 from demo.checkups import seed
-from demo.population import seed_population
+from demo.population import AGE_EDGE_CARD_PREFIX, AGE_EDGE_FISCAL_YEAR, seed_population
+from guidance.models import Programme
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -66,3 +67,24 @@ def test_periods_rates_flags_and_double_checkups(seeded) -> None:
     for line in summary.split("; "):
         rate = int(line.split("(")[1].split(" %")[0])
         assert (30 <= rate <= 50) if line.startswith("FY2026") else (55 <= rate <= 85), line
+
+
+def test_age_edge_members_show_the_age_basis(seeded) -> None:
+    """Issue #14: the demo's members born March 31 / April 1 / April 2 at 40, 65 and 75 of FY2025."""
+    rows = {
+        (c.person.birth_date.month, c.person.birth_date.day, AGE_EDGE_FISCAL_YEAR + 1 - c.person.birth_date.year): c
+        for c in Checkup.objects.filter(
+            fiscal_year=AGE_EDGE_FISCAL_YEAR, person__card_number__startswith=AGE_EDGE_CARD_PREFIX
+        ).select_related("person")
+    }
+    seen = {key: (c.age_at_fy_end, c.guidance_level) for key, c in rows.items()}
+    assert seen == {
+        (3, 31, 40): (40, GuidanceLevel.INTENSIVE),
+        (4, 1, 40): (40, GuidanceLevel.INTENSIVE),  # reaches 40 on March 31: a target
+        (3, 31, 65): (65, GuidanceLevel.MOTIVATIONAL),
+        (4, 1, 65): (65, GuidanceLevel.MOTIVATIONAL),  # 65 within the year: SPEC §2.5b
+        (4, 2, 65): (64, GuidanceLevel.INTENSIVE),
+        (4, 1, 75): (75, GuidanceLevel.MOTIVATIONAL),  # 75th birthday on April 1, 2026: still a target
+        (4, 2, 75): (74, GuidanceLevel.MOTIVATIONAL),
+    }  # born April 2 at 40 (39) and March 31 at 75 (75th birthday inside FY2025) are no targets: no checkup
+    assert Programme.objects.filter(checkup=rows[4, 1, 75]).exists()

@@ -13,12 +13,14 @@ from collections import Counter
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import override
 
 from checkups.codes import GuidanceLevel, Source
 from checkups.services import checkup_store
 from guidance.models import Programme
 from members.codes import Sex
 from rates.computation import fiscal_year_cells, target_persons
+from rates.counting import checkup_counting, year_facts
 from rates.figures import breakdown
 from rates.reference import CheckupFacts, PersonFacts, reference_cells
 from tests.checkups.documents import document
@@ -144,3 +146,16 @@ def test_one_grouped_query_whatever_the_population(edge_population) -> None:
         fiscal_year_cells(insurer_id=insurer.pk, fiscal_year=fiscal_year)
     selects = [q["sql"] for q in context.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1  # the rest are the savepoint and PostgreSQL's SET LOCAL
+
+
+@YEARS
+def test_person_page_reasons_at_75(edge_population) -> None:
+    """The staff person page's counted-or-not reason (rates.counting) says why a 75-year-old is no target."""
+    _, fiscal_year, people = edge_population
+    with override("ja"):
+        for key, expected in (((75, 3, 31), "75歳の誕生日("), ((75, 4, 1), "実施率に計上")):
+            person, checkup, *_ = people[key]
+            facts = year_facts(person=person, fiscal_years=[fiscal_year])
+            counting = checkup_counting(person=person, checkups=[checkup], facts=facts)[checkup.pk]
+            assert counting.reason.startswith(expected), (key, counting.reason)
+            assert counting.target is (key == (75, 4, 1))

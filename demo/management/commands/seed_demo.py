@@ -32,3 +32,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"{step.__name__}: {summary}")
             self.stdout.write(f"demo data loaded in {time.monotonic() - started:.1f} s")
         self.stdout.write(f"Demo staff login: {DEMO_STAFF_USERNAME} / {DEMO_STAFF_PASSWORD}")
+        self.stdout.write(  # issue #14: the demo's checkups were judged this way; members 88-88xxxx are the age edges
+            f"Re-judge a past year: manage.py restratify --fiscal-year 2025 --insurer {DEMO_INSURER_NUMBER}"
+        )
