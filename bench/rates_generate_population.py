@@ -9,8 +9,14 @@ For the rates benchmark (bench/rates_bench.py). PostgreSQL COPY, a database of i
 
 Rates are realistic by construction: ages 20–74 like an employees' society, about 5 % joining and 5 % leaving
 during a year, 1 % excluded, 60–75 % of targets with a checkup (a tenth of them employer checkups), 17 % of
-receivers in guidance, a third of those completing. Only the columns the rates read carry meaning; the other
+receivers in guidance, a third of those completing. Only the columns the reports read carry meaning; the other
 NOT NULL columns take their model defaults. Refuses a database whose name does not contain "bench".
+
+For the statutory and outcome reports (issue #17) checkups also carry waist, weight, the medication answers and
+メタボ判定, and programmes two providers, the stored evaluation (initial interview done, the final evaluation and
+its point lines, sized like real ones) and their contacts (initial interview, support, final evaluation) with
+face-to-face and remote forms. These extra values come from a second random stream, so the population the rates
+benchmark measured is unchanged.
 """
 
 import argparse
@@ -30,20 +36,59 @@ import django
 
 django.setup()
 
+from decimal import Decimal  # noqa: E402
+
 from django.db import connection, models, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from psycopg.types.json import Jsonb  # noqa: E402
 
 from checkups.models import Checkup  # noqa: E402
-from guidance.models import Programme  # noqa: E402
+from guidance.models import Contact, Programme  # noqa: E402
 from members.age_basis import age_basis, is_target_age  # noqa: E402
 from members.codes import ExclusionReason, InsurerType  # noqa: E402
-from members.models import Employer, Enrollment, Exclusion, InsuredPerson, Insurer  # noqa: E402
+from members.models import Employer, Enrollment, Exclusion, GuidanceProvider, InsuredPerson, Insurer  # noqa: E402
 
 BENCH_INSURER_NUMBER = "06555555"
 YEARS = (2024, 2025, 2026)  # base year, last closed year, current year (checkups still coming in)
 CHECKUP_SHARE = {2024: 0.62, 2025: 0.68, 2026: 0.45}
 EMPLOYERS = 200
+PROVIDERS = (("2755555551", "ベンチ保健指導センター"), ("2755555552", "ベンチオンライン指導"))  # the second remote-only
+OUTCOME_LINES = (("outcome_2cm_2kg", 0.30), ("outcome_weight_0024", 0.05), ("outcome_1cm_1kg", 0.25))
+BEHAVIOURS = (("diet", 0.40), ("exercise", 0.35), ("smoking", 0.05), ("rest", 0.15), ("other", 0.10))
+DETAIL = "個別支援(対面) 30分: 70 — 実施内容と評価の根拠を職員向けに説明する一文(実データと同程度の長さ)"
+
+
+def _line(rule: str, points: int) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "points": points,
+        "contact": None,
+        "detail_ja": DETAIL,
+        "detail_en": DETAIL,
+        "spec": "SPEC §5.5",
+    }
+
+
+def _evaluation(extra: random.Random, *, initial: dt.date | None, final: dt.date | None) -> dict[str, Any]:
+    """A stored evaluation (guidance.facts.evaluation_fields) with point lines like the rules write."""
+    lines = [_line("early_interview_none", 0)] if initial else []
+    lines += [_line("process_individual", 70) for _ in range(extra.randint(1, 3))] if initial else []
+    if final is not None:
+        roll, rule = extra.random(), "outcome_not_met"
+        for name, share in OUTCOME_LINES:
+            if roll < share:
+                rule = name
+                break
+            roll -= share
+        lines.append(_line(rule, 180 if rule in ("outcome_2cm_2kg", "outcome_weight_0024") else 20))
+        lines += [_line(f"behaviour_{b}", 20) for b, share in BEHAVIOURS if extra.random() < share]
+
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    return {"lines": lines, "missing_points": 0, "initial_completed_on": iso(initial),
+            "final_evaluation_earliest": iso(initial + dt.timedelta(days=92)) if initial else None,
+            "final_evaluation_on": iso(final), "decision_ja": DETAIL, "decision_en": DETAIL}  # fmt: skip
 
 
 def _reserve_ids(model: type[models.Model], count: int) -> int:
@@ -164,6 +209,7 @@ def generate(*, members: int, seed: int) -> dict[str, int]:
 
     checkup_meta: list[tuple[int, int, int, int]] = []  # (checkup id, person id, fiscal year, level)
     first_checkup = _reserve_ids(Checkup, int(members * 1.6))
+    extra = random.Random(seed + 1)  # the report columns: a stream of their own, the rates population unchanged
 
     def checkup_rows() -> Iterator[dict[str, Any]]:
         next_id = first_checkup
@@ -182,14 +228,22 @@ def generate(*, members: int, seed: int) -> dict[str, int]:
                 level = 1 if roll < 0.07 else 2 if roll < 0.17 else 3 if roll < 0.99 else 4
                 medication = level == 3 and rng.random() < 0.25
                 checkup_meta.append((next_id, pid, year, level))
+                answers = [1 if medication and extra.random() < share else 2 for share in (0.7, 0.3, 0.4)]
+                if medication and 1 not in answers:
+                    answers[0] = 1
+                waist = Decimal(round(extra.gauss(86 if level in (1, 2) else 80, 8), 1))
                 yield {
                     "id": next_id, "person_id": pid, "insurer_id": insurer.pk,
                     "exam_date": start + dt.timedelta(days=rng.randrange(240 if year == 2026 else 360)),
                     "fiscal_year": year, "age_at_fy_end": age,
                     "program": "030" if employer_checkup else "010",
                     "source": "employer" if employer_checkup else "clinic_api",
-                    "guidance_level": level, "guidance_level_before_exceptions": level,
-                    "medication_excluded": medication, "metabolic_judgment": 1 if level == 1 else 3,
+                    "guidance_level": level,
+                    "guidance_level_without_medication": extra.choice([1, 2, 3]) if medication else level,
+                    "medication_excluded": medication,
+                    "metabolic_judgment": 1 if level == 1 else (2 if extra.random() < 0.6 else 1) if level == 2 else 3,
+                    "waist_cm": waist, "weight_kg": Decimal(round(float(waist) * 0.78 + extra.gauss(0, 4), 1)),
+                    "med_blood_pressure": answers[0], "med_glucose": answers[1], "med_lipids": answers[2],
                     "is_complete": not (employer_checkup and rng.random() < 0.15),
                     "counts_for_fiscal_year": True,
                 }  # fmt: skip
@@ -198,6 +252,11 @@ def generate(*, members: int, seed: int) -> dict[str, int]:
     counts["checkups"] = _copy(Checkup, checkup_rows())
 
     first_programme = _reserve_ids(Programme, len(checkup_meta))
+    provider_ids = [
+        GuidanceProvider.objects.get_or_create(number=number, defaults={"name": name})[0].pk
+        for number, name in PROVIDERS
+    ]
+    contact_plan: list[tuple[int, dt.date, list[int], bool, dt.date | None]] = []
 
     def programme_rows() -> Iterator[dict[str, Any]]:
         for n, (checkup_id, pid, year, level) in enumerate(checkup_meta):
@@ -219,6 +278,15 @@ def generate(*, members: int, seed: int) -> dict[str, int]:
                 status = "completed" if roll < 0.05 else "in_progress" if roll < 0.55 else "not_started"
             completed_on = initial + dt.timedelta(days=rng.randrange(95, 200)) if status == "completed" else None
             started = status in ("completed", "in_progress", "dropped_out")
+            provider = extra.choice([None, *provider_ids])
+            final_on = completed_on or (
+                initial + dt.timedelta(days=100) if status == "in_progress" and extra.random() < 0.1 else None
+            )
+            if started:
+                remote_only = provider == provider_ids[1]
+                forms = [2, 4, 5, 6] if remote_only else [1, 1, 2, 3, 5]
+                support = [extra.choice(forms) for _ in range(extra.randint(1, 3))]
+                contact_plan.append((first_programme + n, initial, support, remote_only, final_on))
             points = 180 if status == "completed" and level == 1 else rng.randrange(0, 180)
             yield {
                 "id": first_programme + n, "checkup_id": checkup_id, "person_id": pid, "insurer_id": insurer.pk,
@@ -231,9 +299,24 @@ def generate(*, members: int, seed: int) -> dict[str, int]:
                 "process_points": points, "total_points": points,
                 "next_action_due": initial + dt.timedelta(days=60) if status == "in_progress" else None,
                 "next_action": "contact_overdue" if status == "in_progress" and rng.random() < 0.2 else "",
+                "provider_id": provider,
+                "evaluation": _evaluation(extra, initial=initial if started else None, final=final_on),
             }  # fmt: skip
 
     counts["programmes"] = _copy(Programme, programme_rows())
+
+    def contact_rows() -> Iterator[dict[str, Any]]:
+        for programme_id, initial, forms, remote_only, final_on in contact_plan:
+            yield {"programme_id": programme_id, "kind": "initial", "form": 2 if remote_only else extra.choice([1, 2]),
+                   "date": initial, "minutes": 30}  # fmt: skip
+            for month, form in enumerate(forms, start=1):
+                yield {"programme_id": programme_id, "kind": "continuous", "form": form,
+                       "date": initial + dt.timedelta(days=30 * month), "minutes": 20}  # fmt: skip
+            if final_on is not None:
+                yield {"programme_id": programme_id, "kind": "final", "form": 2 if remote_only else 1, "date": final_on,
+                       "minutes": 20}  # fmt: skip
+
+    counts["contacts"] = _copy(Contact, contact_rows(), own_ids=False)
     return counts
 
 
@@ -246,7 +329,7 @@ def main() -> None:
     counts = generate(members=args.members, seed=args.seed)
     with connection.cursor() as cursor:
         for table in ("members_insuredperson", "members_enrollment", "members_exclusion", "checkups_checkup",
-                      "guidance_programme"):  # fmt: skip
+                      "guidance_programme", "guidance_contact"):  # fmt: skip
             cursor.execute(f"VACUUM ANALYZE {table}")
     print(", ".join(f"{k} {v:,}" for k, v in counts.items()), f"in {time.monotonic() - started:.0f} s")
 

@@ -25,6 +25,11 @@ from members.fiscal import fiscal_year_of
 from members.models import GuidanceProvider
 
 DEMO_PROVIDER = ("2799999999", "架空保健指導センター")
+DEMO_REMOTE_PROVIDER = ("2799999998", "架空オンライン保健指導室")  # every contact remote (ICT, telephone, email)
+# Who runs a programme: the face-to-face provider, the remote-only provider, or the insurer's own staff
+PROVIDER_SHARES = {"provider": 0.35, "remote_provider": 0.25, "staff": 0.40}
+REMOTE_INITIAL_FORMS = [ContactForm.INDIVIDUAL_REMOTE, ContactForm.INDIVIDUAL_REMOTE, ContactForm.GROUP_REMOTE]
+REMOTE_SUPPORT_FORMS = [ContactForm.INDIVIDUAL_REMOTE, ContactForm.TELEPHONE, ContactForm.EMAIL_CHAT]
 # Scenario weights for a past fiscal year: about 25–30 % completed, as insurers commonly report (rates 15–45 %)
 PAST_YEAR = {
     "none": 44,
@@ -77,8 +82,9 @@ class _Builder:
         return True
 
 
-def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
-    """Add the contacts of `scenario`; returns programme fields to set (drop-out, exclusion)."""
+def _play(scenario: str, b: _Builder, rng: random.Random, *, remote_only: bool = False) -> dict[str, Any]:
+    """Add the contacts of `scenario`; returns programme fields to set (drop-out, exclusion). A remote-only
+    programme (the online provider's) holds every contact remotely: ICT interviews, telephone, email."""
     exam, today = b.checkup.exam_date, b.today
     if scenario == "none":
         return {}
@@ -89,8 +95,8 @@ def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
         b.add(kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON, date=exam, minutes=20)
         return {}
     start = exam + dt.timedelta(days=rng.choice([0, 0, 2, 5, 10, 14, 21, 30]))
-    form = rng.choice([1, 1, 1, 2, 3])
-    group = form == ContactForm.GROUP_IN_PERSON  # SPEC §5.2 ◆: group ≥ 80 minutes, at most 8 people
+    form = rng.choice(REMOTE_INITIAL_FORMS) if remote_only else rng.choice([1, 1, 1, 2, 3])
+    group = form in (ContactForm.GROUP_IN_PERSON, ContactForm.GROUP_REMOTE)  # SPEC §5.2 ◆: ≥ 80 min, ≤ 8 people
     if start > today or not b.add(
         kind=ContactKind.INITIAL,
         form=form,
@@ -107,12 +113,14 @@ def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
     for _ in range(supports.get(scenario, 1) if intensive or scenario == "in_progress" else 0):
         day = add_months_clamped(start, month)
         form = rng.choice([1, 2, 5]) if scenario != "complete_points" else rng.choice([1, 2])
+        if remote_only:
+            form = rng.choice(REMOTE_SUPPORT_FORMS) if scenario != "complete_points" else ContactForm.INDIVIDUAL_REMOTE
         loss = Decimal(month) * Decimal("0.4")
         b.add(
             kind=ContactKind.CONTINUOUS if month < 2 else ContactKind.INTERIM,
             form=form,
             date=day,
-            minutes=30 if form != 5 else 10,
+            minutes=None if form == ContactForm.EMAIL_CHAT else 30 if form != ContactForm.TELEPHONE else 10,
             weight_kg=weight - loss,
             waist_cm=waist - loss,
         )
@@ -130,9 +138,11 @@ def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
         return {}
     weight_loss = {"complete_2kg": "2.5", "complete_points": "1.2", "short_final": "0.6"}[scenario]
     jitter = Decimal(rng.randint(0, 10)) / 10
+    # smoking cessation (SPEC §5.5) only for a smoker at the checkup
+    categories = ["diet", "exercise", "rest", "other"] + (["smoking"] * 3 if b.checkup.current_smoker else [])
     b.add(
         kind=ContactKind.FINAL,
-        form=rng.choice([1, 2]),
+        form=ContactForm.INDIVIDUAL_REMOTE if remote_only else rng.choice([1, 2]),
         date=final_day,
         minutes=20,
         weight_kg=weight - Decimal(weight_loss) - jitter,
@@ -140,7 +150,7 @@ def _play(scenario: str, b: _Builder, rng: random.Random) -> dict[str, Any]:
         behaviour_changes=[
             # SPEC §5.5: each change with the day it began; most began soon after the interview, some too late
             {"category": category, "since": (start + dt.timedelta(days=rng.choice([7, 14, 30, 75]))).isoformat()}
-            for category in rng.sample(["diet", "exercise", "rest", "other"], k=rng.randint(0, 2))
+            for category in sorted(set(rng.sample(categories, k=rng.randint(0, 2))))
         ],
     )
     return {}
@@ -168,6 +178,10 @@ def seed(population: Any, *, today: dt.date) -> str:
     if Contact.objects.filter(programme__insurer=insurer).exists():
         return _summary(insurer, current_fy)  # already seeded: running twice changes nothing
     provider, _ = GuidanceProvider.objects.get_or_create(number=DEMO_PROVIDER[0], defaults={"name": DEMO_PROVIDER[1]})
+    remote_provider, _ = GuidanceProvider.objects.get_or_create(
+        number=DEMO_REMOTE_PROVIDER[0], defaults={"name": DEMO_REMOTE_PROVIDER[1]}
+    )
+    providers = {"provider": provider, "remote_provider": remote_provider, "staff": None}
     staff = get_user_model().objects.filter(username=DEMO_STAFF_USERNAME).first()
     programmes = list(
         Programme.objects.filter(insurer=insurer, contacts__isnull=True, status=ProgrammeStatus.NOT_STARTED)
@@ -183,12 +197,13 @@ def seed(population: Any, *, today: dt.date) -> str:
         weights = CURRENT_YEAR if programme.fiscal_year >= current_fy else PAST_YEAR
         past = programme.fiscal_year < current_fy
         scenario = guaranteed.pop(0) if guaranteed and past else rng.choices(list(weights), list(weights.values()))[0]
-        by_provider = rng.random() < 0.5
-        programme.provider = provider if by_provider else None
-        programme.assigned_staff = None if by_provider else staff
-        who = {"provider": provider} if by_provider else {"staff": staff}
+        runner = rng.choices(list(PROVIDER_SHARES), list(PROVIDER_SHARES.values()))[0]
+        chosen = providers[runner]
+        programme.provider = chosen
+        programme.assigned_staff = None if chosen else staff
+        who = {"provider": chosen} if chosen else {"staff": staff}
         builder = _Builder(programme, checkup, today, who)
-        for name, value in _play(scenario, builder, rng).items():
+        for name, value in _play(scenario, builder, rng, remote_only=runner == "remote_provider").items():
             setattr(programme, name, value)
         contacts += builder.contacts
     fields = [

@@ -5,12 +5,12 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from demo import checkups, employer_data, guidance, portal, rates
+from demo import checkups, employer_data, guidance, outcomes, portal, rates
 from demo.population import DEMO_INSURER_NUMBER, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_population
 from members.models import Insurer
 
 # Each later step is a `seed(population, today=...)` function, run in this order.
-DEMO_STEPS = (checkups, guidance, employer_data, rates, portal)
+DEMO_STEPS = (checkups, guidance, outcomes, employer_data, rates, portal)
 
 
 class Command(BaseCommand):
