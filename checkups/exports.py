@@ -117,6 +117,10 @@ def _checkups(*, insurer: Insurer, fiscal_year: int, actor: Actor) -> Iterator[C
 
 
 def _validate(file_name: str, data: bytes) -> None:
+    validate_checkup_archive(file_name, data)
+
+
+def validate_checkup_archive(file_name: str, data: bytes) -> None:
     """Every CDA (hc08) and the index (ix08) of the archive against the 4th-period XSDs (SPEC §9.3)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name in archive.namelist():

@@ -208,6 +208,17 @@ class StatutoryReportAdmin(StaffPageAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("csv/", wrap(self._staff(statutory_views.statutory_csv)), name="rates_statutory_csv"),
+            path("export/", wrap(self._staff(statutory_views.statutory_export_start)), name="rates_statutory_export"),
+            path(
+                "export/<int:pk>/progress/",
+                wrap(self._staff(statutory_views.statutory_export_progress)),
+                name="rates_statutory_export_progress",
+            ),
+            path(
+                "export/<int:pk>/download/",
+                wrap(self._staff(statutory_views.statutory_export_download)),
+                name="rates_statutory_export_download",
+            ),
             *super().get_urls(),
         ]
 

@@ -6,16 +6,33 @@ the page shows counts only, no person, so nothing goes to the access log.
 
 from decimal import Decimal
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.contrib import messages
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from checkups.services import checkup_fiscal_years
+from members.actors import actor_from_request
+from members.audit import access_log_record
 from members.fiscal import fiscal_year_of
+from members.models import AccessLog, Insurer
 
 from . import charts
+from .computation import counted_checkups
+from .models import StatutoryExport
 from .selectors import Targets, targets_for
+from .statutory_export import statutory_export_request
 from .statutory_figures import StatutoryReport, band_label, percent_half_up
 from .statutory_format import FIGURE_HEADERS, SEX_LABELS, csv_rows
 from .statutory_report import statutory_report
@@ -125,6 +142,7 @@ def statutory_page(request: HttpRequest, context: dict) -> TemplateResponse:
         national_checkup=_shown(_percent(targets.national_checkup)),
         national_guidance=_shown(_percent(targets.national_guidance)),
         csv_url=page_url("rates_statutory_csv", insurer, fiscal_year),
+        **export_context(insurer, fiscal_year),
     )
     return TemplateResponse(request, "admin/rates/statutory_report.html", context)
 
@@ -134,3 +152,68 @@ def statutory_csv(request: HttpRequest) -> StreamingHttpResponse:
     insurer, fiscal_year, _insurers = insurer_and_year(request, default_year_offset=-1)
     report = statutory_report(insurer=insurer, fiscal_year=fiscal_year)
     return csv_response(f"statutory_report_{insurer.number}_{fiscal_year}.csv", csv_rows(report))
+
+
+# ---------------------------------------------------------------- the submission archive, built in the background
+
+
+def latest_export(insurer: Insurer, fiscal_year: int) -> StatutoryExport | None:
+    return StatutoryExport.objects.filter(insurer=insurer, fiscal_year=fiscal_year).order_by("-pk").first()
+
+
+def export_context(insurer: Insurer, fiscal_year: int) -> dict:
+    export = latest_export(insurer, fiscal_year)
+    running = export is not None and export.status in (StatutoryExport.Status.PENDING, StatutoryExport.Status.RUNNING)
+    return {
+        "export": export,
+        "export_running": running,
+        "export_url": reverse("admin:rates_statutory_export"),
+        "export_progress_url": reverse("admin:rates_statutory_export_progress", args=[export.pk]) if export else "",
+        "export_download_url": reverse("admin:rates_statutory_export_download", args=[export.pk])
+        if export and export.status == StatutoryExport.Status.DONE
+        else "",
+    }
+
+
+@require_POST
+def statutory_export_start(request: HttpRequest) -> HttpResponseRedirect:
+    """The 提出用ファイルを作成 button: enqueue the build; the page then polls its progress."""
+    insurer, fiscal_year, _insurers = insurer_and_year(request, default_year_offset=-1)
+    statutory_export_request(insurer=insurer, fiscal_year=fiscal_year, requested_by=request.user)
+    messages.info(request, _("%(year)s年度の提出用ファイルの作成を受け付けました。") % {"year": fiscal_year})
+    return HttpResponseRedirect(page_url("rates_statutoryreportpage_changelist", insurer, fiscal_year))
+
+
+def _own_export(request: HttpRequest, pk: int) -> StatutoryExport:
+    return get_object_or_404(StatutoryExport.objects.visible_to(actor_from_request(request)), pk=pk)
+
+
+def statutory_export_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    export = _own_export(request, pk)
+    return JsonResponse(
+        {
+            "status": export.status,
+            "label": str(export.get_status_display()),
+            "progress": export.progress,
+            "stage": export.stage,
+            "error": export.error,
+        }
+    )
+
+
+def statutory_export_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished archive, for the insurer's staff only; the download is in each person's access log."""
+    export = _own_export(request, pk)
+    if export.status != StatutoryExport.Status.DONE or not export.file:
+        raise Http404
+    person_ids = counted_checkups(insurer_id=export.insurer_id, fiscal_year=export.fiscal_year).values_list(
+        "person_id", flat=True
+    )
+    access_log_record(
+        actor=actor_from_request(request),
+        person_ids=list(person_ids),
+        action=AccessLog.Action.EXPORT,
+        target=f"statutory-export-download:{export.pk}",
+        request=request,
+    )
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.file_name)

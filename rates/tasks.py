@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .models import RateSnapshot
 from .services import rate_snapshot_compute, rates_request_nightly
+from .statutory_export import statutory_export_run
 
 
 @shared_task(acks_late=True)
@@ -20,3 +21,9 @@ def rate_snapshot_compute_task(snapshot_id: int) -> str:
 def rates_nightly_task() -> int:
     """Scheduled by django-celery-beat (migration 0003): refresh every insurer's open fiscal years."""
     return len(rates_request_nightly(today=timezone.localdate()))
+
+
+@shared_task(acks_late=True)
+def statutory_export_task(export_id: int) -> str:
+    """Build one requested statutory report archive (safe to run twice: a finished one is left as it is)."""
+    return statutory_export_run(export_id=export_id).status

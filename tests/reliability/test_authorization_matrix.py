@@ -29,7 +29,7 @@ from members.audit import access_log_record
 from members.models import AccessLog, InsuredPerson
 from members.roster import ROSTER_COLUMNS, roster_prepare
 from portal.models import Invitation, SelfMeasurement
-from rates.models import RateSnapshot, ReductionBase
+from rates.models import RateSnapshot, ReductionBase, StatutoryExport
 from tests.factories import (
     ClinicFactory,
     EmployerFactory,
@@ -158,6 +158,7 @@ def world(db) -> World:
         csv = ("\n".join([",".join(ROSTER_COLUMNS), row]) + "\n").encode()
         o[f"roster:{side}"], _ = roster_prepare(data=csv, file_name="r.csv", insurer=insurer)
         o[f"reduction:{side}"] = ReductionBase.objects.create(insurer=insurer, base_fiscal_year=2023)
+        o[f"export:{side}"] = StatutoryExport.objects.create(insurer=insurer, fiscal_year=2025)
         o[f"snapshot:{side}"] = RateSnapshot.objects.create(
             insurer=insurer, fiscal_year=2025, status=RateSnapshot.Status.DONE, computed_at=dt.datetime.now(dt.UTC)
         )
@@ -570,6 +571,8 @@ ADMIN_ID_VIEWS = {
     "members_insuredperson_edit": ("members/insuredperson/{pk}/edit/", "person:P", "person:Q"),  # the edit form
     "portal_invitation_letter": ("portal/invitation/{pk}/letter/", "invitation:A", "invitation:B"),
     "rates_dashboard_progress": ("rates/ratedashboard/progress/{pk}/", "snapshot:A", "snapshot:B"),
+    "rates_statutory_export_progress": ("rates/statutoryreportpage/export/{pk}/progress/", "export:A", "export:B"),
+    "rates_statutory_export_download": ("rates/statutoryreportpage/export/{pk}/download/", "export:A", "export:B"),
     "doctor_document": ("portal/document/{pk}/", "person:P", "person:Q"),  # 医療機関持参用文書 (staff)
     "doctor_document_year": ("portal/document/{pk}/2025/", "person:P", "person:Q"),
 }
