@@ -62,10 +62,11 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("run on PostgreSQL (DATABASE_URL)")
     insurer = Insurer.objects.get(number=BENCH_INSURER_NUMBER)
-    load = os.getloadavg()
+    load, version = os.getloadavg(), getattr(connection, "pg_version", "?")
     print(
         f"insurer {insurer.number}: {insurer.persons.count():,} members, {insurer.checkups.count():,} checkups, "
-        f"{insurer.programmes.count():,} programmes; PostgreSQL {getattr(connection, "pg_version", "?")}; {os.cpu_count()} cores; "
+        f"{insurer.programmes.count():,} programmes; PostgreSQL {version}; "
+        f"{os.cpu_count()} cores; "
         f"load {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}"
     )
     year = args.fiscal_year

@@ -94,7 +94,8 @@ def test_admin_builds_it_with_progress_and_serves_it_to_the_insurers_staff(
     alice = Client()
     alice.force_login(staff_user(hand_built, "alice"))
     page = reverse("admin:rates_statutoryreportpage_changelist")
-    assert "提出用ファイルを作成" in alice.get(page, {"insurer": "06999999", "fiscal_year": FY}).content.decode()
+    query: dict[str, str | int] = {"insurer": "06999999", "fiscal_year": FY}
+    assert "提出用ファイルを作成" in alice.get(page, query).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = alice.post(reverse("admin:rates_statutory_export"), {"insurer": "06999999", "fiscal_year": FY})
     assert response.status_code == 302
@@ -102,10 +103,10 @@ def test_admin_builds_it_with_progress_and_serves_it_to_the_insurers_staff(
     assert export.status == StatutoryExport.Status.DONE and export.progress == 100  # eager Celery in tests
     progress = alice.get(reverse("admin:rates_statutory_export_progress", args=[export.pk])).json()
     assert progress["status"] == "done" and progress["progress"] == 100
-    html = alice.get(page, {"insurer": "06999999", "fiscal_year": FY}).content.decode()
+    html = alice.get(page, query).content.decode()
     assert "特定健診 17 件" in html and "提出用ファイルをダウンロード" in html
     download = alice.get(reverse("admin:rates_statutory_export_download", args=[export.pk]))
-    body = b"".join(download.streaming_content)
+    body = download.getvalue()
     assert json.loads(zipfile.ZipFile(io.BytesIO(body)).read(SUMMARY_JSON))["totals"]["checkup_examined"] == 17
     assert AccessLog.objects.filter(target=f"statutory-export-download:{export.pk}").count() == 17
 
