@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0004_insurer_help_desk'),
-        ('rates', '0006_reduction_base_fy2008'),
+        ('rates', '0007_verbose_names_ja'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
