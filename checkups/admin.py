@@ -27,6 +27,7 @@ from members.age_basis import (
     target_age_basis_q,
 )
 from members.codes import Sex
+from members.dates import day, fiscal_year_label
 from members.models import AccessLog, Employer
 
 from .admin_uploads import export_mhlw_action  # the MHLW export action lives with the upload admin (issue #4)
@@ -106,18 +107,12 @@ class CorrectionForm(forms.Form):
 class CheckupAdmin(ScopedAdmin):
     list_display = [
         "person_label",
-        "exam_date",
-        "fiscal_year",
+        "exam_label",
         "age_at_fy_end",
         "level_label",
         "metabolic_judgment",
-        "medication_excluded",
-        "clinic_mismatch",
-        "consecutive_intensive_eligible",
-        "counts_for_fiscal_year",
-        "program",
-        "employer_label",
-    ]
+        "notes_label",
+    ]  # secondary facts on a second line, so the list fits 1280 px
     list_filter = [
         FiscalYearFilter,
         "guidance_level",
@@ -140,10 +135,34 @@ class CheckupAdmin(ScopedAdmin):
     fields = ["exam_date"]  # the page shows the report, not a model form (see the template)
     actions = ["restratify_action", export_mhlw_action]
 
-    @admin.display(description=_("加入者"), ordering="person__card_number")
+    @admin.display(description=_("加入者"), ordering="person__name_kana")
     def person_label(self, obj: Checkup) -> str:
         person = obj.person
-        return f"{person.card_symbol}-{person.card_number}-{person.card_branch} {person.name_kana}"
+        employer = person.employer.name if person.employer else ""
+        return format_html(
+            '{}<br><span class="staff-quiet">{}{}</span>', person.name_kana, person.card_label,
+            f" ・ {employer}" if employer else "",
+        )  # fmt: skip
+
+    @admin.display(description=_("健診日"), ordering="exam_date")
+    def exam_label(self, obj: Checkup) -> str:
+        return format_html(
+            '{}<br><span class="staff-quiet">{} ・ {}</span>',
+            day(obj.exam_date),
+            fiscal_year_label(obj.fiscal_year),
+            obj.get_program_display(),
+        )
+
+    @admin.display(description=_("実施率・注意"))
+    def notes_label(self, obj: Checkup) -> str:
+        notes = [str(_("実施率に計上")) if obj.counts_for_fiscal_year else str(_("実施率に計上しない"))]
+        if obj.medication_excluded:
+            notes.append(str(_("服薬中により対象外")))
+        if obj.clinic_mismatch:
+            notes.append(str(_("健診機関の判定と相違")))
+        if obj.consecutive_intensive_eligible:
+            notes.append(str(_("2年連続積極的支援")))
+        return "・".join(notes)
 
     @admin.display(description=_("保健指導レベル"), ordering="guidance_level")
     def level_label(self, obj: Checkup) -> str:

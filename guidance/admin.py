@@ -17,10 +17,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.access_words import staff_display_name
-from members.actors import ActorKind
 from members.admin_base import FiscalYearFilter, ScopedAdmin
+from members.dates import fiscal_year_label
 from members.fiscal import fiscal_year_of
-from members.models import AccessLog, GuidanceProvider, StaffMembership
+from members.models import AccessLog, GuidanceProvider
+from members.selectors import staff_users
 
 from .behaviour import behaviour_changes
 from .codes import (
@@ -70,11 +71,7 @@ class NextActionFilter(admin.SimpleListFilter):
 
 def staff_users_for(request: HttpRequest, admin_obj: ScopedAdmin) -> QuerySet:
     """Staff users of the insurers the requesting staff member belongs to."""
-    actor = admin_obj.actor(request)
-    memberships = StaffMembership.objects.all()
-    if actor.kind != ActorKind.SUPERUSER:
-        memberships = memberships.filter(insurer_id__in=actor.insurer_ids)
-    return get_user_model().objects.filter(pk__in=memberships.values("user_id"), is_active=True).order_by("username")
+    return staff_users(actor=admin_obj.actor(request))
 
 
 class AssignedStaffFilter(admin.SimpleListFilter):
@@ -353,16 +350,12 @@ class ProgrammeAdmin(ScopedAdmin):
     list_display = [
         "person_label",
         "fiscal_year_label",
-        "level",
         "status",
         "next_action_label",
-        "next_action_due",
         "points_label",
-        "initial_on",
-        "last_contact_on",
+        "contacts_label",
         "assigned_staff_label",
-        "provider",
-    ]
+    ]  # secondary facts on a second line, so the list fits 1280 px
     list_filter = ["status", CurrentFiscalYearFilter, "level", "provider", AssignedStaffFilter, NextActionFilter]
     search_fields = ["person__card_number", "person__name_kana"]
     list_select_related = ["person", "provider", "assigned_staff"]
@@ -372,25 +365,40 @@ class ProgrammeAdmin(ScopedAdmin):
     audit_action = AccessLog.Action.ADMIN_VIEW
     fields = ["target_weight_kg", "target_waist_cm", "planned_outcome", "behaviour_goals", "assigned_staff", "provider"]
 
-    @admin.display(description=_("加入者"), ordering="person__card_number")
+    @admin.display(description=_("加入者"), ordering="person__name_kana")
     def person_label(self, obj: Programme) -> str:
         person = obj.person
-        return f"{person.card_symbol}-{person.card_number}-{person.card_branch} {person.name_kana}"
+        return format_html('{}<br><span class="staff-quiet">{}</span>', person.name_kana, person.card_label)
 
-    @admin.display(description=_("担当職員"), ordering="assigned_staff__last_name")
+    @admin.display(description=_("支援の経過"), ordering="initial_on")
+    def contacts_label(self, obj: Programme) -> str:
+        if obj.initial_on is None:
+            return "—"
+        last = day(obj.last_contact_on) if obj.last_contact_on else "—"
+        return format_html(
+            '{} {}<br><span class="staff-quiet">{} {}</span>', _("初回"), day(obj.initial_on), _("最終"), last
+        )
+
+    @admin.display(description=_("担当"), ordering="assigned_staff__last_name")
     def assigned_staff_label(self, obj: Programme) -> str:
-        return staff_display_name(obj.assigned_staff) or "—"
+        staff = staff_display_name(obj.assigned_staff) or _("未割当")
+        return format_html(
+            '{}<br><span class="staff-quiet">{}</span>', staff, obj.provider.name if obj.provider else ""
+        )
 
-    @admin.display(description=_("年度"), ordering="fiscal_year")
+    @admin.display(description=_("年度・区分"), ordering="fiscal_year")
     def fiscal_year_label(self, obj: Programme) -> str:
-        return _("%(year)s年度") % {"year": obj.fiscal_year}
+        return format_html('{}<br><span class="staff-quiet">{}</span>', fiscal_year_label(obj.fiscal_year),
+                           obj.get_level_display())  # fmt: skip
 
-    @admin.display(description=_("次の対応"), ordering="next_action")
+    @admin.display(description=_("次の対応"), ordering="next_action_due")
     def next_action_label(self, obj: Programme) -> str:
         label = next_action_label(obj)
+        due = format_html('<br><span class="staff-quiet">{} {}</span>', _("期限"), day(obj.next_action_due)) if (
+            obj.next_action_due) else ""  # fmt: skip
         if (obj.evaluation.get("next_action") or {}).get("overdue"):
-            return format_html('<strong class="overdue">⚠ {}</strong>', label)
-        return label
+            return format_html('<strong class="overdue">⚠ {}</strong>{}', label, due)
+        return format_html("{}{}", label, due)
 
     @admin.display(description=_("ポイント"), ordering="total_points")
     def points_label(self, obj: Programme) -> str:

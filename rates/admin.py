@@ -14,7 +14,7 @@ from members.age_basis import AGE_BANDS
 from members.dates import fiscal_year_label
 from members.models import Insurer
 
-from . import outcome_views, statutory_views, views
+from . import outcome_views, statutory_views, views, worklist_views
 from .models import (
     OutcomeReportPage,
     RateDashboard,
@@ -190,11 +190,16 @@ class RateDashboardAdmin(StaffPageAdmin):
             path("compute/", wrap(self._staff(views.compute)), name="rates_dashboard_compute"),
             path("progress/<int:pk>/", wrap(self._staff(views.progress)), name="rates_dashboard_progress"),
             path("worklist/<slug:kind>/", wrap(self._staff(self._worklist)), name="rates_worklist"),
+            path(
+                "worklist/<slug:kind>/assign/",
+                wrap(self._staff(worklist_views.worklist_assign)),
+                name="rates_worklist_assign",
+            ),
             *super().get_urls(),
         ]
 
     def _worklist(self, request: HttpRequest, kind: str) -> HttpResponse | StreamingHttpResponse:
-        return views.worklist(request, kind, dict(self.admin_site.each_context(request)))
+        return worklist_views.worklist_page(request, kind, dict(self.admin_site.each_context(request)))
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         return self._staff(lambda req: views.dashboard(req, dict(self.admin_site.each_context(req))))(request)

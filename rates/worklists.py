@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from guidance.completion import OPEN_STATUSES
+from guidance.wording import missing_points, next_action_label
 from members.age_basis import age_basis
 
 from . import lookahead
@@ -54,23 +56,19 @@ def _no_checkup_row(person: Any, *, today: dt.date, fiscal_year: int) -> list[ob
     return [*_employer_columns(person.employer), *_person_columns(person, fiscal_year), note]
 
 
-def _programme_queryset(builder: Callable[..., QuerySet]) -> Callable[..., QuerySet]:
+def _programme_queryset(
+    builder: Callable[..., QuerySet], *, without: Callable[..., QuerySet] | None = None
+) -> Callable[..., QuerySet]:
+    """A programme list of one fiscal year; `without` takes out another list's rows so that the categories are
+    disjoint (期限内に終了できる never lists a programme that is 終了が危ぶまれる)."""
+
     def queryset(*, insurer_id: int, fiscal_year: int, today: dt.date) -> QuerySet:
-        return builder(insurer_id=insurer_id, today=today).filter(fiscal_year=fiscal_year)
+        found = builder(insurer_id=insurer_id, today=today).filter(fiscal_year=fiscal_year)
+        if without is not None:
+            found = found.exclude(pk__in=without(insurer_id=insurer_id, today=today).order_by().values("pk"))
+        return found.select_related("provider")
 
     return queryset
-
-
-# Labels of the stored next-action codes of guidance.completion (SPEC §5.6)
-NEXT_ACTION_LABELS = {
-    "none": "対応不要",
-    "initial_interview_not_held": "初回面接未実施",
-    "contact_overdue": "支援の間隔超過",
-    "initial_interview_part2_pending": "初回面接②未実施",
-    "points_below_180": "ポイント不足",
-    "final_evaluation_due": "実績評価待ち",
-    "final_evaluation_overdue": "実績評価が未実施",
-}
 
 
 def _day(day: dt.date | None) -> str:
@@ -90,7 +88,7 @@ def _programme_row(programme: Any, *, today: dt.date, fiscal_year: int) -> list[
         _day(lookahead.earliest_final(programme, today=today)),
         _day(reporting_deadline(programme.fiscal_year)),
         programme.total_points,
-        NEXT_ACTION_LABELS.get(programme.next_action, programme.next_action),
+        next_action_label(programme),  # 実績評価待ち only when the final evaluation can complete it
         _day(programme.next_action_due),
         staff.get_full_name() or staff.get_username() if staff else "",
         "・".join(lookahead.risk_reasons(programme, today=today)),
@@ -130,7 +128,7 @@ KINDS: dict[str, WorkList] = {
         title=_("報告期限までに終了できる保健指導"),
         description=_("初回面接から3か月後の実績評価が法定報告の期限までに間に合う未終了のプログラム。"),  # SPEC §5.3
         header=PROGRAMME_HEADER,
-        queryset=_programme_queryset(lookahead.finishable_programmes),
+        queryset=_programme_queryset(lookahead.finishable_programmes, without=lookahead.at_risk_programmes),
         row=_programme_row,
         person_field="person_id",
     ),
@@ -147,3 +145,116 @@ KINDS: dict[str, WorkList] = {
 
 def no_checkup_employers(*, insurer_id: int, fiscal_year: int) -> list[Mapping[str, Any]]:
     return lookahead.no_checkup_by_employer(insurer_id=insurer_id, fiscal_year=fiscal_year)
+
+
+# --- the page: filters, sort, rows (the CSV applies the same filters and order) ---------------------------------
+
+DUE_CHOICES = {"overdue": _("期限超過"), "week": _("7日以内"), "month": _("今月中")}
+PROGRAMME_SORTS = {  # key → (label, ordering)
+    "due": (_("対応期限"), ("next_action_due", "pk")),
+    "name": (_("氏名(カナ)"), ("person__name_kana", "pk")),
+    "points": (_("ポイント"), ("total_points", "pk")),
+    "initial": (_("初回面接日"), ("initial_on", "pk")),
+    "employer": (_("事業所"), ("person__employer__code", "pk")),
+    "staff": (_("担当職員"), ("assigned_staff__last_name", "assigned_staff__first_name", "pk")),
+}
+PERSON_SORTS = {
+    "employer": (_("事業所"), ("employer__code", "card_symbol", "card_number", "card_branch")),
+    "name": (_("氏名(カナ)"), ("name_kana", "pk")),
+    "age": (_("年齢"), ("-birth_date", "pk")),
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user chose on the page: filters and the order (query parameters, kept by the CSV link)."""
+
+    level: str = ""
+    status: str = ""
+    provider: str = ""
+    staff: str = ""
+    employer: str = ""
+    due: str = ""
+    sort: str = ""
+    descending: bool = False
+
+    PARAMETERS = ("level", "status", "provider", "staff", "employer", "due", "sort")
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> "Selection":
+        values = {name: str(query.get(name, "")).strip() for name in cls.PARAMETERS}
+        return cls(**values, descending=query.get("dir") == "desc")
+
+    def as_query(self, **changes: str) -> dict[str, str]:
+        values = {name: getattr(self, name) for name in self.PARAMETERS}
+        values["dir"] = "desc" if self.descending else ""
+        values.update(changes)
+        return {name: value for name, value in values.items() if value}
+
+
+def _end_of_month(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def select_programmes(queryset: QuerySet, selection: Selection, *, today: dt.date) -> QuerySet:
+    """The programme list filtered and ordered as chosen (unknown values are ignored, never an error)."""
+    if selection.level.isdigit():
+        queryset = queryset.filter(level=int(selection.level))
+    if selection.status:
+        queryset = queryset.filter(status=selection.status)
+    if selection.provider.isdigit():
+        queryset = queryset.filter(provider_id=int(selection.provider))
+    if selection.staff == "none":
+        queryset = queryset.filter(assigned_staff__isnull=True)
+    elif selection.staff.isdigit():
+        queryset = queryset.filter(assigned_staff_id=int(selection.staff))
+    if selection.employer.isdigit():
+        queryset = queryset.filter(person__employer_id=int(selection.employer))
+    if selection.due == "overdue":
+        queryset = queryset.filter(next_action_due__lt=today)
+    elif selection.due == "week":
+        queryset = queryset.filter(next_action_due__lte=today + dt.timedelta(days=7))
+    elif selection.due == "month":
+        queryset = queryset.filter(next_action_due__lte=_end_of_month(today))
+    return _ordered(queryset, PROGRAMME_SORTS, selection)
+
+
+def select_persons(queryset: QuerySet, selection: Selection) -> QuerySet:
+    if selection.employer.isdigit():
+        queryset = queryset.filter(employer_id=int(selection.employer))
+    return _ordered(queryset, PERSON_SORTS, selection)
+
+
+def _ordered(queryset: QuerySet, sorts: Mapping[str, tuple[Any, tuple[str, ...]]], selection: Selection) -> QuerySet:
+    if selection.sort not in sorts:
+        return queryset
+    fields = sorts[selection.sort][1]
+    if selection.descending:
+        fields = tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+    return queryset.order_by(*fields)
+
+
+def programme_page_row(programme: Any, *, today: dt.date) -> dict[str, Any]:
+    """One row of a programme work list as the page shows it (the CSV keeps its own columns)."""
+    person = programme.person
+    return {
+        "programme": programme,
+        "person": person,
+        "age": age_basis(person.birth_date, programme.fiscal_year),
+        "employer": person.employer.name if person.employer else "",
+        "next": next_action_label(programme),
+        "overdue": bool(programme.next_action_due and programme.next_action_due < today),
+        "missing": missing_points(programme) if programme.status in OPEN_STATUSES else 0,
+        "reasons": lookahead.risk_reasons(programme, today=today),
+        "earliest_final": lookahead.earliest_final(programme, today=today),
+    }
+
+
+def person_page_row(person: Any, *, fiscal_year: int) -> dict[str, Any]:
+    return {
+        "person": person,
+        "age": age_basis(person.birth_date, fiscal_year),
+        "employer": person.employer,
+        "incomplete": bool(getattr(person, "has_incomplete_checkup", False)),
+    }

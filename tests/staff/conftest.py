@@ -16,9 +16,11 @@ from ..browser.chromium import DESKTOP, PHONE, SIZES, chromium
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's event loop runs in the test thread
 
 # Elements of the main content that scroll sideways at 1280 px (a wide table included); the admin's own
-# screen-reader-only text (.visually-hidden, 1 px wide by design) is not content.
+# screen-reader-only text (.visually-hidden, 1 px wide by design) is not content, and the text inside a form control
+# (a long value or placeholder) is the control's own business.
 OVERFLOW_JS = """() => [...document.querySelectorAll('#content *')]
-  .filter(e => !e.closest('.visually-hidden') && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
+  .filter(e => !e.closest('.visually-hidden') && !e.matches('input, select, textarea')
+               && e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1
                && getComputedStyle(e).overflowX !== 'visible' || (e.getBoundingClientRect().right >
                document.documentElement.clientWidth + 1 && !e.closest('.visually-hidden')))
   .slice(0, 8).map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`
@@ -33,7 +35,10 @@ CONTROLS_JS = """() => {
     const style = getComputedStyle(el);
     if (style.display === 'none' || style.visibility === 'hidden') continue;
     let box = el;
-    if (el.type === 'checkbox' || el.type === 'radio') box = el.closest('label') || el.closest('td, th') || el;
+    if (el.type === 'checkbox' || el.type === 'radio') {  // what one taps: its label, else its table cell
+      const byFor = el.id && document.querySelector(`label[for="${el.id}"]`);
+      box = el.closest('label') || byFor || el.closest('td, th') || el;
+    }
     const r = box.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
     let scroller = el.parentElement, inScroller = false;

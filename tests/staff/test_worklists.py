@@ -1,0 +1,145 @@
+"""Work lists that act (issue #16): rows open the person and the programme; filters and sort; disjoint categories
+with counts; 40 of 180 points is not 実績評価待ち; bulk assignment; the CSV is exactly what is shown; constant
+queries."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from guidance.codes import ContactForm, ContactKind
+from guidance.models import Programme
+from guidance.services import contact_add, programmes_refresh
+from members.actors import actor_for_user
+from rates.worklists import KINDS
+from tests.factories import EmployerFactory, GuidanceProviderFactory, PersonFactory, staff_user
+from tests.guidance.conftest import make_programme
+
+TODAY = dt.date(2026, 11, 26)  # FY2026: the lists depend on the date
+PARAMS = {"insurer": "06999999", "fiscal_year": "2026"}
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+
+
+def url(kind: str) -> str:
+    return reverse("admin:rates_worklist", kwargs={"kind": kind})
+
+
+def _contact(programme, nurse, kind, form, day, minutes) -> None:
+    contact_add(programme=programme, data={"kind": kind, "form": form, "date": day, "minutes": minutes},
+                actor=actor_for_user(nurse), today=TODAY)  # fmt: skip
+
+
+@pytest.fixture
+def lists(world):
+    """Three programmes of FY2026: not started (finishable), 40 of 180 points (finishable, not at risk) and no
+    contact for over 60 days (at risk)."""
+    nurse = staff_user(world.insurer_a, "nurse")
+    employer = EmployerFactory(insurer=world.insurer_a, name="架空製作所")
+    other_employer = EmployerFactory(insurer=world.insurer_a, name="架空フーズ")
+    fresh = make_programme(PersonFactory(insurer=world.insurer_a, name_kana="アオキ ハナコ", employer=employer),
+                           exam_date=dt.date(2026, 10, 1), today=TODAY)  # fmt: skip
+    forty = make_programme(PersonFactory(insurer=world.insurer_a, name_kana="イトウ ジロウ", employer=other_employer),
+                           exam_date=dt.date(2026, 10, 1), today=TODAY)  # fmt: skip
+    _contact(forty, nurse, ContactKind.INITIAL, ContactForm.INDIVIDUAL_IN_PERSON, dt.date(2026, 10, 5), 30)  # +10
+    _contact(forty, nurse, ContactKind.CONTINUOUS, ContactForm.TELEPHONE, dt.date(2026, 11, 5), 10)  # +30
+    late = make_programme(PersonFactory(insurer=world.insurer_a, name_kana="ウエダ サブロウ", employer=employer),
+                          exam_date=dt.date(2026, 5, 1), today=TODAY)  # fmt: skip
+    _contact(late, nurse, ContactKind.INITIAL, ContactForm.INDIVIDUAL_IN_PERSON, dt.date(2026, 5, 20), 30)
+    programmes_refresh(programme_ids=[fresh.pk, forty.pk, late.pk], today=TODAY)
+    return {"fresh": fresh, "forty": Programme.objects.get(pk=forty.pk), "late": late, "nurse": nurse,
+            "employer": employer}  # fmt: skip
+
+
+def _ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_categories_are_disjoint_and_counted(lists, world, alice_client) -> None:
+    finishable = _ids(KINDS["finishable"].queryset(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY))
+    at_risk = _ids(KINDS["at-risk"].queryset(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY))
+    assert finishable == {lists["fresh"].pk, lists["forty"].pk} and at_risk == {lists["late"].pk}
+    html = alice_client.get(url("finishable"), PARAMS).content.decode()
+    assert 'class="staff-count">2<' in html and 'class="staff-count">1<' in html  # the tabs say how many
+
+
+def test_forty_of_180_points_is_not_waiting_for_the_final_evaluation(lists, alice_client) -> None:
+    assert lists["forty"].total_points == 40 and lists["forty"].next_action == "final_evaluation_due"
+    response = alice_client.get(url("finishable"), PARAMS)
+    row = next(r for r in response.context["rows"] if r["programme"].pk == lists["forty"].pk)
+    assert row["next"] == "支援継続(ポイント不足)"
+    body = _csv(alice_client.get(url("finishable"), {**PARAMS, "format": "csv"}))
+    assert "実績評価待ち" not in "".join(",".join(r) for r in body)
+
+
+def test_rows_link_to_the_person_and_the_programme(lists, alice_client) -> None:
+    html = alice_client.get(url("at-risk"), PARAMS).content.decode()
+    late = lists["late"]
+    assert reverse("admin:members_insuredperson_change", args=[late.person_id]) in html
+    assert reverse("admin:guidance_programme_change", args=[late.pk]) in html
+    nc = alice_client.get(url("no-checkup"), PARAMS).content.decode()
+    assert reverse("admin:members_insuredperson_change", args=[KINDS["no-checkup"].queryset(
+        insurer_id=lists["late"].insurer_id, fiscal_year=2026, today=TODAY).first().pk]) in nc  # fmt: skip
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+def test_filter_sort_and_csv_of_exactly_what_is_shown(lists, alice_client) -> None:
+    query = {**PARAMS, "employer": str(lists["employer"].pk), "sort": "name", "dir": "desc"}
+    shown = [r["programme"].pk for r in alice_client.get(url("finishable"), query).context["rows"]]
+    assert shown == [lists["fresh"].pk]  # only the employer's programme
+    both = alice_client.get(url("finishable"), {**PARAMS, "sort": "name", "dir": "desc"}).context["rows"]
+    assert [r["person"].name_kana for r in both] == ["イトウ ジロウ", "アオキ ハナコ"]
+    rows = _csv(alice_client.get(url("finishable"), {**PARAMS, "sort": "name", "dir": "desc", "format": "csv"}))
+    header = rows[0]
+    assert [r[header.index("氏名(カナ)")] for r in rows[1:]] == ["イトウ ジロウ", "アオキ ハナコ"]
+    level_rows = _csv(alice_client.get(url("finishable"), {**PARAMS, "staff": "none", "due": "overdue",
+                                                            "format": "csv"}))  # fmt: skip
+    assert len(level_rows) == 1  # the header only: nothing overdue among the finishable
+
+
+def test_bulk_assignment(lists, world, alice, alice_client) -> None:
+    provider = GuidanceProviderFactory(name="P保健指導センター")
+    back = f"{url('finishable')}?insurer=06999999&fiscal_year=2026"
+    response = alice_client.post(reverse("admin:rates_worklist_assign", kwargs={"kind": "finishable"}), {
+        "programme": [lists["fresh"].pk, lists["forty"].pk], "staff": alice.pk, "provider": provider.pk, "next": back,
+    })  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == back
+    assigned = Programme.objects.filter(assigned_staff=alice, provider=provider)
+    assert _ids(assigned) == {lists["fresh"].pk, lists["forty"].pk}
+
+
+def test_bulk_assignment_never_touches_another_insurers_programme(lists, world, bob) -> None:
+    client = Client()
+    client.force_login(bob)
+    provider = GuidanceProviderFactory(name="P保健指導センター")
+    client.post(reverse("admin:rates_worklist_assign", kwargs={"kind": "finishable"}),
+                {"programme": [lists["fresh"].pk], "provider": provider.pk})  # fmt: skip
+    assert not Programme.objects.filter(provider=provider).exists()
+
+
+@pytest.mark.parametrize("kind", ["no-checkup", "finishable", "at-risk"])
+def test_work_list_queries_are_constant(lists, world, alice_client, kind, django_assert_num_queries) -> None:
+    alice_client.get(url(kind), PARAMS)
+    with django_assert_num_queries(WORKLIST_QUERIES[kind]):
+        alice_client.get(url(kind), PARAMS)
+    for _ in range(5):
+        make_programme(PersonFactory(insurer=world.insurer_a), exam_date=dt.date(2026, 10, 1), today=TODAY)
+        PersonFactory(insurer=world.insurer_a)
+    with django_assert_num_queries(WORKLIST_QUERIES[kind]):
+        alice_client.get(url(kind), PARAMS)
+
+
+WORKLIST_QUERIES = {
+    "no-checkup": 17,
+    "finishable": 19,
+    "at-risk": 19,
+}  # session, actor, insurers, 3 counts, page, log, filters
