@@ -26,6 +26,7 @@ from members.fiscal import fiscal_year_of
 WEIGHT_ITEM = NUMERIC_ITEMS["weight_kg"][0]
 KEPT_SHARE = (0.5, 0.9)  # completers keep 50–90 % of the loss measured at the final evaluation
 DRIFT_CM_KG = (0.4, 0.3)  # targets who never started: mean waist +0.4 cm, weight +0.3 kg a year
+DRIFT_SD_CM_KG = (0.5, 0.45)  # person-to-person spread of that drift (small: the demo has ~25 such people)
 TENTH = Decimal("0.1")
 
 
@@ -49,8 +50,8 @@ def _changes(programme: Programme, final: Contact | None, rng: random.Random) ->
         waist = (Decimal(final.waist_cm or exam.waist_cm) - exam.waist_cm) * kept
         weight = (Decimal(final.weight_kg or exam.weight_kg) - exam.weight_kg) * kept
         return waist.quantize(TENTH), weight.quantize(TENTH)
-    drift_cm, drift_kg = DRIFT_CM_KG
-    return Decimal(str(round(rng.gauss(drift_cm, 1.0), 1))), Decimal(str(round(rng.gauss(drift_kg, 0.9), 1)))
+    (drift_cm, drift_kg), (sd_cm, sd_kg) = DRIFT_CM_KG, DRIFT_SD_CM_KG
+    return Decimal(str(round(rng.gauss(drift_cm, sd_cm), 1))), Decimal(str(round(rng.gauss(drift_kg, sd_kg), 1)))
 
 
 def _delta(new: Decimal | None, old: Decimal | None) -> Decimal:
