@@ -244,6 +244,9 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
             201: CheckupCreatedSerializer,
             202: OpenApiResponse(CheckupHeldSerializer, description="no matching insured person: held for review"),
             400: RecordErrorsSerializer,
+            422: OpenApiResponse(
+                RecordErrorsSerializer, description="idempotency_key_reused: the key was used with another body"
+            ),
         },
         examples=[CHECKUP_EXAMPLE, CREATED_EXAMPLE, HELD_EXAMPLE, ERRORS_EXAMPLE],
         description=(
@@ -363,6 +366,10 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
             200: OpenApiResponse(UploadSerializer, description="the same file or key was sent before: first result"),
             400: OpenApiResponse(UploadSerializer, description="unreadable or unsafe file (kept with its reason)"),
             413: OpenApiResponse(description="larger than UPLOAD_MAX_BYTES"),
+            422: OpenApiResponse(
+                UploadSerializer,
+                description="every record refused (the report says why); or idempotency_key_reused (error envelope)",
+            ),
         },
         examples=[UPLOAD_EXAMPLE],
         description=(
@@ -400,6 +407,8 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
             code = status.HTTP_400_BAD_REQUEST
         elif not intake.created:
             code, headers[REPLAYED_HEADER] = status.HTTP_200_OK, "true"
+        elif upload.status == Upload.Status.DONE and upload.total and upload.rejected == upload.total:
+            code = status.HTTP_422_UNPROCESSABLE_ENTITY  # every record refused: the report says why (issue #13)
         elif upload.status == Upload.Status.DONE:
             code = status.HTTP_201_CREATED
         else:

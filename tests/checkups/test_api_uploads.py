@@ -128,10 +128,20 @@ def test_external_entity_is_refused_and_leaks_nothing(world, clinic_api, tmp_pat
     secret.write_text("TOP-SECRET-CONTENT")
     xxe = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file://{secret}">]><x>&e;</x>'.encode()
     response = _multipart(clinic_api, xxe, "h1.xml")
-    assert response.status_code == 201
+    assert response.status_code == 422  # not 201 "done" with the refusal inside (issue #13)
     assert response.json()["records"][0]["status"] == "rejected"
     assert "TOP-SECRET" not in response.content.decode()
     assert "TOP-SECRET" not in str(Upload.objects.values_list("report", flat=True)[0])
+
+
+def test_billion_laughs_answers_422_and_stores_nothing(world, clinic_api) -> None:
+    entities = "".join(f'<!ENTITY l{n} "&l{n - 1};&l{n - 1};&l{n - 1};&l{n - 1};">' for n in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY l0 "lol">{entities}]><x>&l9;</x>'.encode()
+    response = _multipart(clinic_api, bomb, "h1.xml")
+    assert response.status_code == 422
+    (error,) = response.json()["records"][0]["errors"]
+    assert error["code"] == "unreadable_file" and "DOCTYPE" in error["message_en"]
+    assert not Checkup.objects.exists()
 
 
 @pytest.mark.parametrize("use_multipart", [True, False])

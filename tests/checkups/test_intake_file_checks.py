@@ -167,3 +167,24 @@ def _findings(**overrides) -> list[str]:
 )
 def test_each_disagreement_has_its_own_code(overrides, codes) -> None:
     assert _findings(**overrides) == codes
+
+
+def test_an_archive_whose_every_record_is_refused_answers_422_with_its_report(world, clinic_api) -> None:
+    response = _upload(clinic_api, archive_of([cda(world.person_a, items={"9N736000000000011": "9"})]))
+    assert response.status_code == 422, response.json()
+    body = response.json()
+    assert body["summary"] == {"accepted": 0, "rejected": 1, "held": 0}
+    assert body["records"][0]["errors"][0]["code"] == "answer_not_in_set"
+    assert not Checkup.objects.exists()
+
+
+def test_a_file_naming_another_clinic_is_stored_under_that_clinic_with_the_sender_kept(
+    world, clinic_api, clinic_x
+) -> None:
+    """◆ Decision: not refused (SPEC §9.5 lets a 代行機関 send for many clinics): the checkup's clinic is the one
+    the file names, the sending key's clinic is kept as the sender (submitted_by_clinic), never the other way."""
+    response = _upload(clinic_api, archive_of([cda(world.person_a, clinic_number="9999999997")]))
+    assert response.status_code == 201, response.json()
+    checkup = Checkup.objects.select_related("clinic").get()
+    assert checkup.clinic.number == "9999999997"
+    assert checkup.submitted_by_clinic == clinic_x
