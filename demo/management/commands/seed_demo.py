@@ -5,12 +5,12 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from demo import checkups, employer_data, guidance, outcomes, portal, rates
+from demo import api_keys, checkups, employer_data, guidance, held, outcomes, portal, rates, rechecks
 from demo.population import DEMO_INSURER_NUMBER, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_population
 from members.models import Insurer
 
 # Each later step is a `seed(population, today=...)` function, run in this order.
-DEMO_STEPS = (checkups, guidance, outcomes, employer_data, rates, portal)
+DEMO_STEPS = (checkups, guidance, outcomes, rechecks, held, employer_data, rates, portal, api_keys)
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, persons: int, **options: object) -> None:
         if Insurer.objects.filter(number=DEMO_INSURER_NUMBER).exists():
             self.stdout.write("demo data already loaded")
+            self.stdout.write(api_keys.create_key_hint())
         else:
             started = time.monotonic()
             today = timezone.localdate()

@@ -1,0 +1,84 @@
+"""Demo steps of issues #15 and #16: the two medication re-check codes, the held-record queue, the provider key."""
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.core.management import call_command
+
+from checkups.models import Checkup, HeldRecord
+from demo import api_keys, held, rechecks
+from demo.guidance import DEMO_PROVIDER
+from demo.population import DEMO_STAFF_USERNAME
+from guidance.codes import ExclusionCause, ProgrammeStatus
+from guidance.models import MedicationRecheckRecord
+from members.models import ApiKey, GuidanceProvider, InsuredPerson
+from tests.factories import ClinicFactory, PersonFactory, staff_user
+from tests.guidance.conftest import make_programme
+
+TODAY = dt.date(2026, 11, 26)
+EXAM = dt.date(2026, 6, 10)
+
+
+def test_rechecks_record_code_1_and_code_2_with_the_rules_effects(world) -> None:
+    staff_user(world.insurer_a, DEMO_STAFF_USERNAME)
+    first = make_programme(PersonFactory(insurer=world.insurer_a), today=TODAY, exam_date=EXAM, level=1)
+    second = make_programme(
+        PersonFactory(insurer=world.insurer_a), today=TODAY, exam_date=EXAM + dt.timedelta(days=1), level=2
+    )
+    population = SimpleNamespace(insurer=world.insurer_a)
+
+    assert rechecks.seed(population, today=TODAY) == "2 medication re-checks (codes 1, 2)"
+
+    by_code = {r.code: r for r in MedicationRecheckRecord.objects.select_related("programme", "checkup")}
+    assert set(by_code) == {1, 2}
+    assert by_code[1].programme == first and by_code[2].programme == second
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.excluded_cause) == (ProgrammeStatus.EXCLUDED, ExclusionCause.MEDICATION_AT_CHECKUP)
+    assert (second.status, second.excluded_cause) == (
+        ProgrammeStatus.EXCLUDED,
+        ExclusionCause.MEDICATION_AFTER_CHECKUP,
+    )
+    assert Checkup.objects.get(pk=first.checkup_id).med_blood_pressure == 1  # code 1 corrects the answer
+    assert rechecks.seed(population, today=TODAY) == "2 medication re-checks (codes 1, 2)"  # idempotent
+    assert MedicationRecheckRecord.objects.count() == 2
+
+
+def test_held_records_come_through_the_intake_with_their_reasons(world) -> None:
+    ClinicFactory(number="9999999997", name="架空病院 健診部")
+    for number in ("222", "333"):
+        PersonFactory(insurer=world.insurer_a, card_number=number, birth_date=dt.date(1965, 5, 5))
+    population = SimpleNamespace(insurer=world.insurer_a)
+    assert not InsuredPerson.objects.filter(card_number=held.UNKNOWN_CARD_NUMBER).exists()
+
+    assert held.seed(population, today=TODAY) == "3 held records"
+
+    records = list(HeldRecord.objects.order_by("pk"))
+    assert {r.insurer_id for r in records} == {world.insurer_a.pk}
+    assert [r.status for r in records] == [HeldRecord.Status.HELD] * 3
+    reasons = [r.reason_en for r in records]
+    assert reasons.count("no insured person with this card") == 1
+    assert reasons.count("the card matches but the birth date or sex does not") == 2
+    assert {r.submitted_by_clinic.number for r in records if r.submitted_by_clinic} == {"9999999997"}
+    assert all(r.document["observations"] for r in records)  # something for staff to look at and link
+    assert Checkup.objects.count() == 0
+    assert held.seed(population, today=TODAY) == "3 held records"  # idempotent
+
+
+def test_the_printed_provider_key_opens_the_provider_api(world, client) -> None:
+    GuidanceProvider.objects.create(number=DEMO_PROVIDER[0], name=DEMO_PROVIDER[1])
+    population = SimpleNamespace(insurer=world.insurer_a)
+
+    printed = api_keys.seed(population, today=TODAY)
+
+    key = printed.split("shown once): ")[1].split("\n")[0]
+    response = client.get("/api/v1/guidance/programmes/", HTTP_AUTHORIZATION=f"Api-Key {key}")
+    assert response.status_code == 200, response.content
+    assert f"Api-Key {key}" in printed  # the curl line
+    assert api_keys.seed(population, today=TODAY) == api_keys.create_key_hint()  # a second run makes no key
+    assert ApiKey.objects.filter(kind=ApiKey.Kind.GUIDANCE_PROVIDER).count() == 1
+
+
+def test_seed_demo_prints_how_to_make_a_key_when_already_loaded(world, capsys) -> None:
+    call_command("seed_demo")  # the demo insurer's number is world.insurer_a's: already loaded
+    assert "create_api_key guidance_provider 2799999999" in capsys.readouterr().out
