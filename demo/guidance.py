@@ -92,7 +92,8 @@ def _play(scenario: str, b: _Builder, rng: random.Random, *, remote_only: bool =
         when = exam + dt.timedelta(days=rng.randint(14, 60))
         return {"excluded_cause": ExclusionCause.MEDICATION_AFTER_CHECKUP, "excluded_on": min(when, today)}
     if scenario == "initial_incomplete":
-        b.add(kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON, date=exam, minutes=20)
+        part1_form = ContactForm.INDIVIDUAL_REMOTE if remote_only else ContactForm.INDIVIDUAL_IN_PERSON
+        b.add(kind=ContactKind.INITIAL_PART1, form=part1_form, date=exam, minutes=20)
         return {}
     start = exam + dt.timedelta(days=rng.choice([0, 0, 2, 5, 10, 14, 21, 30]))
     form = rng.choice(REMOTE_INITIAL_FORMS) if remote_only else rng.choice([1, 1, 1, 2, 3])

@@ -6,8 +6,9 @@ from collections import Counter
 from types import SimpleNamespace
 
 from demo import guidance as demo
-from guidance.codes import ProgrammeLevel, ProgrammeStatus
-from guidance.models import Programme
+from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
+from guidance.models import Contact, Programme
+from members.models import GuidanceProvider
 from tests.factories import PersonFactory
 from tests.guidance.conftest import make_checkup
 
@@ -15,10 +16,10 @@ TODAY = dt.date(2026, 11, 26)
 EXAM_WINDOWS = {2024: (dt.date(2024, 4, 10), 330), 2025: (dt.date(2025, 4, 10), 330), 2026: (dt.date(2026, 4, 10), 200)}
 
 
-def test_seed_builds_every_state(world) -> None:
+def _checkups(world, *, per_year: int = 70) -> None:
     rng = random.Random(1)
     for year, (first, span) in EXAM_WINDOWS.items():
-        for _ in range(70):
+        for _ in range(per_year):
             person = PersonFactory(insurer=world.insurer_a)
             exam = first + dt.timedelta(days=rng.randrange(span))
             make_checkup(
@@ -27,6 +28,10 @@ def test_seed_builds_every_state(world) -> None:
                 exam_date=exam,
                 consecutive_intensive_eligible=year > 2024 and rng.random() < 0.1,
             )
+
+
+def test_seed_builds_every_state(world) -> None:
+    _checkups(world)
 
     summary = demo.seed(SimpleNamespace(insurer=world.insurer_a), today=TODAY)
 
@@ -46,3 +51,31 @@ def test_seed_builds_every_state(world) -> None:
     again = demo.seed(SimpleNamespace(insurer=world.insurer_a), today=TODAY)
     assert again == summary  # idempotent
     assert Counter(Programme.objects.values_list("status", flat=True)) == statuses
+
+
+REMOTE_FORMS = {ContactForm.INDIVIDUAL_REMOTE, ContactForm.GROUP_REMOTE, ContactForm.TELEPHONE, ContactForm.EMAIL_CHAT}
+
+
+def test_two_providers_one_remote_only_with_action_plans_and_behaviour_start_dates(world) -> None:
+    """Issue #15's demo: programmes of two providers (one remote-only), action plans, dated behaviour changes."""
+    _checkups(world)
+
+    demo.seed(SimpleNamespace(insurer=world.insurer_a), today=TODAY)
+
+    provider = GuidanceProvider.objects.get(number=demo.DEMO_PROVIDER[0])
+    remote = GuidanceProvider.objects.get(number=demo.DEMO_REMOTE_PROVIDER[0])
+    for who in (provider, remote):
+        assert Programme.objects.filter(provider=who, status=ProgrammeStatus.COMPLETED).exists(), who.name
+    remote_forms = set(Contact.objects.filter(programme__provider=remote).values_list("form", flat=True))
+    assert remote_forms and remote_forms <= REMOTE_FORMS  # every contact of the online provider is remote
+    assert ContactForm.INDIVIDUAL_IN_PERSON in set(
+        Contact.objects.filter(programme__provider=provider).values_list("form", flat=True)
+    )
+    initial = Contact.objects.filter(kind=ContactKind.INITIAL)
+    assert initial.exists() and all(c.action_plan["goals"] for c in initial)  # SPEC §5.2
+    started = Programme.objects.filter(contacts__kind=ContactKind.INITIAL).distinct()
+    assert all(p.behaviour_goals and p.action_plan_on for p in started)
+    intensive = started.filter(level=ProgrammeLevel.INTENSIVE)
+    assert intensive.exists() and all(p.support_plan for p in intensive)
+    changes = [c for f in Contact.objects.filter(kind=ContactKind.FINAL) for c in f.behaviour_changes]
+    assert changes and all(dt.date.fromisoformat(c["since"]) for c in changes)  # SPEC §5.5: each with its start

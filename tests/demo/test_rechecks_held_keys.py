@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from checkups.models import Checkup, HeldRecord
 from demo import api_keys, held, rechecks
-from demo.guidance import DEMO_PROVIDER
+from demo.guidance import DEMO_PROVIDER, DEMO_REMOTE_PROVIDER
 from demo.population import DEMO_STAFF_USERNAME
 from guidance.codes import ExclusionCause, ProgrammeStatus
 from guidance.models import MedicationRecheckRecord
@@ -65,20 +65,45 @@ def test_held_records_come_through_the_intake_with_their_reasons(world) -> None:
     assert held.seed(population, today=TODAY) == "3 held records"  # idempotent
 
 
-def test_the_printed_provider_key_opens_the_provider_api(world, client) -> None:
-    GuidanceProvider.objects.create(number=DEMO_PROVIDER[0], name=DEMO_PROVIDER[1])
+def _printed_keys(printed: str) -> dict[str, str]:
+    """{owner name: key} from the lines "API key of NAME (shown once): KEY"."""
+    keys = {}
+    for line in printed.splitlines():
+        if line.startswith("API key of "):
+            name, _, key = line.removeprefix("API key of ").partition(" (shown once): ")
+            keys[name] = key
+            assert f"curl -H 'Authorization: Api-Key {key}' http://127.0.0.1:8000/api/v1/" in printed
+    return keys
+
+
+def test_the_printed_keys_open_the_provider_and_clinic_apis(world, client) -> None:
+    provider = GuidanceProvider.objects.create(number=DEMO_PROVIDER[0], name=DEMO_PROVIDER[1])
+    remote = GuidanceProvider.objects.create(number=DEMO_REMOTE_PROVIDER[0], name=DEMO_REMOTE_PROVIDER[1])
+    clinic = ClinicFactory(number=held.HELD_CLINIC_NUMBER, name="架空病院 健診部")
+    mine = make_programme(PersonFactory(insurer=world.insurer_a), today=TODAY, exam_date=EXAM, level=1)
+    mine.provider = provider
+    mine.save(update_fields=["provider"])
     population = SimpleNamespace(insurer=world.insurer_a)
+    held.seed(population, today=TODAY)
 
     printed = api_keys.seed(population, today=TODAY)
 
-    key = printed.split("shown once): ")[1].split("\n")[0]
-    response = client.get("/api/v1/guidance/programmes/", HTTP_AUTHORIZATION=f"Api-Key {key}")
-    assert response.status_code == 200, response.content
-    assert f"Api-Key {key}" in printed  # the curl line
+    keys = _printed_keys(printed)
+    assert set(keys) == {provider.name, remote.name, clinic.name}
+    listed = client.get("/api/v1/guidance/programmes/", HTTP_AUTHORIZATION=f"Api-Key {keys[provider.name]}")
+    assert listed.status_code == 200, listed.content
+    assert [row["id"] for row in listed.json()["results"]] == [mine.pk]  # its own programme only
+    other = client.get("/api/v1/guidance/programmes/", HTTP_AUTHORIZATION=f"Api-Key {keys[remote.name]}")
+    assert other.status_code == 200 and other.json()["results"] == []
+    first_held = HeldRecord.objects.order_by("pk").first()
+    assert f"/api/v1/held/{first_held.pk}/" in printed
+    state = client.get(f"/api/v1/held/{first_held.pk}/", HTTP_AUTHORIZATION=f"Api-Key {keys[clinic.name]}")
+    assert state.status_code == 200 and state.json()["status"] == "held", state.content
     assert api_keys.seed(population, today=TODAY) == api_keys.create_key_hint()  # a second run makes no key
-    assert ApiKey.objects.filter(kind=ApiKey.Kind.GUIDANCE_PROVIDER).count() == 1
+    assert ApiKey.objects.count() == 3
 
 
 def test_seed_demo_prints_how_to_make_a_key_when_already_loaded(world, capsys) -> None:
     call_command("seed_demo")  # the demo insurer's number is world.insurer_a's: already loaded
-    assert "create_api_key guidance_provider 2799999999" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "create_api_key guidance_provider 2799999999" in out and "create_api_key clinic 9999999997" in out
