@@ -1,7 +1,8 @@
 """Demo held records (SPEC §1.5): records a clinic sent that match no insured person, waiting for staff.
 
 They come in through the real intake service (checkups.services.checkup_receive), so the queue shows what a
-clinic's mistakes look like: a card number that does not exist and a birth date that differs from the roster.
+clinic's mistakes look like: a card number that does not exist, a birth date that differs from the roster, and a
+record without the branch (枝番) for a card held by twins, so it matches both.
 """
 
 import datetime as dt
@@ -14,6 +15,8 @@ from checkups.mhlw.document import CheckupDocument, Observation
 from checkups.models import HeldRecord
 from checkups.services import checkup_receive
 from demo.checkups import build_items
+from demo.population import TWIN_BIRTH_DATE, TWIN_CARD, TWINS
+from members.codes import Sex
 from members.fiscal import fiscal_year_of
 from members.models import Clinic, InsuredPerson
 
@@ -36,16 +39,27 @@ def seed(population: Any, *, today: dt.date) -> str:
         .order_by("card_symbol", "card_number", "card_branch")[:3]
     )
     exam_date = today - dt.timedelta(days=14)
-    for index, person in enumerate(persons):
-        wrong_card = index == 0
+    sent = [  # (symbol, number, branch, kana, sex, birth date)
+        (
+            person.card_symbol,
+            UNKNOWN_CARD_NUMBER if index == 0 else person.card_number,
+            person.card_branch,
+            person.name_kana,
+            person.sex,
+            person.birth_date + dt.timedelta(days=31 * index),  # index 0: the card is wrong, not the birth date
+        )
+        for index, person in enumerate(persons)
+    ]
+    sent.append((*TWIN_CARD, "", TWINS[0][0], Sex.MALE, TWIN_BIRTH_DATE))  # no branch: several_persons
+    for symbol, number, branch, kana, sex, birth_date in sent:
         document = CheckupDocument(
             insurer_number=insurer.number,
-            card_symbol=person.card_symbol,
-            card_number=UNKNOWN_CARD_NUMBER if wrong_card else person.card_number,
-            card_branch=person.card_branch,
-            name_kana=person.name_kana,
-            sex=person.sex,
-            birth_date=person.birth_date if wrong_card else person.birth_date + dt.timedelta(days=31 * index),
+            card_symbol=symbol,
+            card_number=number,
+            card_branch=branch,
+            name_kana=kana,
+            sex=sex,
+            birth_date=birth_date,
             clinic_number=clinic.number if clinic else "",
             clinic_name=clinic.name if clinic else "",
             exam_date=exam_date,

@@ -20,6 +20,10 @@ OTHER_STAFF_USERNAME = "other"
 AGE_EDGE_FISCAL_YEAR = 2025
 AGE_EDGE_CARD_PREFIX = "88"
 AGE_EDGES = tuple((age, month, day) for age in (40, 65, 75) for month, day in ((3, 31), (4, 1), (4, 2)))
+# Twin dependents on one card, told apart only by the branch (枝番): a record without it matches both (SPEC §1.5)
+TWIN_CARD = ("77", "7700001")
+TWINS = (("ヤマダハルト", "01"), ("ヤマダユウト", "02"))
+TWIN_BIRTH_DATE = dt.date(1990, 6, 3)  # under 40: never a target, so no rate moves
 
 FAMILY_NAMES = [
     "サトウ",
@@ -149,6 +153,20 @@ def seed_population(*, persons: int = 2400, seed: int = 20260401, today: dt.date
         )
         for index, (age, month, day) in enumerate(AGE_EDGES)
         for sex in [Sex.MALE if index % 2 == 0 else Sex.FEMALE]
+    ]
+    edge_people += [  # no draws from rng: the rest of the demo stays as it was
+        InsuredPerson(
+            insurer=insurer,
+            card_symbol=TWIN_CARD[0],
+            card_number=TWIN_CARD[1],
+            card_branch=branch,
+            name_kana=kana,
+            sex=Sex.MALE,
+            birth_date=TWIN_BIRTH_DATE,
+            relationship=Relationship.FAMILY,
+            employer=employers[0],
+        )
+        for kana, branch in TWINS
     ]
     people = InsuredPerson.objects.bulk_create(people, batch_size=1000)
     edge_people = InsuredPerson.objects.bulk_create(edge_people)

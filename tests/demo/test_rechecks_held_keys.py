@@ -8,9 +8,10 @@ from django.core.management import call_command
 from checkups.models import Checkup, HeldRecord
 from demo import api_keys, held, rechecks
 from demo.guidance import DEMO_PROVIDER, DEMO_REMOTE_PROVIDER
-from demo.population import DEMO_STAFF_USERNAME
+from demo.population import DEMO_STAFF_USERNAME, TWIN_BIRTH_DATE, TWIN_CARD, TWINS
 from guidance.codes import ExclusionCause, ProgrammeStatus
 from guidance.models import MedicationRecheckRecord
+from members.codes import Sex
 from members.models import ApiKey, GuidanceProvider, InsuredPerson
 from tests.factories import ClinicFactory, PersonFactory, staff_user
 from tests.guidance.conftest import make_programme
@@ -48,21 +49,32 @@ def test_held_records_come_through_the_intake_with_their_reasons(world) -> None:
     ClinicFactory(number="9999999997", name="架空病院 健診部")
     for number in ("222", "333"):
         PersonFactory(insurer=world.insurer_a, card_number=number, birth_date=dt.date(1965, 5, 5))
+    for kana, branch in TWINS:  # as demo.population makes them
+        PersonFactory(
+            insurer=world.insurer_a,
+            card_symbol=TWIN_CARD[0],
+            card_number=TWIN_CARD[1],
+            card_branch=branch,
+            name_kana=kana,
+            sex=Sex.MALE,
+            birth_date=TWIN_BIRTH_DATE,
+        )
     population = SimpleNamespace(insurer=world.insurer_a)
     assert not InsuredPerson.objects.filter(card_number=held.UNKNOWN_CARD_NUMBER).exists()
 
-    assert held.seed(population, today=TODAY) == "3 held records"
+    assert held.seed(population, today=TODAY) == "4 held records"
 
     records = list(HeldRecord.objects.order_by("pk"))
     assert {r.insurer_id for r in records} == {world.insurer_a.pk}
-    assert [r.status for r in records] == [HeldRecord.Status.HELD] * 3
+    assert [r.status for r in records] == [HeldRecord.Status.HELD] * 4
     reasons = [r.reason_en for r in records]
     assert reasons.count("no insured person with this card") == 1
     assert reasons.count("the card matches but the birth date or sex does not") == 2
+    assert reasons.count("several persons match (check the branch)") == 1  # every reason of SPEC §1.5
     assert {r.submitted_by_clinic.number for r in records if r.submitted_by_clinic} == {"9999999997"}
     assert all(r.document["observations"] for r in records)  # something for staff to look at and link
     assert Checkup.objects.count() == 0
-    assert held.seed(population, today=TODAY) == "3 held records"  # idempotent
+    assert held.seed(population, today=TODAY) == "4 held records"  # idempotent
 
 
 def _printed_keys(printed: str) -> dict[str, str]:
