@@ -1,13 +1,20 @@
 """factory_boy factories shared by every test module."""
 
 import datetime as dt
+import hashlib
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
+from checkups.codes import Program, Source
+from checkups.models import Checkup, Upload
+from guidance.codes import ContactForm, ContactKind, ProgrammeStatus
+from guidance.models import Contact, Programme
 from members.codes import InsurerType, Relationship, Sex
+from members.fiscal import fiscal_year_of
 from members.models import (
     ApiKey,
     Clinic,
@@ -113,3 +120,66 @@ class GuidanceProviderFactory(ModelFactory[GuidanceProvider]):
 
     number = factory.Sequence(lambda n: f"{2700000000 + n:010d}")
     name = factory.Sequence(lambda n: f"テスト保健指導機関{n}")
+
+
+class CheckupFactory(ModelFactory[Checkup]):
+    """A stored checkup as the judgment left it: 積極的支援 (level 1), counted, FY of the exam date (SPEC §1.1).
+
+    The row is not re-judged: pass the measurements and the result fields (`guidance_level`, …) the test needs.
+    """
+
+    class Meta:
+        model = Checkup
+
+    person = factory.SubFactory(PersonFactory)
+    insurer = factory.SelfAttribute("person.insurer")
+    exam_date = dt.date(2025, 5, 12)
+    fiscal_year = factory.LazyAttribute(lambda c: fiscal_year_of(c.exam_date))
+    age_at_fy_end = 55
+    program = Program.SPECIFIC_CHECKUP
+    source = Source.CLINIC_API
+    weight_kg = Decimal("80.0")
+    waist_cm = Decimal("95.0")
+    guidance_level = 1
+    counts_for_fiscal_year = True
+
+
+class ProgrammeFactory(ModelFactory[Programme]):
+    """A programme of a checkup, not started; its level is the checkup's (SPEC §5.1), 動機付け支援 if none."""
+
+    class Meta:
+        model = Programme
+
+    checkup = factory.SubFactory(CheckupFactory)
+    person = factory.SelfAttribute("checkup.person")
+    insurer = factory.SelfAttribute("checkup.insurer")
+    fiscal_year = factory.SelfAttribute("checkup.fiscal_year")
+    level = factory.LazyAttribute(lambda p: p.checkup.guidance_level if p.checkup.guidance_level in (1, 2) else 2)
+    status = ProgrammeStatus.NOT_STARTED
+
+
+class ContactFactory(ModelFactory[Contact]):
+    """An in-person initial interview of 30 minutes, a month after the programme's exam (SPEC §5.2)."""
+
+    class Meta:
+        model = Contact
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = ContactKind.INITIAL
+    form = ContactForm.INDIVIDUAL_IN_PERSON
+    date = factory.LazyAttribute(lambda c: c.programme.checkup.exam_date + dt.timedelta(days=30))
+    minutes = 30
+
+
+class UploadFactory(ModelFactory[Upload]):
+    """A received JSON upload of an unknown sender with its content's hash (nothing processed yet)."""
+
+    class Meta:
+        model = Upload
+
+    submitter = "command"
+    kind = Upload.Kind.JSON
+    source = Source.FILE_IMPORT
+    content = factory.Sequence(lambda n: f'{{"upload": {n}}}'.encode())
+    sha256 = factory.LazyAttribute(lambda u: hashlib.sha256(u.content).hexdigest())
+    size = factory.LazyAttribute(lambda u: len(u.content))

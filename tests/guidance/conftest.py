@@ -1,7 +1,6 @@
 """Fixtures of the guidance tests: guidance-level checkups, programmes, providers and their keys."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,30 +8,17 @@ import pytest
 from checkups.models import Checkup
 from guidance.models import Programme
 from guidance.services import programmes_sync_for_checkups
-from members.models import InsuredPerson
-from tests.factories import GuidanceProviderFactory, PersonFactory, api_key
+from members.models import GuidanceProvider, InsuredPerson
+from tests.conftest import World
+from tests.factories import CheckupFactory, PersonFactory
 
 EXAM = dt.date(2025, 5, 12)
 TODAY = dt.date(2026, 11, 26)
 
 
 def make_checkup(person: InsuredPerson, *, level: int | None = 1, exam_date: dt.date = EXAM, **fields: Any) -> Checkup:
-    """A stratified checkup of `person` (FY of the exam date, SPEC §1.1)."""
-    fiscal_year = exam_date.year if exam_date.month >= 4 else exam_date.year - 1
-    values: dict[str, Any] = {
-        "person": person,
-        "insurer": person.insurer,
-        "exam_date": exam_date,
-        "fiscal_year": fiscal_year,
-        "age_at_fy_end": 55,
-        "program": "010",
-        "source": "clinic_api",
-        "weight_kg": Decimal("80.0"),
-        "waist_cm": Decimal("95.0"),
-        "guidance_level": level,
-    }
-    values.update(fields)
-    return Checkup.objects.create(**values)
+    """A stratified checkup of `person` (FY of the exam date, SPEC §1.1), 80 kg and 95 cm."""
+    return CheckupFactory(person=person, exam_date=exam_date, guidance_level=level, **fields)
 
 
 def make_programme(person: InsuredPerson, *, today: dt.date = TODAY, **checkup_fields: Any) -> Programme:
@@ -42,23 +28,23 @@ def make_programme(person: InsuredPerson, *, today: dt.date = TODAY, **checkup_f
 
 
 @pytest.fixture
-def provider_p(db):
-    return GuidanceProviderFactory(number="2700000001", name="P保健指導センター")
+def provider_p(world: World) -> GuidanceProvider:
+    return world.provider_p
 
 
 @pytest.fixture
-def provider_q(db):
-    return GuidanceProviderFactory(number="2700000002", name="Q保健指導センター")
+def provider_q(world: World) -> GuidanceProvider:
+    return world.provider_q
 
 
 @pytest.fixture
-def provider_p_key(provider_p) -> str:
-    return api_key("guidance_provider", guidance_provider=provider_p)
+def provider_p_key(world: World, provider_p: GuidanceProvider) -> str:
+    return world.key(provider_p)
 
 
 @pytest.fixture
-def provider_q_key(provider_q) -> str:
-    return api_key("guidance_provider", guidance_provider=provider_q)
+def provider_q_key(world: World, provider_q: GuidanceProvider) -> str:
+    return world.key(provider_q)
 
 
 @pytest.fixture
