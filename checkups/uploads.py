@@ -297,7 +297,7 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
                 "counts_for_fiscal_year": False,  # decided below among all of the person's checkups of the year
             }
         )
-        checkup._judgment = record.judgment  # type: ignore[attr-defined]
+        checkup._judgment = record.judgment  # type: ignore[attr-defined]  # carried on the instance to the judging step below
         objects[key] = checkup
     new = [c for c in objects.values() if c.pk is None]
     old = [c for c in objects.values() if c.pk is not None]
@@ -457,9 +457,9 @@ def _prepare_documents(documents: Sequence[tuple[str, CheckupDocument]], today: 
             {
                 **{field: record_columns.get(field) for field in READ_FIELDS},
                 "fiscal_year": fiscal_year,
-                "age_at_fy_end": age_basis(doc.birth_date, fiscal_year),  # type: ignore[arg-type]
+                "age_at_fy_end": age_basis(doc.birth_date, fiscal_year),  # type: ignore[arg-type]  # matched: it has one
             },
-            sex=doc.sex,  # type: ignore[arg-type]
+            sex=doc.sex,  # type: ignore[arg-type]  # matched: it has one (SPEC §1.5)
             previous=None,
         )
         for (_, doc, _), record_columns, fiscal_year in zip(valid, columns, fiscal_years, strict=True)

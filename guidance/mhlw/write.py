@@ -54,7 +54,7 @@ def _observation(parent: etree._Element, key: str, value: Value | None, *, on: d
         case "PQ":
             element = _el(observation, "value", value=f"{Decimal(str(value)):f}", unit=item.unit or None)
         case "INT":
-            element = _el(observation, "value", value=str(int(value)))  # type: ignore[arg-type]
+            element = _el(observation, "value", value=str(int(value)))  # type: ignore[arg-type]  # an INT item holds an int, Decimal or str
         case "CD":
             element = _el(observation, "value", code=str(value), codeSystem=item.oid or None)
         case "TS":

@@ -13,7 +13,7 @@ from checkups.services import checkup_pk_slices, checkups_judge
 from checkups.stratification import INPUT_FIELDS, StratificationInputs
 from checkups.tasks import checkups_restratify_task
 from guidance.models import Programme
-from tests.factories import PersonFactory
+from tests.factories import CheckupFactory, PersonFactory
 
 EXAM = dt.date(2025, 6, 2)
 
@@ -47,15 +47,13 @@ def _checkup(person, rng: random.Random, *, fiscal_year: int = 2025, **extra) ->
         "clinic_guidance_level": rng.choice([None, None, 1, 3]),
     }
     values.update(extra)
-    return Checkup.objects.create(
+    return CheckupFactory(
         person=person,
-        insurer=person.insurer,
         exam_date=exam,
         fiscal_year=fiscal_year,
         age_at_fy_end=rng.choice([39, 45, 55, 64, 65, 70, 74, 75]),
-        program="010",
         source="file_import",
-        **values,
+        **{"guidance_level": None, **values},  # not judged yet
     )
 
 

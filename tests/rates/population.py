@@ -6,6 +6,7 @@ import itertools
 from checkups.models import Checkup
 from guidance.models import Programme
 from members.models import Employer, Enrollment, Exclusion, InsuredPerson, Insurer
+from tests.factories import CheckupFactory, ProgrammeFactory
 
 FY = 2025  # April 1 2025 – March 31 2026
 _card = itertools.count(700000)
@@ -55,9 +56,8 @@ def checkup(
     **fields: object,
 ) -> Checkup:
     """A checkup row as the judgment left it; `fields` sets any other column (measurements, answers, …)."""
-    return Checkup.objects.create(
+    return CheckupFactory(
         person=person,
-        insurer=person.insurer,
         exam_date=exam_date or dt.date(fiscal_year, 6, 1),
         fiscal_year=fiscal_year,
         age_at_fy_end=50,
@@ -67,7 +67,7 @@ def checkup(
         is_complete=complete,
         guidance_level=level,
         medication_excluded=medication_excluded,
-        **fields,
+        **{"weight_kg": None, "waist_cm": None, **fields},  # no measurements unless the test gives them
     )
 
 
@@ -89,12 +89,10 @@ def programme(
     if status == "dropped_out" and dropped_out_on is None:
         dropped_out_on = dt.date(checkup.fiscal_year, 11, 1)
     excluded = status == "excluded"  # 対象外 always has a cause and a date (guidance constraints, SPEC §5.6)
-    return Programme.objects.create(
+    if level is not None:
+        fields["level"] = level  # else the checkup's (動機付け支援 if it has none), as ProgrammeFactory makes it
+    return ProgrammeFactory(
         checkup=checkup,
-        person=checkup.person,
-        insurer=checkup.insurer,
-        fiscal_year=checkup.fiscal_year,
-        level=level or (checkup.guidance_level if checkup.guidance_level in (1, 2) else 2),
         status=status,
         completed_on=completed_on,
         dropped_out_on=dropped_out_on,

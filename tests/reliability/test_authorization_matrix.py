@@ -31,11 +31,13 @@ from members.roster import ROSTER_COLUMNS, roster_prepare
 from portal.models import Invitation, SelfMeasurement
 from rates.models import RateSnapshot, ReductionBase, StatutoryExport
 from tests.factories import (
+    CheckupFactory,
     ClinicFactory,
     EmployerFactory,
     GuidanceProviderFactory,
     InsurerFactory,
     PersonFactory,
+    UploadFactory,
     api_key,
     staff_user,
 )
@@ -60,28 +62,19 @@ class World:
 
 
 def _checkup(person: InsuredPerson, exam: dt.date, **fields: Any) -> Checkup:
-    fiscal_year = exam.year if exam.month >= 4 else exam.year - 1
-    values = {
-        "person": person,
-        "insurer": person.insurer,
-        "exam_date": exam,
-        "fiscal_year": fiscal_year,
-        "age_at_fy_end": 55,
-        "program": "010",
-        "source": "clinic_api",
-        "weight_kg": Decimal("80.0"),
-        "waist_cm": Decimal("95.0"),
-        "guidance_level": 1,
-        "counts_for_fiscal_year": True,
-        **fields,
-    }
-    return Checkup.objects.create(**values)
+    return CheckupFactory(person=person, exam_date=exam, **fields)
 
 
 def _upload(name: str, insurer, **submitter: Any) -> Upload:
     label = f"clinic:{submitter['submitted_by_clinic'].pk}" if "submitted_by_clinic" in submitter else "employer"
-    return Upload.objects.create(
-        submitter=f"{label}:{name}", insurer=insurer, kind="cda", source="file_import", sha256=name * 8, **submitter
+    return UploadFactory(
+        submitter=f"{label}:{name}",
+        insurer=insurer,
+        kind="cda",
+        source="file_import",
+        sha256=name * 8,
+        content=b"",
+        **submitter,
     )
 
 
