@@ -126,10 +126,14 @@ class CheckupFactory(ModelFactory[Checkup]):
     """A stored checkup as the judgment left it: 積極的支援 (level 1), counted, FY of the exam date (SPEC §1.1).
 
     The row is not re-judged: pass the measurements and the result fields (`guidance_level`, …) the test needs.
+    `CheckupFactory(bare=True)`: no weight, waist or level (a row of which only the person, year and age matter).
     """
 
     class Meta:
         model = Checkup
+
+    class Params:
+        bare = factory.Trait(weight_kg=None, waist_cm=None, guidance_level=None)
 
     person = factory.SubFactory(PersonFactory)
     insurer = factory.SelfAttribute("person.insurer")

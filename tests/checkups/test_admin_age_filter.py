@@ -7,7 +7,7 @@ import pytest
 from checkups.admin import AGE_BANDS
 from checkups.models import Checkup
 from members.age_basis import age_basis
-from tests.factories import PersonFactory
+from tests.factories import CheckupFactory, PersonFactory
 
 # (age reached in FY N, month, day) → the filter that lists the checkup
 EDGES = [
@@ -29,14 +29,12 @@ def test_each_checkup_is_in_exactly_one_band(world, fiscal_year: int) -> None:
     for (age, month, day), band in EDGES:
         birth = dt.date(fiscal_year + 1 - age, month, day)
         person = PersonFactory(insurer=world.insurer_a, birth_date=birth)
-        checkup = Checkup.objects.create(
+        checkup = CheckupFactory(
             person=person,
-            insurer=person.insurer,
             exam_date=dt.date(fiscal_year, 6, 1),
-            fiscal_year=fiscal_year,
             age_at_fy_end=age_basis(birth, fiscal_year),
-            program="010",
             source="staff_entry",
+            bare=True,
         )
         expected[checkup.pk] = band
     for key, (_label, condition) in AGE_BANDS.items():

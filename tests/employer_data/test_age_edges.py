@@ -9,11 +9,11 @@ from collections import Counter
 
 import pytest
 
-from checkups.models import Checkup
 from employer_data.age_bands import band_of
 from employer_data.selectors import submission_counts
 from members.age_basis import age_basis
 
+from ..factories import CheckupFactory
 from .helpers import employee, employer_of
 
 EDGES = [(40, 3, 31), (40, 4, 1), (40, 4, 2), (75, 3, 31), (75, 4, 1), (75, 4, 2), (65, 4, 1)]
@@ -26,15 +26,14 @@ def test_counts_by_band_follow_band_of(world, fiscal_year: int) -> None:
     for index, (age, month, day) in enumerate(EDGES):
         birth = dt.date(fiscal_year + 1 - age, month, day)
         person = employee(employer, f"9{index:05d}", birth)
-        Checkup.objects.create(
+        CheckupFactory(
             person=person,
-            insurer=person.insurer,
             submitted_by_employer=employer,
             exam_date=dt.date(fiscal_year, 6, 1),
-            fiscal_year=fiscal_year,
             age_at_fy_end=age_basis(birth, fiscal_year),
             program="030",
             source="employer",
+            bare=True,
         )
         expected[band_of(birth, fiscal_year).key] += 1
     assert expected == {"under_40": 1, "40_74": 5, "75_plus": 1}  # April-1 75 is of target age (SPEC §1.3)

@@ -38,7 +38,7 @@ from members.age_basis import (
     target_birth_window,
 )
 from members.models import InsuredPerson
-from tests.factories import PersonFactory
+from tests.factories import CheckupFactory, PersonFactory
 
 FISCAL_YEARS = (2024, 2025, 2026)
 
@@ -240,14 +240,12 @@ def test_sql_target_age_from_stored_basis_agrees_with_python(fiscal_year: int) -
     expected = {}
     for birth in edge_births():
         person = PersonFactory(birth_date=birth)
-        checkup = Checkup.objects.create(
+        checkup = CheckupFactory(
             person=person,
-            insurer=person.insurer,
             exam_date=dt.date(fiscal_year, 6, 1),
-            fiscal_year=fiscal_year,
             age_at_fy_end=age_basis(birth, fiscal_year),
-            program="010",
             source="staff_entry",
+            bare=True,
         )
         expected[checkup.pk] = is_target_age(birth, fiscal_year)
     found = set(

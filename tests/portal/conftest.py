@@ -13,7 +13,6 @@ from checkups.codes import Program, Source
 from checkups.judgments import judge_row
 from checkups.models import Checkup
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
-from guidance.models import Contact, Programme
 from members.actors import actor_for_user
 from members.age_basis import age_basis
 from members.audit import access_log_record
@@ -23,7 +22,7 @@ from portal.models import SelfMeasurement
 from portal.services import invitation_issue, invitation_redeem
 
 from ..browser.chromium import PHONE, chromium
-from ..factories import ClinicFactory, staff_user
+from ..factories import CheckupFactory, ClinicFactory, ContactFactory, ProgrammeFactory, staff_user
 
 PASSWORD = "Kenshin-portal-2026!"
 BASE_VALUES: dict[str, Any] = {
@@ -59,9 +58,8 @@ def make_checkup(person: InsuredPerson, exam_date: dt.date, program: str = Progr
     fiscal_year = fiscal_year_of(exam_date)
     age = age_basis(person.birth_date, fiscal_year)
     judged = judge_row({**data, "fiscal_year": fiscal_year, "age_at_fy_end": age}, sex=person.sex)
-    return Checkup.objects.create(
+    return CheckupFactory(
         person=person,
-        insurer=person.insurer,
         exam_date=exam_date,
         fiscal_year=fiscal_year,
         age_at_fy_end=age,
@@ -129,12 +127,12 @@ def rich_history(world) -> None:
     latest.clinic = clinic
     latest.save()
     make_checkup(person, dt.date(2025, 10, 1), program="030")
-    programme = Programme.objects.create(
+    programme = ProgrammeFactory(
         checkup=latest, person=person, insurer=person.insurer, fiscal_year=2025, level=ProgrammeLevel.INTENSIVE,
         status=ProgrammeStatus.IN_PROGRESS, initial_on=dt.date(2025, 7, 1), behaviour_goals=["毎日8000歩歩く"],
     )  # fmt: skip
-    Contact.objects.create(programme=programme, kind=ContactKind.INITIAL, form=ContactForm.INDIVIDUAL_IN_PERSON,
-                           date=dt.date(2025, 7, 1), minutes=30)  # fmt: skip
+    ContactFactory(programme=programme, kind=ContactKind.INITIAL, form=ContactForm.INDIVIDUAL_IN_PERSON,
+                   date=dt.date(2025, 7, 1), minutes=30)  # fmt: skip
     for day, kg, cm in ((dt.date(2025, 8, 1), "74.2", "87.0"), (dt.date(2025, 9, 1), "73.8", None)):
         SelfMeasurement.objects.create(person=person, measured_on=day, weight_kg=Decimal(kg),
                                        waist_cm=None if cm is None else Decimal(cm))  # fmt: skip

@@ -7,14 +7,13 @@ from decimal import Decimal
 import pytest
 
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
-from guidance.models import Contact, Programme
 from members.actors import actor_for_user
 from members.audit import access_log_record
 from members.models import AccessLog
 from portal.models import SelfMeasurement
 from portal.services import invitation_issue
 
-from ..factories import staff_user
+from ..factories import ContactFactory, ProgrammeFactory, staff_user
 from .conftest import PASSWORD, make_checkup, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,13 +45,13 @@ def _history(world) -> None:
     make_checkup(person, dt.date(2024, 6, 3), weight_kg=Decimal("77.0"), waist_cm=Decimal("90.0"),
                  triglycerides_fasting=Decimal("210"), ldl=Decimal("150"))  # fmt: skip
     latest = make_checkup(person, dt.date(2025, 6, 2), hba1c=Decimal("6.6"), ldl=Decimal("162"))
-    programme = Programme.objects.create(
+    programme = ProgrammeFactory(
         checkup=latest, person=person, insurer=person.insurer, fiscal_year=2025, level=ProgrammeLevel.INTENSIVE,
         status=ProgrammeStatus.IN_PROGRESS, process_points=70, total_points=70, initial_on=dt.date(2025, 7, 1),
         target_weight_kg=Decimal("72.0"), target_waist_cm=Decimal("84.0"),
         behaviour_goals=["夕食後の間食をやめる", "1日8000歩歩く"],
     )  # fmt: skip
-    Contact.objects.create(
+    ContactFactory(
         programme=programme,
         kind=ContactKind.INITIAL,
         form=ContactForm.INDIVIDUAL_IN_PERSON,
@@ -61,8 +60,8 @@ def _history(world) -> None:
         weight_kg=Decimal("75.0"),
         waist_cm=Decimal("88.0"),
     )
-    Contact.objects.create(programme=programme, kind=ContactKind.CONTINUOUS, form=ContactForm.INDIVIDUAL_REMOTE,
-                           date=dt.date(2025, 8, 5), minutes=20)  # fmt: skip
+    ContactFactory(programme=programme, kind=ContactKind.CONTINUOUS, form=ContactForm.INDIVIDUAL_REMOTE,
+                   date=dt.date(2025, 8, 5), minutes=20)  # fmt: skip
     for day, weight in ((dt.date(2025, 7, 15), "74.6"), (dt.date(2025, 8, 15), "74.1")):
         SelfMeasurement.objects.create(person=person, measured_on=day, weight_kg=Decimal(weight))
     nurse = staff_user(world.insurer_a, "nurse", job_title="保健師")

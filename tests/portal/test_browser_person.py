@@ -12,10 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
-from guidance.models import Contact, Programme
 from portal.models import SelfMeasurement
 
-from ..factories import staff_user
+from ..factories import ContactFactory, ProgrammeFactory, staff_user
 from .conftest import PASSWORD, make_checkup, make_member, rich_history
 from .test_browser_accessibility import sign_in
 
@@ -30,8 +29,8 @@ def _visible_in_viewport(page, selector: str) -> bool:
 def _kazoku(world):
     person = world.person_a
     last_year = make_checkup(person, dt.date(2025, 6, 2), weight_kg=Decimal("89.3"), waist_cm=Decimal("99.6"))
-    Programme.objects.create(checkup=last_year, person=person, insurer=person.insurer, fiscal_year=2025,
-                             level=ProgrammeLevel.INTENSIVE)  # fmt: skip
+    ProgrammeFactory(checkup=last_year, person=person, insurer=person.insurer, fiscal_year=2025,
+                     level=ProgrammeLevel.INTENSIVE)  # fmt: skip
     make_checkup(person, dt.date(2026, 6, 3), weight_kg=Decimal("62.2"), waist_cm=Decimal("78.0"), ldl=Decimal("174"),
                  triglycerides_fasting=Decimal("90"), hba1c=Decimal("5.2"), systolic_1=Decimal("118"),
                  systolic_2=Decimal("118"))  # fmt: skip
@@ -61,11 +60,11 @@ def test_programme_year_change_and_referral_on_a_phone(page, world) -> None:
 
 def test_goal_in_kg_and_cm_and_initial_incomplete_on_a_phone(page, world) -> None:
     checkup = make_checkup(world.person_a, dt.date(2025, 6, 2), weight_kg=Decimal("63.7"), waist_cm=Decimal("90.0"))
-    programme = Programme.objects.create(checkup=checkup, person=world.person_a, insurer=world.insurer_a,
-                                         fiscal_year=2025, level=ProgrammeLevel.INTENSIVE,
-                                         status=ProgrammeStatus.INITIAL_INCOMPLETE)  # fmt: skip
-    Contact.objects.create(programme=programme, kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON,
-                           date=dt.date(2025, 6, 2), minutes=15)  # fmt: skip
+    programme = ProgrammeFactory(checkup=checkup, person=world.person_a, insurer=world.insurer_a,
+                                 fiscal_year=2025, level=ProgrammeLevel.INTENSIVE,
+                                 status=ProgrammeStatus.INITIAL_INCOMPLETE)  # fmt: skip
+    ContactFactory(programme=programme, kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON,
+                   date=dt.date(2025, 6, 2), minutes=15)  # fmt: skip
     sign_in(page.context, page.base, make_member(world.person_a, "hanako"))
     page.goto(f"{page.base}/me/guidance/")
     text = page.locator("main").inner_text()

@@ -11,17 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
-from guidance.models import Contact, Programme
+from guidance.models import Programme
 from portal.models import SelfMeasurement
 
+from ..factories import ContactFactory, ProgrammeFactory
 from .conftest import make_checkup
 
 pytestmark = pytest.mark.django_db
 
 
 def _programme(checkup, level=ProgrammeLevel.INTENSIVE, status=ProgrammeStatus.NOT_STARTED, **extra) -> Programme:
-    return Programme.objects.create(checkup=checkup, person=checkup.person, insurer=checkup.insurer,
-                                    fiscal_year=checkup.fiscal_year, level=level, status=status, **extra)  # fmt: skip
+    return ProgrammeFactory(checkup=checkup, person=checkup.person, insurer=checkup.insurer,
+                            fiscal_year=checkup.fiscal_year, level=level, status=status, **extra)  # fmt: skip
 
 
 def _kazoku(world) -> None:
@@ -87,8 +88,8 @@ def test_the_proportional_goal_shows_exact_arithmetic_and_the_rounding(client_a:
 def test_initial_incomplete_says_part_two_is_still_to_come(client_a: Client, world) -> None:
     checkup = make_checkup(world.person_a, dt.date(2025, 6, 2))
     programme = _programme(checkup, status=ProgrammeStatus.INITIAL_INCOMPLETE)
-    Contact.objects.create(programme=programme, kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON,
-                           date=dt.date(2025, 6, 2), minutes=15)  # fmt: skip
+    ContactFactory(programme=programme, kind=ContactKind.INITIAL_PART1, form=ContactForm.INDIVIDUAL_IN_PERSON,
+                   date=dt.date(2025, 6, 2), minutes=15)  # fmt: skip
     body = client_a.get(reverse("portal:guidance")).content.decode()
     assert "初回未完了" in body and "初回面接①" in body
     assert "2回目(初回面接②)は、健診の結果がすべてそろってから行います" in body

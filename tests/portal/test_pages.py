@@ -9,13 +9,13 @@ from django.urls import reverse
 
 from checkups.codes import Program
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
-from guidance.models import Contact, Programme
+from guidance.models import Contact
 from members.actors import ActorKind, actor_for_user
 from members.audit import access_log_record
 from members.models import AccessLog
 from portal.models import SelfMeasurement
 
-from ..factories import PersonFactory, staff_user
+from ..factories import ContactFactory, PersonFactory, ProgrammeFactory, staff_user
 from .conftest import PASSWORD, make_checkup, make_member
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +103,13 @@ def test_bad_entries_are_refused(client_a: Client, data: dict) -> None:
 def test_guidance_page_explains_level_points_and_goal(client_a: Client, world) -> None:
     checkup = make_checkup(world.person_a, dt.date(2025, 6, 1))
     assert checkup.guidance_level == 1  # waist 88 (A) + BP 130 + TG 160 + HbA1c 5.7: three risks
-    programme = Programme.objects.create(
+    programme = ProgrammeFactory(
         checkup=checkup, person=world.person_a, insurer=world.insurer_a, fiscal_year=2025,
         level=ProgrammeLevel.INTENSIVE, status=ProgrammeStatus.IN_PROGRESS, process_points=70, total_points=70,
         initial_on=dt.date(2025, 7, 1), behaviour_goals=["毎日8000歩歩く"],
     )  # fmt: skip
-    Contact.objects.create(programme=programme, kind=ContactKind.INITIAL, form=ContactForm.INDIVIDUAL_IN_PERSON,
-                           date=dt.date(2025, 7, 1), minutes=30, note="STAFF-ONLY-NOTE")  # fmt: skip
+    ContactFactory(programme=programme, kind=ContactKind.INITIAL, form=ContactForm.INDIVIDUAL_IN_PERSON,
+                   date=dt.date(2025, 7, 1), minutes=30, note="STAFF-ONLY-NOTE")  # fmt: skip
     body = client_a.get(reverse("portal:guidance")).content.decode()
     assert "積極的支援" in body
     assert "おなかまわり" in body and "収縮期血圧" in body  # why, in plain words

@@ -7,10 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from guidance.models import Contact
 from rates.outcome_report import follow_up_cells, outcome_cells
 from rates.reference import PersonFacts
-from tests.factories import GuidanceProviderFactory, InsurerFactory
+from tests.factories import ContactFactory, GuidanceProviderFactory, InsurerFactory
 
 from . import population as pop
 from .outcome_reference import RULE_CATEGORY, CheckupRef, PersonRef, ProgrammeRef, reference_cells, reference_follow_up
@@ -82,7 +81,7 @@ class OutcomeSqlEqualsReference(TestCase):
                                     "final_evaluation_on": "2025-11-01" if p["final"] else None},
                     )  # fmt: skip
                     for kind, form in p["contacts"]:
-                        Contact.objects.create(programme=programme, kind=kind, form=form, date=D(year, 8, 1))
+                        ContactFactory(programme=programme, kind=kind, form=form, date=D(year, 8, 1), minutes=None)
                     programme_ref = ProgrammeRef(
                         status=p["status"], level=level, provider_id=provider.pk if provider else None,
                         final_evaluated=p["final"], rules=p["rules"], contacts=tuple(p["contacts"]),
