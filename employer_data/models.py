@@ -178,13 +178,10 @@ class IncompleteCheckupQuerySet(CheckupQuerySet):
         return self.filter(program="030", is_complete=False, age_at_fy_end__gte=TARGET_AGE_MIN)
 
 
-IncompleteCheckupManager = models.Manager.from_queryset(IncompleteCheckupQuerySet)
-
-
 class IncompleteEmployerCheckup(Checkup):
     """Admin view of employer checkups (≥ 40) that miss 特定健診 items; same table as Checkup."""
 
-    objects: ClassVar[IncompleteCheckupManager] = IncompleteCheckupManager()
+    objects: ClassVar = IncompleteCheckupQuerySet.as_manager()
 
     class Meta:
         proxy = True
