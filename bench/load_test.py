@@ -142,7 +142,7 @@ def _prepare() -> tuple[str, list[tuple], list[str]]:
     from demo.population import DEMO_INSURER_NUMBER
     from guidance.models import Programme
     from members.codes import Relationship
-    from members.models import ApiKey, Clinic, InsuredPerson, Insurer
+    from members.models import ApiKey, Clinic, Enrollment, InsuredPerson, Insurer
 
     insurer = Insurer.objects.get(number=DEMO_INSURER_NUMBER)
     clinic, _ = Clinic.objects.get_or_create(number=CLINIC_NUMBER, defaults={"name": "負荷試験クリニック"})
@@ -154,7 +154,7 @@ def _prepare() -> tuple[str, list[tuple], list[str]]:
         uploads.delete()
     existing = InsuredPerson.objects.filter(insurer=insurer, card_symbol=LOAD_SYMBOL).count()
     if existing < LOAD_PERSONS:
-        InsuredPerson.objects.bulk_create(
+        people = InsuredPerson.objects.bulk_create(
             InsuredPerson(
                 insurer=insurer,
                 card_symbol=LOAD_SYMBOL,
@@ -167,6 +167,8 @@ def _prepare() -> tuple[str, list[tuple], list[str]]:
             )
             for number in range(existing, LOAD_PERSONS)
         )
+        # enrolled, so every record is stored (a record outside an enrollment is held, SPEC §9.5)
+        Enrollment.objects.bulk_create(Enrollment(person=p, acquired_on=dt.date(2000, 4, 1)) for p in people)
     persons = list(
         InsuredPerson.objects.filter(insurer=insurer, card_symbol=LOAD_SYMBOL)
         .order_by("card_number")

@@ -14,6 +14,7 @@
 """
 
 import argparse
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -61,7 +62,7 @@ def _load_roster(roster: list) -> None:
 
     from bench.import_generate import CARD_SYMBOL, INSURER_NUMBER
     from members.codes import InsurerType, Relationship
-    from members.models import Clinic, InsuredPerson, Insurer
+    from members.models import Clinic, Enrollment, InsuredPerson, Insurer
 
     with transaction.atomic():
         insurer, _ = Insurer.objects.get_or_create(
@@ -72,7 +73,7 @@ def _load_roster(roster: list) -> None:
             return
         _clear()
         InsuredPerson.objects.filter(insurer=insurer).delete()
-        InsuredPerson.objects.bulk_create(
+        people = InsuredPerson.objects.bulk_create(
             InsuredPerson(
                 insurer=insurer,
                 card_symbol=CARD_SYMBOL,
@@ -85,6 +86,8 @@ def _load_roster(roster: list) -> None:
             )
             for row in roster
         )
+        # enrolled, so every record is stored (a record outside an enrollment is held, SPEC §9.5)
+        Enrollment.objects.bulk_create(Enrollment(person=p, acquired_on=dt.date(2000, 4, 1)) for p in people)
 
 
 def _clear() -> None:

@@ -121,9 +121,19 @@ class HeldRecordAdmin(ScopedAdmin):
         "status",
         "link_button",
     ]
-    list_filter = ["status", "source"]
+    list_filter = ["status", "reason", "source"]
     actions = ["reject_selected"]
-    readonly_fields = ["insurer", "source", "exam_date", "reason_ja", "status", "checkup", "resolved_by", "resolved_at"]
+    readonly_fields = [
+        "insurer",
+        "source",
+        "exam_date",
+        "reason",
+        "reason_ja",
+        "status",
+        "checkup",
+        "resolved_by",
+        "resolved_at",
+    ]
     exclude = ["document", "reason_en", "submitted_by_clinic", "submitted_by_employer"]
 
     @admin.display(description=_("紐付け"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from infra.i18n import StrOrPromise
 from members.actors import Actor, ActorKind
 from members.dates import day
+from members.hold_reasons import HoldReason
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
 from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, Program, Source, WaistMethod
@@ -240,6 +241,9 @@ class HeldRecord(models.Model):
     source = models.CharField(_("取得経路"), max_length=20, choices=Source.choices)
     document = models.JSONField(_("受信内容"))
     exam_date = models.DateField(_("健診実施日"))
+    reason = models.CharField(  # the code staff filter by; the sender never sees it (issue #13)
+        _("保留の理由"), max_length=30, choices=HoldReason.choices, default=HoldReason.NO_PERSON_MATCH
+    )
     reason_ja = models.CharField(_("保留理由"), max_length=200)
     reason_en = models.CharField(_("保留理由(英語)"), max_length=200)
     status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.HELD)

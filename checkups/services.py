@@ -25,8 +25,10 @@ from infra.bulk import (
 )
 from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
+from members.enrollment import not_enrolled
 from members.fiscal import fiscal_year_of
-from members.matching import person_match
+from members.hold_reasons import HoldReason
+from members.matching import held_match, person_match
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
 from .items import columns_from_items
@@ -69,7 +71,8 @@ def checkup_receive(
     submitted_by_employer: Employer | None = None,
     missing_items: Sequence[dict[str, Any]] = (),
 ) -> StoreResult:
-    """Match the record to a person (SPEC §1.5) and store it, or hold it for staff review."""
+    """Match the record to a person enrolled on the exam date (SPEC §1.5, §9.5) and store it, or hold it for
+    staff review."""
     match = person_match(
         insurer=insurer,
         card_symbol=document.card_symbol,
@@ -78,6 +81,8 @@ def checkup_receive(
         birth_date=document.birth_date,
         sex=document.sex,
     )
+    if match.person is not None and not_enrolled({0: (match.person.pk, document.exam_date)}):
+        match = held_match(HoldReason.NOT_ENROLLED_ON_EXAM_DATE)  # SPEC §9.5: never counted silently
     if match.person is None:
         held = HeldRecord.objects.create(
             insurer=insurer,
@@ -86,6 +91,7 @@ def checkup_receive(
             source=source,
             document={**document.to_json(), "missing_items": list(missing_items)},
             exam_date=document.exam_date,
+            reason=match.reason,
             reason_ja=match.reason_ja,
             reason_en=match.reason_en,
         )

@@ -49,8 +49,10 @@ from infra.i18n import Message, bilingual
 from members.actors import Actor, ActorKind
 from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
+from members.enrollment import not_enrolled
 from members.fiscal import fiscal_year_of
-from members.matching import PersonRow, card_key, people_by_card, person_choose
+from members.hold_reasons import REASON_TEXTS, HoldReason
+from members.matching import CardKey, PersonRow, card_key, people_by_card, person_choose
 from members.models import Clinic, Employer, Insurer
 
 from .codes import Program, Source
@@ -196,13 +198,14 @@ def _wrong_insurer(number: str, employer: Employer) -> RecordError:
 def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
     """Match and store many validated records at once (bulk variant of services.checkup_receive).
 
-    Same behaviour per record: unknown insurer → rejected; no matching person → HeldRecord; else the exam is
+    Same behaviour per record: unknown insurer → rejected; no matching person, or one not enrolled on the exam
+    date (SPEC §9.5) → HeldRecord with its HoldReason; else the exam is
     stored (a re-send of the same person, exam date and programme replaces it), the counted checkup of the year
     is chosen and the record is judged. Runs inside the caller's transaction.
     """
     outcomes: list[Outcome | None] = [None] * len(records)
     insurers = {i.number: i for i in Insurer.objects.filter(number__in={r.document.insurer_number for r in records})}
-    keys: dict[int, tuple[int, str, str]] = {}
+    keys: dict[int, CardKey] = {}
     for position, record in enumerate(records):
         doc, employer = record.document, record.submitted_by_employer
         insurer = insurers.get(doc.insurer_number)
@@ -212,33 +215,10 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
             outcomes[position] = _rejected(_wrong_insurer(doc.insurer_number, employer))
         else:
             keys[position] = card_key(insurer.pk, doc.card_symbol, doc.card_number)
-    candidates = people_by_card(keys.values())
-    matched: dict[int, PersonRow] = {}
-    held: list[tuple[int, HeldRecord]] = []
-    for position, key in keys.items():
-        record = records[position]
-        doc = record.document
-        person, reason_ja, reason_en = person_choose(
-            candidates.get(key, []), card_branch=doc.card_branch, birth_date=doc.birth_date, sex=doc.sex
-        )
-        if person is not None:
-            matched[position] = person
-            continue
-        held.append(
-            (
-                position,
-                HeldRecord(
-                    insurer_id=key[0],
-                    submitted_by_clinic=record.submitted_by_clinic,
-                    submitted_by_employer=record.submitted_by_employer,
-                    source=record.source,
-                    document={**_document_json(record), "missing_items": list(record.missing_items)},
-                    exam_date=record.document.exam_date,
-                    reason_ja=reason_ja,
-                    reason_en=reason_en,
-                ),
-            )
-        )
+    matched, reasons = _match_enrolled(records, keys)
+    held = [
+        (position, _held_record(records[position], keys[position][0], reason)) for position, reason in reasons.items()
+    ]
     if held:
         HeldRecord.objects.bulk_create([h for _, h in held])
         for position, record_held in held:
@@ -249,6 +229,44 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
         for position, outcome in _store_many(records, matched).items():
             outcomes[position] = outcome
     return [o if o is not None else _rejected() for o in outcomes]
+
+
+def _match_enrolled(
+    records: Sequence[Incoming], keys: dict[int, CardKey]
+) -> tuple[dict[int, PersonRow], dict[int, HoldReason]]:
+    """The person of each record (SPEC §1.5), enrolled on the exam date (SPEC §9.5), or why it is held."""
+    candidates = people_by_card(keys.values())
+    matched: dict[int, PersonRow] = {}
+    reasons: dict[int, HoldReason] = {}
+    for position, key in keys.items():
+        doc = records[position].document
+        person, reason = person_choose(
+            candidates.get(key, []), card_branch=doc.card_branch, birth_date=doc.birth_date, sex=doc.sex
+        )
+        if person is not None and reason is None:
+            matched[position] = person
+        else:
+            reasons[position] = reason or HoldReason.NO_PERSON_MATCH
+    # a person not enrolled on the exam date is held for staff, never counted silently
+    for position in not_enrolled({p: (person.pk, records[p].document.exam_date) for p, person in matched.items()}):
+        del matched[position]
+        reasons[position] = HoldReason.NOT_ENROLLED_ON_EXAM_DATE
+    return matched, reasons
+
+
+def _held_record(record: Incoming, insurer_id: int, reason: HoldReason) -> HeldRecord:
+    reason_ja, reason_en = REASON_TEXTS[reason]
+    return HeldRecord(
+        insurer_id=insurer_id,
+        submitted_by_clinic=record.submitted_by_clinic,
+        submitted_by_employer=record.submitted_by_employer,
+        source=record.source,
+        document={**_document_json(record), "missing_items": list(record.missing_items)},
+        exam_date=record.document.exam_date,
+        reason=reason,
+        reason_ja=reason_ja,
+        reason_en=reason_en,
+    )
 
 
 def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> dict[int, Outcome]:

@@ -2,7 +2,8 @@
 
 They come in through the real intake service (checkups.services.checkup_receive), so the queue shows what a
 clinic's mistakes look like: a card number that does not exist, a birth date that differs from the roster, and a
-record without the branch (枝番) for a card held by twins, so it matches both.
+record without the branch (枝番) for a card held by twins, so it matches both, and an exam after the person left
+the insurer (not enrolled on the exam date, SPEC §9.5).
 """
 
 import datetime as dt
@@ -51,6 +52,15 @@ def seed(population: Any, *, today: dt.date) -> str:
         for index, person in enumerate(persons)
     ]
     sent.append((*TWIN_CARD, "", TWINS[0][0], Sex.MALE, TWIN_BIRTH_DATE))  # no branch: several_persons
+    leaver = (
+        InsuredPerson.objects.filter(insurer=insurer, enrollments__lost_on__lt=exam_date)
+        .exclude(enrollments__lost_on__isnull=True)
+        .order_by("card_symbol", "card_number", "card_branch")
+        .first()
+    )
+    if leaver is not None:  # a clinic that did not know the person had left: not_enrolled_on_exam_date
+        p = leaver
+        sent.append((p.card_symbol, p.card_number, p.card_branch, p.name_kana, p.sex, p.birth_date))
     for symbol, number, branch, kana, sex, birth_date in sent:
         document = CheckupDocument(
             insurer_number=insurer.number,

@@ -13,15 +13,9 @@ from dataclasses import dataclass
 
 from infra.bulk import where_in
 
+from .hold_reasons import REASON_TEXTS, HoldReason
 from .models import InsuredPerson, Insurer
 from .normalize import normalize_branch, normalize_card_part
-
-NO_CARD = ("記号・番号・枝番に一致する加入者がいません", "no insured person with this card")
-NOT_CONFIRMED = (
-    "記号・番号は一致しますが生年月日または性別が一致しません",
-    "the card matches but the birth date or sex does not",
-)
-SEVERAL = ("複数の加入者に一致します(枝番を確認してください)", "several persons match (check the branch)")
 
 CardKey = tuple[int, str, str]  # (insurer id, normalised symbol, normalised number)
 
@@ -42,6 +36,7 @@ class PersonRow:
 @dataclass(frozen=True)
 class MatchResult:
     person: InsuredPerson | None
+    reason: str = ""  # a HoldReason when person is None
     reason_ja: str = ""
     reason_en: str = ""
 
@@ -52,17 +47,17 @@ def card_key(insurer_id: int, card_symbol: str, card_number: str) -> CardKey:
 
 def person_choose(
     candidates: Sequence[PersonRow], *, card_branch: str, birth_date: dt.date | None, sex: int | None
-) -> tuple[PersonRow | None, str, str]:
-    """The person among a card's candidates (SPEC §1.5), or None with the reason in Japanese and English."""
+) -> tuple[PersonRow | None, HoldReason | None]:
+    """The person among a card's candidates (SPEC §1.5), or None with the reason it is held (HoldReason)."""
     if card_branch:
         branch = normalize_branch(card_branch)
         candidates = [p for p in candidates if p.card_branch == branch]
     if not candidates:
-        return None, *NO_CARD
+        return None, HoldReason.NO_PERSON_MATCH
     confirmed = [p for p in candidates if p.birth_date == birth_date and p.sex == sex]
     if len(confirmed) == 1:
-        return confirmed[0], "", ""
-    return None, *(NOT_CONFIRMED if not confirmed else SEVERAL)
+        return confirmed[0], None
+    return None, HoldReason.BIRTH_DATE_DIFFERS if not confirmed else HoldReason.SEVERAL_PERSONS
 
 
 def people_by_card(keys: Iterable[CardKey]) -> dict[CardKey, list[PersonRow]]:
@@ -95,12 +90,18 @@ def person_match(
 ) -> MatchResult:
     """One record: a chunk of one through the same rule."""
     key = card_key(insurer.pk, card_symbol, card_number)
-    row, reason_ja, reason_en = person_choose(
+    row, reason = person_choose(
         people_by_card([key]).get(key, []), card_branch=card_branch, birth_date=birth_date, sex=sex
     )
-    if row is None:
-        return MatchResult(None, reason_ja, reason_en)
+    if row is None or reason is not None:
+        return held_match(reason or HoldReason.NO_PERSON_MATCH)
     return MatchResult(InsuredPerson.objects.get(pk=row.pk))
+
+
+def held_match(reason: HoldReason) -> MatchResult:
+    """No person to store the record for: the reason as its code and the texts staff read."""
+    reason_ja, reason_en = REASON_TEXTS[reason]
+    return MatchResult(None, reason, reason_ja, reason_en)
 
 
 def person_row(person: InsuredPerson) -> PersonRow:

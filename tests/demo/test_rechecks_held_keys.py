@@ -12,7 +12,8 @@ from demo.population import DEMO_STAFF_USERNAME, TWIN_BIRTH_DATE, TWIN_CARD, TWI
 from guidance.codes import ExclusionCause, ProgrammeStatus
 from guidance.models import MedicationRecheckRecord
 from members.codes import Sex
-from members.models import ApiKey, GuidanceProvider, InsuredPerson
+from members.hold_reasons import HoldReason
+from members.models import ApiKey, Enrollment, GuidanceProvider, InsuredPerson
 from tests.factories import ClinicFactory, PersonFactory, staff_user
 from tests.guidance.conftest import make_programme
 
@@ -59,22 +60,27 @@ def test_held_records_come_through_the_intake_with_their_reasons(world) -> None:
             sex=Sex.MALE,
             birth_date=TWIN_BIRTH_DATE,
         )
+    leaver = PersonFactory(insurer=world.insurer_a, card_number="444")
+    Enrollment.objects.filter(person=leaver).update(lost_on=dt.date(2026, 10, 1))
     population = SimpleNamespace(insurer=world.insurer_a)
     assert not InsuredPerson.objects.filter(card_number=held.UNKNOWN_CARD_NUMBER).exists()
 
-    assert held.seed(population, today=TODAY) == "4 held records"
+    assert held.seed(population, today=TODAY) == "5 held records"
 
     records = list(HeldRecord.objects.order_by("pk"))
     assert {r.insurer_id for r in records} == {world.insurer_a.pk}
-    assert [r.status for r in records] == [HeldRecord.Status.HELD] * 4
-    reasons = [r.reason_en for r in records]
-    assert reasons.count("no insured person with this card") == 1
-    assert reasons.count("the card matches but the birth date or sex does not") == 2
-    assert reasons.count("several persons match (check the branch)") == 1  # every reason of SPEC §1.5
+    assert [r.status for r in records] == [HeldRecord.Status.HELD] * 5
+    assert [r.reason for r in records] == [
+        HoldReason.NO_PERSON_MATCH,
+        HoldReason.BIRTH_DATE_DIFFERS,
+        HoldReason.BIRTH_DATE_DIFFERS,
+        HoldReason.SEVERAL_PERSONS,
+        HoldReason.NOT_ENROLLED_ON_EXAM_DATE,
+    ]  # every reason of SPEC §1.5 and §9.5
     assert {r.submitted_by_clinic.number for r in records if r.submitted_by_clinic} == {"9999999997"}
     assert all(r.document["observations"] for r in records)  # something for staff to look at and link
     assert Checkup.objects.count() == 0
-    assert held.seed(population, today=TODAY) == "4 held records"  # idempotent
+    assert held.seed(population, today=TODAY) == "5 held records"  # idempotent
 
 
 def _printed_keys(printed: str) -> dict[str, str]:

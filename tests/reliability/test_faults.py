@@ -29,7 +29,7 @@ from checkups.tasks import checkups_upload_process_task, checkups_uploads_resume
 from checkups.uploads import RESUME_AFTER, Submitter, upload_receive, uploads_resume_pending
 from config.celery import app as celery_app
 from guidance.models import Contact
-from members.models import InsuredPerson
+from members.models import Enrollment, InsuredPerson
 from rates.models import RateSnapshot
 from rates.services import rate_snapshot_compute
 from rates.tasks import rate_snapshot_compute_task
@@ -66,8 +66,8 @@ def archive_of(persons: int) -> bytes:
 
 
 def roster_of(insurer, persons: int) -> None:
-    """The persons of archive_of(persons), so every record matches (SPEC §1.5: card, birth date, sex)."""
-    InsuredPerson.objects.bulk_create(
+    """The persons of archive_of(persons), enrolled, so every record matches (SPEC §1.5, §9.5)."""
+    people = InsuredPerson.objects.bulk_create(
         InsuredPerson(
             insurer=insurer,
             card_symbol="AB12",
@@ -80,6 +80,7 @@ def roster_of(insurer, persons: int) -> None:
         )
         for index in range(persons)
     )
+    Enrollment.objects.bulk_create(Enrollment(person=p, acquired_on=dt.date(2000, 4, 1)) for p in people)
 
 
 def assert_every_record_once(upload: Upload, insurer, persons: int) -> None:
