@@ -25,6 +25,7 @@ from infra.bulk import (
 )
 from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
+from members.contracts import without_contract
 from members.enrollment import not_enrolled
 from members.fiscal import fiscal_year_of
 from members.hold_reasons import HoldReason
@@ -81,7 +82,12 @@ def checkup_receive(
         birth_date=document.birth_date,
         sex=document.sex,
     )
-    if match.person is not None and not_enrolled({0: (match.person.pk, document.exam_date)}):
+    performing = clinic_number(document.clinic_number, document.author_org_number)
+    if submitted_by_clinic is not None and without_contract(
+        {0: (insurer.pk, performing or submitted_by_clinic.number, document.exam_date)}
+    ):
+        match = held_match(HoldReason.NO_CONTRACT)  # issue #13: the insurer has no contract with the clinic
+    elif match.person is not None and not_enrolled({0: (match.person.pk, document.exam_date)}):
         match = held_match(HoldReason.NOT_ENROLLED_ON_EXAM_DATE)  # SPEC §9.5: never counted silently
     if match.person is None:
         held = HeldRecord.objects.create(

@@ -49,6 +49,7 @@ from infra.i18n import Message, bilingual
 from members.actors import Actor, ActorKind
 from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
+from members.contracts import without_contract
 from members.enrollment import not_enrolled
 from members.fiscal import fiscal_year_of
 from members.hold_reasons import REASON_TEXTS, HoldReason
@@ -215,7 +216,9 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
             outcomes[position] = _rejected(_wrong_insurer(doc.insurer_number, employer))
         else:
             keys[position] = card_key(insurer.pk, doc.card_symbol, doc.card_number)
-    matched, reasons = _match_enrolled(records, keys)
+    no_contract = _without_contract(records, keys)
+    matched, reasons = _match_enrolled(records, {p: key for p, key in keys.items() if p not in no_contract})
+    reasons.update(dict.fromkeys(no_contract, HoldReason.NO_CONTRACT))
     held = [
         (position, _held_record(records[position], keys[position][0], reason)) for position, reason in reasons.items()
     ]
@@ -229,6 +232,23 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
         for position, outcome in _store_many(records, matched).items():
             outcomes[position] = outcome
     return [o if o is not None else _rejected() for o in outcomes]
+
+
+def _without_contract(records: Sequence[Incoming], keys: dict[int, CardKey]) -> set[int]:
+    """Records a clinic sent for an insurer that has no contract with the clinic on the exam date (issue #13)."""
+    return without_contract(
+        {
+            p: (key[0], _performing_clinic(records[p]), records[p].document.exam_date)
+            for p, key in keys.items()
+            if records[p].submitted_by_clinic is not None
+        }
+    )
+
+
+def _performing_clinic(record: Incoming) -> str:
+    """The 健診実施機関 the contract is with: the record's clinic, else the sending clinic."""
+    doc, sender = record.document, record.submitted_by_clinic
+    return clinic_number(doc.clinic_number, doc.author_org_number) or (sender.number if sender else "")
 
 
 def _match_enrolled(

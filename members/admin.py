@@ -23,6 +23,7 @@ from .models import (
     AccessLog,
     ApiKey,
     Clinic,
+    ClinicContract,
     Employer,
     Enrollment,
     Exclusion,
@@ -58,6 +59,17 @@ class EmployerAdmin(ScopedAdmin):
     list_display = ["code", "name", "insurer", "contact_person", "phone"]
     list_filter = ["insurer"]
     search_fields = ["code", "name"]
+
+
+@admin.register(ClinicContract)
+class ClinicContractAdmin(ScopedAdmin):
+    """健診機関との契約: a record from a clinic without one on the exam date is held for staff (issue #13)."""
+
+    staff_can_add = staff_can_change = staff_can_delete = True
+    list_display = ["kind", "clinic", "name", "valid_from", "valid_to", "insurer"]
+    list_filter = ["kind", "insurer"]
+    search_fields = ["clinic__number", "clinic__name", "name"]
+    autocomplete_fields = ["clinic"]
 
 
 @admin.register(GuidanceProvider)
