@@ -6,14 +6,14 @@ from types import SimpleNamespace
 from django.core.management import call_command
 
 from checkups.models import Checkup, HeldRecord
-from demo import api_keys, held, rechecks
+from demo import api_keys, contracts, held, rechecks
 from demo.guidance import DEMO_PROVIDER, DEMO_REMOTE_PROVIDER
-from demo.population import DEMO_STAFF_USERNAME, TWIN_BIRTH_DATE, TWIN_CARD, TWINS
+from demo.population import CLINICS, DEMO_STAFF_USERNAME, TWIN_BIRTH_DATE, TWIN_CARD, TWINS
 from guidance.codes import ExclusionCause, ProgrammeStatus
 from guidance.models import MedicationRecheckRecord
 from members.codes import Sex
 from members.hold_reasons import HoldReason
-from members.models import ApiKey, Enrollment, GuidanceProvider, InsuredPerson
+from members.models import ApiKey, ClinicContract, Enrollment, GuidanceProvider, InsuredPerson
 from tests.factories import ClinicFactory, PersonFactory, staff_user
 from tests.guidance.conftest import make_programme
 
@@ -125,3 +125,13 @@ def test_seed_demo_prints_how_to_make_a_key_when_already_loaded(world, capsys) -
     call_command("seed_demo")  # the demo insurer's number is world.insurer_a's: already loaded
     out = capsys.readouterr().out
     assert "create_api_key guidance_provider 2799999999" in out and "create_api_key clinic 9999999997" in out
+
+
+def test_demo_contracts_have_both_kinds(world) -> None:
+    for number, name in CLINICS:
+        ClinicFactory(number=number, name=name)
+    population = SimpleNamespace(insurer=world.insurer_a)
+    assert contracts.seed(population, today=TODAY) == "3 individual contracts, 1 集合契約"
+    assert contracts.seed(population, today=TODAY) == "3 individual contracts, 1 集合契約"  # idempotent
+    collective = ClinicContract.objects.get(kind=ClinicContract.Kind.COLLECTIVE)
+    assert (collective.clinic, collective.valid_to) == (None, dt.date(2025, 4, 1))

@@ -26,7 +26,7 @@ from guidance.services import programmes_sync_for_checkups
 from members.actors import Actor, ActorKind
 from members.admin_base import ScopedAdmin
 from members.audit import access_log_record
-from members.models import AccessLog, InsuredPerson
+from members.models import AccessLog, ClinicContract, InsuredPerson
 from members.roster import ROSTER_COLUMNS, roster_prepare
 from portal.models import Invitation, SelfMeasurement
 from rates.models import RateSnapshot, ReductionBase, StatutoryExport
@@ -88,6 +88,10 @@ def world(db) -> World:
     o["employer:B"] = EmployerFactory(insurer=o["insurer:B"], code="EB", name="B事業所")
     o["clinic:X"] = ClinicFactory(number="9999999999", name="X健診クリニック")
     o["clinic:Y"] = ClinicFactory(number="9999999998", name="Y健診センター")
+    for side in "AB":  # 集合契約 (open to every clinic): who may send stays as without contracts
+        o[f"contract:{side}"] = ClinicContract.objects.create(
+            insurer=o[f"insurer:{side}"], kind="collective", name=f"{side}の集合契約", valid_from=dt.date(2000, 4, 1)
+        )
     o["provider:P"] = GuidanceProviderFactory(number="2700000001", name="P保健指導センター")
     o["provider:Q"] = GuidanceProviderFactory(number="2700000002", name="Q保健指導センター")
     o["person:P"] = PersonFactory(
@@ -533,6 +537,7 @@ ADMIN_OBJECTS = {
     "members.insuredperson": ("person:P", "person:Q"),
     "members.accesslog": ("accesslog:A", "accesslog:B"),
     "members.rosterimport": ("roster:A", "roster:B"),
+    "members.cliniccontract": ("contract:A", "contract:B"),
     "checkups.checkup": ("checkup:P", "checkup:Q"),
     "checkups.upload": ("upload:X", "upload:Y"),
     "checkups.heldrecord": ("held:A", "held:B"),

@@ -5,12 +5,12 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from demo import api_keys, checkups, employer_data, guidance, held, outcomes, portal, rates, rechecks
+from demo import api_keys, checkups, contracts, employer_data, guidance, held, outcomes, portal, rates, rechecks
 from demo.population import DEMO_INSURER_NUMBER, DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME, seed_population
 from members.models import Insurer
 
 # Each later step is a `seed(population, today=...)` function, run in this order.
-DEMO_STEPS = (checkups, guidance, outcomes, rechecks, held, employer_data, rates, portal, api_keys)
+DEMO_STEPS = (checkups, guidance, outcomes, rechecks, contracts, held, employer_data, rates, portal, api_keys)
 
 
 class Command(BaseCommand):
