@@ -69,7 +69,6 @@ class ClinicContractAdmin(ScopedAdmin):
     list_display = ["kind", "clinic", "name", "valid_from", "valid_to", "insurer"]
     list_filter = ["kind", "insurer"]
     search_fields = ["clinic__number", "clinic__name", "name"]
-    autocomplete_fields = ["clinic"]
 
 
 @admin.register(GuidanceProvider)
