@@ -741,7 +741,7 @@ def upload_receive(
         file_name=(file_name or "")[:255],
         sha256=sha256,
         size=len(data),
-        content=b"" if process_now and not inline else data,
+        content=b"" if error or (process_now and not inline) else data,  # a refused file: metadata only
         idempotency_key=idempotency_key[:200],
         total=total,
         warnings=warnings,
@@ -932,8 +932,7 @@ def upload_process(
                     chunk = next(chunks, []) if locked.done < locked.total else []
                     if not chunk:
                         commit_synchronously()  # flushes the WAL of every chunk before the upload reads as done
-                        locked.status, locked.finished_at = Upload.Status.DONE, timezone.now()
-                        locked.save(update_fields=["status", "finished_at"])
+                        _finish(locked)
                         return locked
                     outcomes = records_receive(
                         chunk, submitter=submitter, source=upload.source, employer_context=employer_context
@@ -942,6 +941,16 @@ def upload_process(
                     position = locked.done
     finally:
         chunks.close()
+
+
+def _finish(upload: Upload) -> None:
+    """Done. An upload whose every record was refused keeps only its metadata (who, when, size, sha256, the
+    report), never the body (issue #13)."""
+    upload.status, upload.finished_at = Upload.Status.DONE, timezone.now()
+    fields = ["status", "finished_at"]
+    if upload.total and upload.accepted == upload.held == 0:
+        upload.content, fields = b"", [*fields, "content"]
+    upload.save(update_fields=fields)
 
 
 def _advance(upload: Upload, names: list[str], outcomes: list[Outcome], chunk: Sequence[Prepared] = ()) -> None:
