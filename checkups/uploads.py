@@ -67,6 +67,7 @@ from .mhlw.file_checks import unknown_receiver_refusal
 from .mhlw.validation import RecordError, validate_document
 from .models import Checkup, HeldRecord, Upload
 from .services import checkups_choose_counted, checkups_judge
+from .store_warnings import stored_warnings_for
 
 logger = logging.getLogger(__name__)
 
@@ -364,8 +365,14 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
         programmes_create_for_new_checkups(
             checkups=judged, birth_dates={person.pk: person.birth_date for person in matched.values()}
         )
+    warnings = stored_warnings_for(c.pk for c in objects.values())  # issue #13: stored, but tell the sender
     return {
-        position: Outcome(status="accepted", checkup_id=objects[key].pk, created=key in created_keys)
+        position: Outcome(
+            status="accepted",
+            checkup_id=objects[key].pk,
+            created=key in created_keys,
+            warnings=list(warnings.get(objects[key].pk, [])),
+        )
         for position, key in exam_key.items()
     }
 
