@@ -50,6 +50,7 @@ class UploadAdmin(ScopedAdmin):
         "submitter",
         "submitted_by_clinic",
         "submitted_by_employer",
+        "submitted_by_provider",
         "insurer",
         "kind",
         "source",

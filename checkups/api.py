@@ -322,7 +322,8 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
 
 
 class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """MHLW archive / CDA file uploads with progress and a per-record report (clinic or employer API key)."""
+    """MHLW archive / CDA file uploads with progress and a per-record report (clinic, employer or guidance
+    provider API key)."""
 
     scoped_model = Upload
     serializer_class = UploadSerializer
@@ -333,7 +334,10 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
 
     @property
     def allowed_actor_kinds(self) -> tuple[ActorKind, ...]:
-        return (ActorKind.CLINIC, ActorKind.EMPLOYER) if self.action == "create" else READ_KINDS
+        # a guidance provider sends guidance files (g…xml, SPEC §9.6) and follows up its own uploads
+        if self.action == "create":
+            return (ActorKind.CLINIC, ActorKind.EMPLOYER, ActorKind.GUIDANCE_PROVIDER)
+        return (*READ_KINDS, ActorKind.GUIDANCE_PROVIDER)
 
     def get_queryset(self):
         if self.action == "list":  # newest first, no body and no per-record report
@@ -378,7 +382,9 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
             "`Content-Type: application/zip` or `application/xml` (optional `Content-Disposition: attachment; "
             f"filename=…`). Up to {SMALL_UPLOAD_RECORDS} records are processed at once (201); larger uploads are "
             "processed in the background (202) — poll the upload. An employer key stores 事業者健診 (program 030) "
-            "records with the 特定健診 items they lack."
+            "records with the 特定健診 items they lack. A guidance provider key sends 特定保健指導情報ファイル "
+            "(g…xml, hg08) or archives of them (SPEC §9.6): each record then names its `programme` and the "
+            "`contacts_recorded`; a contact the rules refuse is in its `errors`, not stored."
         ),
     )
     def create(self, request: Request) -> Response:

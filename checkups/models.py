@@ -11,7 +11,7 @@ from infra.i18n import StrOrPromise
 from members.actors import Actor, ActorKind
 from members.dates import day
 from members.hold_reasons import HoldReason
-from members.models import Clinic, Employer, InsuredPerson, Insurer
+from members.models import Clinic, Employer, GuidanceProvider, InsuredPerson, Insurer
 
 from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, Program, Source, WaistMethod
 
@@ -216,6 +216,15 @@ class SentRecordQuerySet(models.QuerySet):
         return self.none()
 
 
+class UploadQuerySet(SentRecordQuerySet):
+    """Uploads: also a guidance provider's own (guidance files, SPEC §9.6)."""
+
+    def visible_to(self, actor: Actor) -> "SentRecordQuerySet":
+        if actor.kind == ActorKind.GUIDANCE_PROVIDER:
+            return self.filter(submitted_by_provider_id=actor.guidance_provider_id)
+        return super().visible_to(actor)
+
+
 class HeldRecord(models.Model):
     """A received record that matched no insured person (SPEC §1.5): held for staff review, never dropped."""
 
@@ -330,6 +339,14 @@ class Upload(models.Model):
         related_name="+",
         verbose_name=_("送信した職員"),
     )
+    submitted_by_provider = models.ForeignKey(
+        GuidanceProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="uploads",
+        verbose_name=_("保健指導機関"),
+    )
     # The receiving insurer when known (archive index or the employer's insurer); scopes staff access.
     insurer = models.ForeignKey(
         Insurer, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads", verbose_name=_("保険者")
@@ -353,7 +370,7 @@ class Upload(models.Model):
     created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
 
-    objects = SentRecordQuerySet.as_manager()
+    objects = UploadQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("健診結果の受付")

@@ -230,6 +230,10 @@ class UploadRecordSerializer(serializers.Serializer):
     checkup = serializers.IntegerField(required=False)
     created = serializers.BooleanField(required=False)
     held = serializers.IntegerField(required=False)
+    # a guidance file (g…xml, SPEC §9.6): its programme, whether this file created it, and its contacts
+    programme = serializers.IntegerField(required=False)
+    contacts_recorded = serializers.IntegerField(required=False)
+    contacts_unchanged = serializers.IntegerField(required=False, help_text="already stored from an earlier file")
     message_ja = serializers.CharField(required=False)
     message_en = serializers.CharField(required=False)
     errors = RecordErrorSerializer(many=True)  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)

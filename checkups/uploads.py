@@ -54,7 +54,7 @@ from members.enrollment import not_enrolled
 from members.fiscal import fiscal_year_of
 from members.hold_reasons import REASON_TEXTS, HoldReason
 from members.matching import CardKey, PersonRow, card_key, people_by_card, person_choose
-from members.models import Clinic, Employer, Insurer
+from members.models import Clinic, Employer, GuidanceProvider, Insurer
 
 from .codes import Program, Source
 from .items import columns_from_items
@@ -64,14 +64,20 @@ from .mhlw.cda import parse_cda
 from .mhlw.document import CheckupDocument
 from .mhlw.errors import MhlwFormatError
 from .mhlw.file_checks import unknown_receiver_refusal
+from .mhlw.findings import finding
 from .mhlw.validation import RecordError, validate_document
 from .models import Checkup, HeldRecord, Upload
 from .services import checkups_choose_counted, checkups_judge
 from .store_warnings import stored_warnings_for
+from .upload_handlers import FileOutcome, guidance_files_handler
 
 logger = logging.getLogger(__name__)
 
 HELD_FOR_REVIEW: Message = _("保険者の担当者の確認のため保留しました。確認が済むと取り込まれます")
+CHECKUP_FILE_FROM_PROVIDER: Message = _(
+    "保健指導機関のキーで送れるのは特定保健指導情報ファイル(g…xml)です。健診結果は健診機関が送付します"
+)
+GUIDANCE_NOT_SUPPORTED: Message = _("特定保健指導情報ファイルを取り込む機能が有効ではありません")
 
 # ◆ Uploads with at most this many checkup records are processed in the request; larger ones by a task.
 SMALL_UPLOAD_RECORDS = 50
@@ -96,6 +102,7 @@ class Submitter:
     clinic: Clinic | None = None
     employer: Employer | None = None
     user: Any = None
+    provider: GuidanceProvider | None = None  # a guidance provider sends guidance files (g…, SPEC §9.6)
 
     @property
     def is_employer(self) -> bool:
@@ -108,6 +115,9 @@ class Submitter:
         if actor.kind == ActorKind.EMPLOYER:
             employer = Employer.objects.select_related("insurer").get(pk=actor.employer_id)
             return cls(label=f"employer:{employer.pk}", employer=employer)
+        if actor.kind == ActorKind.GUIDANCE_PROVIDER:
+            provider = GuidanceProvider.objects.get(pk=actor.guidance_provider_id)
+            return cls(label=f"provider:{provider.pk}", provider=provider)
         if user is not None and getattr(user, "pk", None):
             return cls(label=f"user:{user.pk}", user=user)
         return cls(label=actor.label or "command")
@@ -650,7 +660,7 @@ def _limits() -> ArchiveLimits:
 
 
 def _checkup_names(archive: Archive) -> list[str]:
-    return [n for n in archive.data_names() if n.rsplit("/", 1)[-1][:1] not in ("g", "G")]
+    return archive.checkup_names()
 
 
 def _is_employer_archive(archive: Archive | None, submitter: Submitter) -> bool:
@@ -725,7 +735,8 @@ def upload_receive(
     try:
         archive = open_upload(data, file_name or "upload", _limits())
         if archive.index is not None:
-            kind, total, warnings = Upload.Kind.ARCHIVE, len(_checkup_names(archive)), list(archive.warnings)
+            total = len(_checkup_names(archive)) + len(archive.guidance_names())  # checkup files first, then g…
+            kind, warnings = Upload.Kind.ARCHIVE, list(archive.warnings)
             insurer = Insurer.objects.filter(number=archive.index.receiver).first()
             if insurer is None and submitter.employer is None:
                 raise unknown_receiver_refusal(archive.index.receiver)  # SPEC §9.5: not one of our insurers
@@ -742,6 +753,7 @@ def upload_receive(
         submitted_by_clinic=submitter.clinic,
         submitted_by_employer=submitter.employer,
         submitted_by_user=submitter.user,
+        submitted_by_provider=submitter.provider,
         insurer=insurer,
         kind=kind,
         source=Source.EMPLOYER if submitter.is_employer else source,
@@ -831,11 +843,10 @@ def _members(
 ) -> Iterator[tuple[str, bytes | None, RecordError | None]]:
     """(name, bytes or None, read error) of the upload's checkup files from `start` on; `archive` is `data`
     already opened (a 10,000-member ZIP's directory is read and checked once, not once more here)."""
-    if upload.kind == Upload.Kind.CDA:
-        if start == 0:
-            yield upload.file_name, data, None
-        return
     archive = archive or open_upload(data, upload.file_name, _limits())
+    if archive.index is None:  # one CDA file
+        yield from ((name, data, None) for name in _checkup_names(archive)[start:])
+        return
     for name in _checkup_names(archive)[start:]:
         try:
             yield name, archive.read_member(name), None
@@ -912,11 +923,10 @@ def upload_process(
         clinic=upload.submitted_by_clinic,
         employer=upload.submitted_by_employer,
         user=upload.submitted_by_user,
+        provider=upload.submitted_by_provider,
     )
-    if upload.kind != Upload.Kind.ARCHIVE:
-        archive = None
-    elif archive is None:
-        archive = open_upload(data, upload.file_name, _limits())
+    archive = archive or open_upload(data, upload.file_name, _limits())
+    checkup_count = len(_checkup_names(archive))
     employer_context = _is_employer_archive(archive, submitter)
     position = upload.done
     options = {"chunk_size": chunk_size, "today": today, "processes": processes}
@@ -936,18 +946,62 @@ def upload_process(
                     if locked.done != position:  # another run got further: continue after its last committed chunk
                         chunks.close()
                         position, chunks = locked.done, _prepared_chunks(upload, data, locked.done, **options)
-                    chunk = next(chunks, []) if locked.done < locked.total else []
+                    chunk = next(chunks, []) if locked.done < checkup_count else []
+                    if not chunk and locked.done < locked.total:  # the checkup files are done: the guidance files
+                        _guidance_step(locked, archive, data, checkup_count, submitter, today, chunk_size)
+                        position = locked.done
+                        continue
                     if not chunk:
                         commit_synchronously()  # flushes the WAL of every chunk before the upload reads as done
                         _finish(locked)
                         return locked
-                    outcomes = records_receive(
-                        chunk, submitter=submitter, source=upload.source, employer_context=employer_context
+                    outcomes = (
+                        [_from_provider(prepared) for prepared in chunk]
+                        if submitter.provider is not None
+                        else records_receive(
+                            chunk, submitter=submitter, source=upload.source, employer_context=employer_context
+                        )
                     )
                     _advance(locked, [p.name for p in chunk], outcomes, chunk)
                     position = locked.done
     finally:
         chunks.close()
+
+
+def _from_provider(prepared: Prepared) -> Outcome:
+    """A guidance provider sends guidance files only; a checkup file in its upload is refused (SPEC §9.6)."""
+    return _rejected(finding("file", "checkup_file_from_provider", prepared.name, CHECKUP_FILE_FROM_PROVIDER))
+
+
+def _guidance_step(
+    upload: Upload,
+    archive: Archive,
+    data: bytes,
+    checkup_count: int,
+    submitter: Submitter,
+    today: dt.date,
+    chunk_size: int,
+) -> None:
+    """The next guidance files (after the checkup files, so a file can follow its checkup in the same archive),
+    stored by the guidance app's handler and reported in the same transaction as their progress."""
+    start = upload.done - checkup_count
+    names = archive.guidance_names()[start : start + chunk_size]
+    files: list[tuple[str, bytes | None, RecordError | None]] = []
+    for name in names:
+        try:
+            files.append((name, archive.read_member(name) if archive.index is not None else data, None))
+        except MhlwFormatError as exc:
+            files.append((name, None, RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en)))
+    handler = guidance_files_handler()
+    outcomes: list[FileOutcome | Outcome] = (
+        list(handler(files, submitter, today))
+        if handler is not None
+        else [_rejected(finding("file", "guidance_file_not_supported", name, GUIDANCE_NOT_SUPPORTED)) for name in names]
+    )
+    if upload.insurer_id is None:
+        numbers = [getattr(o, "insurer_number", "") for o in outcomes]
+        upload.insurer = Insurer.objects.filter(number__in=[n for n in numbers if n][:1]).first()
+    _advance(upload, names, outcomes)
 
 
 def _finish(upload: Upload) -> None:
@@ -960,7 +1014,9 @@ def _finish(upload: Upload) -> None:
     upload.save(update_fields=fields)
 
 
-def _advance(upload: Upload, names: list[str], outcomes: list[Outcome], chunk: Sequence[Prepared] = ()) -> None:
+def _advance(
+    upload: Upload, names: list[str], outcomes: Sequence[Outcome | FileOutcome], chunk: Sequence[Prepared] = ()
+) -> None:
     """Progress, counts and the chunk's report entries, in the chunk's transaction."""
     entries = [
         outcome.to_entry(upload.done + offset, name)
@@ -970,7 +1026,7 @@ def _advance(upload: Upload, names: list[str], outcomes: list[Outcome], chunk: S
     upload.accepted += sum(o.status == "accepted" for o in outcomes)
     upload.rejected += sum(o.status == "rejected" for o in outcomes)
     upload.held += sum(o.status == "held" for o in outcomes)
-    if upload.insurer_id is None:
+    if upload.insurer_id is None and chunk:
         numbers = [p.document.insurer_number for p in chunk if p.document is not None]
         upload.insurer = Insurer.objects.filter(number__in=numbers[:1]).first()
     upload.status = Upload.Status.PROCESSING

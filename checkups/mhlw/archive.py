@@ -26,6 +26,7 @@ from checkups.mhlw.archive_index import (
     parse_index,
 )
 from checkups.mhlw.cda import write_cda
+from checkups.mhlw.cda_codes import NS
 from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.errors import ArchiveError, MhlwFormatError
 from checkups.mhlw.file_checks import archive_findings
@@ -143,14 +144,26 @@ class Archive:
     def data_names(self) -> list[str]:
         return [self._single[0]] if self._single else list(self._data_names)
 
+    def checkup_names(self) -> list[str]:
+        """The checkup files (h…) under DATA/, or the single file when it is not a guidance file."""
+        return [n for n in self.data_names() if not self._is_guidance(n)]
+
+    def guidance_names(self) -> list[str]:
+        """The guidance files (g…, SPEC §9.6) under DATA/, or the single file when it is one."""
+        return [n for n in self.data_names() if self._is_guidance(n)]
+
+    def _is_guidance(self, name: str) -> bool:
+        if self._single is None or is_guidance_file_name(name):
+            return is_guidance_file_name(name)
+        return single_file_is_guidance(self._single[1])
+
     def data_files(self, *, checkup_only: bool = True) -> Iterator[tuple[str, bytes]]:
         """(name, bytes) of every *.xml under DATA/; guidance files (g…) are skipped when checkup_only."""
         if self._single:
             yield self._single
             return
         for name in self._data_names:
-            base = name.rsplit("/", 1)[-1]
-            if checkup_only and base[:1] in ("g", "G"):
+            if checkup_only and is_guidance_file_name(name):
                 continue
             yield name, self.read_member(name)
 
@@ -218,6 +231,23 @@ def open_archive(data: bytes, limits: ArchiveLimits | None = None) -> Archive:
         summary_subject_count=_summary_count(archive, summary_name),
     )
     return archive
+
+
+GUIDANCE_REPORT_CATEGORIES = frozenset({"21", "22", "23", "24", "25"})  # 報告区分 of a guidance file (SPEC §9.6)
+GUIDANCE_FILE_PREFIXES = ("g", "G")  # DATA/g….xml: 特定保健指導情報ファイル; h….xml: 特定健診情報ファイル (SPEC §9.1)
+
+
+def is_guidance_file_name(name: str) -> bool:
+    return name.rsplit("/", 1)[-1][:1] in GUIDANCE_FILE_PREFIXES
+
+
+def single_file_is_guidance(data: bytes) -> bool:
+    """A single XML sent without a g… name is a guidance file when its 報告区分 (ClinicalDocument/code) says so."""
+    try:
+        code = parse_xml(data).find("{" + NS + "}code")
+    except MhlwFormatError:
+        return False  # unreadable: the checkup path reports why
+    return code is not None and code.get("code", "") in GUIDANCE_REPORT_CATEGORIES
 
 
 def open_upload(data: bytes, filename: str, limits: ArchiveLimits | None = None) -> Archive:

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from checkups.mhlw.archive import GUIDANCE_REPORT_CATEGORIES
 from guidance.behaviour import BehaviourChange
 from guidance.codes import ContactForm, ContactKind, ProgrammeStatus
 
@@ -16,7 +17,8 @@ REPORT_CATEGORY_BY_STATUS: dict[ProgrammeStatus, str] = {
     ProgrammeStatus.EXCLUDED: "24",  # その他 ◆ (対象外: 服薬の再確認)
     ProgrammeStatus.INITIAL_INCOMPLETE: "25",  # 初回未完了
 }
-GUIDANCE_REPORT_CATEGORIES = frozenset(REPORT_CATEGORY_BY_STATUS.values())
+# one definition of the guidance 報告区分 (the intake tells guidance files by it); the states cover every one
+assert frozenset(REPORT_CATEGORY_BY_STATUS.values()) == GUIDANCE_REPORT_CATEGORIES
 
 
 @dataclass(frozen=True)

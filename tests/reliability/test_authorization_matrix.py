@@ -244,6 +244,7 @@ RESOURCES = [
             "clinic_x": {"upload:X"},
             "clinic_y": {"upload:Y"},
             "employer": {"upload:E"},
+            "provider": set(),  # a guidance provider sees only the guidance files it sent (SPEC §9.6)
         },
         list_url="/api/v1/uploads/",
         routes=("upload-detail",),
@@ -289,7 +290,7 @@ RESOURCES = [
 # Create-only routes: who may POST (a 400 for an empty body proves the caller got past authorization).
 CREATE_ROUTES = {
     "checkup-list": ("/api/v1/checkups/", {"clinic_x", "clinic_y"}),
-    "upload-list": ("/api/v1/uploads/", {"clinic_x", "clinic_y", "employer"}),
+    "upload-list": ("/api/v1/uploads/", {"clinic_x", "clinic_y", "employer", "provider"}),
 }
 PROGRAMME_ACTIONS = {"guidance-programme-contacts": "contacts", "guidance-programme-drop-out": "drop-out"}
 # Insurer decisions on a programme (SPEC §5.6): staff of its insurer only; its provider sees it but gets 403

@@ -1,7 +1,9 @@
 """Import MHLW archives (ZIP, 3rd or 4th period) or single CDA files: `import_mhlw PATH... [--json]`.
 
-Each file becomes an Upload of the submitter "command" (or "user:<pk>" with --user), so importing the same
-file twice stores its records once and reports the first result.
+Each file becomes an Upload of the submitter "command" (or "user:<pk>" with --user, "provider:<pk>" with
+--provider NUMBER for a guidance provider's files), so importing the same file twice stores its records once and
+reports the first result. Archives may carry guidance files (g…xml, SPEC §9.6): each record of the summary then
+names its programme and how many contacts were recorded.
 """
 
 import json
@@ -13,8 +15,20 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from checkups.models import Upload
 from checkups.uploads import Submitter, upload_receive
+from members.models import GuidanceProvider
 
 COMMAND_SUBMITTER = "command"
+RECORD_KEYS = (
+    "index",
+    "file",
+    "status",
+    "checkup",
+    "held",
+    "programme",
+    "contacts_recorded",
+    "contacts_unchanged",
+    "errors",
+)
 
 
 def _summary(path: Path, upload: Upload, created: bool) -> dict[str, Any]:
@@ -28,9 +42,7 @@ def _summary(path: Path, upload: Upload, created: bool) -> dict[str, Any]:
         "rejected": upload.rejected,
         "held": upload.held,
         "error": upload.error,
-        "records": [
-            {k: r[k] for k in ("index", "file", "status", "checkup", "held", "errors") if k in r} for r in upload.report
-        ],
+        "records": [{k: r[k] for k in RECORD_KEYS if k in r} for r in upload.report],
     }
 
 
@@ -41,9 +53,17 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path)
         parser.add_argument("--json", action="store_true", dest="as_json")
         parser.add_argument("--user", default="", help="staff username recorded as the submitter")
+        parser.add_argument(
+            "--provider", default="", help="保健指導機関番号 of the guidance provider that sent the files"
+        )
 
-    def handle(self, *args: object, paths: list[Path], as_json: bool, user: str, **options: Any) -> None:
+    def handle(self, *args: object, paths: list[Path], as_json: bool, user: str, provider: str, **options: Any) -> None:
         submitter = Submitter(label=COMMAND_SUBMITTER)
+        if provider:
+            organisation = GuidanceProvider.objects.filter(number=provider).first()
+            if organisation is None:
+                raise CommandError(f"no guidance provider {provider!r}")
+            submitter = Submitter(label=f"provider:{organisation.pk}", provider=organisation)
         if user:
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
