@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
@@ -19,6 +20,8 @@ from . import access_words
 from .actors import ActorKind
 from .admin_base import ScopedAdmin
 from .admin_hub import person_hub_context
+from .codes import Relationship, Sex
+from .dates import day
 from .models import (
     AccessLog,
     ApiKey,
@@ -34,7 +37,7 @@ from .models import (
     RosterImport,
     StaffMembership,
 )
-from .roster import roster_confirm, roster_prepare
+from .roster import ROSTER_COLUMN_LABELS, roster_confirm, roster_prepare
 
 admin.site.site_header = _("特定健診・特定保健指導 管理")
 admin.site.site_title = _("特定健診・特定保健指導")
@@ -257,6 +260,57 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(label=_("名簿CSV (UTF-8 / Shift_JIS)"))
 
 
+ENCODING_NAMES = {"cp932": "Shift_JIS", "shift_jis": "Shift_JIS", "utf-8": "UTF-8", "utf-8-sig": "UTF-8"}
+ROSTER_CHANGE_LIMIT = 50  # changed persons listed in the preview (the counts cover them all)
+
+
+def _shown(field: str, value: object, employers: dict[Any, str]) -> str:
+    """A roster value as staff read it: the employer's name, 男/女, 本人/家族, dates as 2026年4月1日."""
+    if value in (None, ""):
+        return "—"
+    if field == "employer_id":
+        return employers.get(value, "—")
+    if field == "sex":
+        return str(Sex(int(str(value))).label)
+    if field == "relationship":
+        return str(dict(Relationship.choices).get(str(value), value))
+    if field == "birth_date":
+        return day(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
+    return str(value)
+
+
+def _roster_change_rows(plan: Any) -> list[dict[str, Any]]:
+    """The preview's changed persons by name, with their page and each change in words (2 queries)."""
+    shown = plan.changed_persons[:ROSTER_CHANGE_LIMIT]
+    people = InsuredPerson.objects.in_bulk([pk for pk, _changes in shown])
+    employer_ids = {v for _pk, changes in shown for (k, pair) in changes.items() if k == "employer_id" for v in pair}
+    employers = {e.pk: e.name for e in Employer.objects.filter(pk__in=employer_ids - {None})}
+    rows = []
+    for pk, changes in shown:
+        person = people.get(pk)
+        rows.append(
+            {
+                "name": person.name_kana if person else "—",
+                "url": reverse("admin:members_insuredperson_change", args=[pk]),
+                "changes": [
+                    (
+                        InsuredPerson._meta.get_field(field.removesuffix("_id")).verbose_name,
+                        _shown(field, old, employers),
+                        _shown(field, new, employers),
+                    )
+                    for field, (old, new) in changes.items()
+                ],
+            }
+        )
+    return rows
+
+
+def _in_language(error: dict[str, Any]) -> dict[str, Any]:
+    """A row error with its message in the page's language only."""
+    english = (get_language() or "ja").startswith("en")
+    return {**error, "message": error["message_en"] if english else error["message_ja"]}
+
+
 @admin.register(RosterImport)
 class RosterImportAdmin(ScopedAdmin):
     """Upload → preview (counts, changes, errors) → confirm. Nothing is written before confirm."""
@@ -297,9 +351,16 @@ class RosterImportAdmin(ScopedAdmin):
                 insurer=form.cleaned_data["insurer"],
                 uploaded_by_id=request.user.pk,
             )
-            context.update(record=record, plan=plan, title=_("名簿取込の確認"))
+            context.update(
+                record=record,
+                plan=plan,
+                changes=_roster_change_rows(plan) if plan is not None else [],
+                errors=[_in_language(e) for e in record.errors or []],
+                encoding=ENCODING_NAMES.get(record.encoding, record.encoding),
+                title=_("名簿取込の確認"),
+            )
             return TemplateResponse(request, "admin/members/rosterimport/preview.html", context)
-        context["title"] = _("名簿CSVの取込")
+        context.update(title=_("名簿CSVの取込"), columns=list(ROSTER_COLUMN_LABELS.items()))
         return TemplateResponse(request, "admin/members/rosterimport/upload.html", context)
 
     def confirm_view(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .codes import Relationship, Sex
 from .models import Employer, Enrollment, InsuredPerson, Insurer, PersonChange, RosterImport
@@ -33,6 +34,21 @@ ROSTER_COLUMNS = (
     "acquired_on",
     "lost_on",
 )
+# What each column holds, for the upload page (the header names themselves are the file's interface)
+ROSTER_COLUMN_LABELS = {
+    "insurer_number": _("保険者番号(8桁)"),
+    "card_symbol": _("被保険者証の記号"),
+    "card_number": _("被保険者証の番号"),
+    "card_branch": _("枝番(2桁)"),
+    "name_kana": _("氏名(カナ)"),
+    "sex": _("性別(1 男・2 女)"),
+    "birth_date": _("生年月日(例 1980-05-05 または 19800505)"),
+    "relationship": _("本人・家族(本人は self、家族は family)"),
+    "employer_code": _("事業所コード(任意)"),
+    "acquired_on": _("資格取得日(例 2001-04-01)"),
+    "lost_on": _("資格喪失日(在籍中は空欄)"),
+}
+assert tuple(ROSTER_COLUMN_LABELS) == ROSTER_COLUMNS
 PERSON_FIELDS = ("name_kana", "sex", "birth_date", "relationship", "employer_id")
 _KATAKANA = re.compile(r"^[\u30A0-\u30FF]+$")  # full-width katakana incl. ー and ・ (after NFKC)
 _DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d")

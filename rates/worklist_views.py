@@ -68,8 +68,10 @@ def worklist_page(request: HttpRequest, kind: str, context: dict[str, Any]) -> H
     else:
         rows = [worklists.person_page_row(item, fiscal_year=fiscal_year) for item in items]
     here = {**base_query, **selection.as_query()}
-    counts = {
-        other: worklists.KINDS[other].queryset(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today).count()
+    counts = {  # this list's own count is the paginator's (already counted, with no filter it is the tab's)
+        other: page.paginator.count
+        if other == kind and not selection.filtered
+        else worklists.KINDS[other].queryset(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today).count()
         for other in worklists.KINDS
     }
     sorts = worklists.PROGRAMME_SORTS if kind in PROGRAMME_KINDS else worklists.PERSON_SORTS

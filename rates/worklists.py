@@ -185,6 +185,11 @@ class Selection:
         values = {name: str(query.get(name, "")).strip() for name in cls.PARAMETERS}
         return cls(**values, descending=query.get("dir") == "desc")
 
+    @property
+    def filtered(self) -> bool:
+        """Any filter chosen (the order does not change which rows are listed)."""
+        return any(getattr(self, name) for name in self.PARAMETERS if name != "sort")
+
     def as_query(self, **changes: str) -> dict[str, str]:
         values = {name: getattr(self, name) for name in self.PARAMETERS}
         values["dir"] = "desc" if self.descending else ""
