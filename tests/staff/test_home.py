@@ -62,10 +62,11 @@ def _work(insurer: Insurer, nurse, *, clinic) -> dict[str, Programme]:
     _contact(short, nurse, ContactKind.CONTINUOUS, ContactForm.TELEPHONE, dt.date(2026, 10, 20), 10)
     switched = make_programme(person("オオタ ゴロウ"), exam_date=dt.date(2026, 6, 1), today=TODAY)
     _contact(switched, nurse, ContactKind.INITIAL, ContactForm.INDIVIDUAL_IN_PERSON, dt.date(2026, 11, 10), 30)
-    programmes_refresh(programme_ids=[p.pk for p in (fresh, motivational, late, final, short, switched)], today=TODAY)
+    made = (fresh, motivational, late, final, short, switched)
+    programmes_refresh(programme_ids=[p.pk for p in made], today=TODAY)
     # a correction changed the checkup's level (SPEC §5.6): the stored next action asks staff to decide
     Programme.objects.filter(pk=switched.pk).update(next_action="level_decision_required", next_action_due=TODAY)
-    return {p.person.name_kana: Programme.objects.get(pk=p.pk) for p in (fresh, motivational, late, final, short, switched)}
+    return {p.person.name_kana: Programme.objects.get(pk=p.pk) for p in made}
 
 
 @pytest.fixture
