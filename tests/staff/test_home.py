@@ -5,10 +5,13 @@ number of queries."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from checkups.models import HeldRecord, Upload
+from demo.population import DEMO_STAFF_USERNAME
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel
 from guidance.models import Programme
 from guidance.selectors import final_evaluation_due_q
@@ -189,3 +192,14 @@ def test_the_home_in_english(work, alice_client) -> None:
     html = alice_client.get("/admin/").content.decode()
     assert "<h1>Today&#x27;s work</h1>" in html and "Not started: " in html and "Insurer staff menu" in html
     assert "Final evaluations due this month" in html and "今月末" not in html
+
+
+def test_on_the_demo_each_count_is_its_lists_rows(db) -> None:
+    with translation.override("ja"):
+        call_command("seed_demo", persons=150)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=DEMO_STAFF_USERNAME))
+    items = _items(client)
+    assert sum(item.count for item in items) > 0
+    for item in items:
+        assert _list_count(client, item.url) == item.count, item.label
