@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +27,30 @@ from members.normalize import normalize_card_part, normalize_kana
 
 from .exports import ExportInvalid, checkups_export_mhlw
 from .models import HeldRecord, Upload
+from .selectors import REFUSAL_RECENT_DAYS, refusals_recent_since, uploads_with_refusals_q
 from .services import held_record_link, held_record_reject
 
 CANDIDATE_LIMIT = 50
+
+
+class RefusalFilter(admin.SimpleListFilter):
+    """Uploads that refused a record or the whole file (the staff home links to the recent ones)."""
+
+    title = _("拒否された記録")
+    parameter_name = "refused"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("recent", _("あり(過去%(days)s日)") % {"days": REFUSAL_RECENT_DAYS}),
+            ("any", _("あり(すべての期間)")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "recent":
+            return queryset.filter(uploads_with_refusals_q(since=refusals_recent_since(timezone.localdate())))
+        if self.value() == "any":
+            return queryset.filter(uploads_with_refusals_q())
+        return queryset
 
 
 @admin.register(Upload)
@@ -44,7 +66,7 @@ class UploadAdmin(ScopedAdmin):
         "rejected",
         "held",
     ]
-    list_filter = ["status", "kind", "source"]
+    list_filter = [RefusalFilter, "status", "kind", "source"]
     exclude = ["content"]
     readonly_fields = [
         "submitter",

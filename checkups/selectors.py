@@ -4,13 +4,15 @@ Values are grouped as on a paper report; each value that has a standard (SPEC §
 band (基準範囲内 / 保健指導判定値 / 受診勧奨判定値) as a CSS class and as words, so no one depends on colour alone.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -19,9 +21,11 @@ from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, WaistMethod
 from .items import CODED_ITEMS, NUMERIC_ITEMS, RECONFIRM_ITEMS, WAIST_ITEMS
 from .judgments import READ_FIELDS, explain_checkup
 from .mhlw.itemtable import item
-from .models import Checkup, CheckupCorrection
+from .models import Checkup, CheckupCorrection, HeldRecord, Upload
 from .questionnaire import answer_label, questions_for
 from .stratification import EXCEPTION_AGE, EXCEPTION_MEDICATION
+
+REFUSAL_RECENT_DAYS = 30  # 今日の仕事 shows the uploads of the last 30 days that refused a record or the file
 
 BAND_TEXT: Mapping[str, tuple[str, str]] = {  # SPEC §8: band → (words, CSS class)
     standards.Band.NORMAL: ("基準範囲内", "band-normal"),
@@ -292,4 +296,39 @@ def person_checkups(*, actor: Any, person_id: int) -> list[Checkup]:
         .filter(person_id=person_id)
         .select_related("clinic", "submitted_by_employer", "programme")
         .order_by("-fiscal_year", "-exam_date", "pk")
+    )
+
+
+# --- 今日の仕事 (the staff home): what waits for a person, each rule used by its list filter too -------------------
+
+
+def uploads_with_refusals_q(*, since: dt.datetime | None = None) -> Q:
+    """An upload that refused at least one record, or the whole file (ファイル不正), received since `since`."""
+    refused = Q(rejected__gt=0) | Q(status=Upload.Status.FAILED)
+    return refused & Q(created_at__gte=since) if since is not None else refused
+
+
+def refusals_recent_since(today: dt.date) -> dt.datetime:
+    """The start of the window of recent refusals: midnight, REFUSAL_RECENT_DAYS days before today (local time),
+    so that the home's count and the list's filter agree all day."""
+    return timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=REFUSAL_RECENT_DAYS), dt.time.min))
+
+
+def held_records_waiting_q() -> Q:
+    """A received record that matched nobody and waits to be linked or rejected (SPEC §1.5)."""
+    return Q(status=HeldRecord.Status.HELD)
+
+
+@dataclass(frozen=True)
+class IntakeCounts:
+    held_records: int
+    refused_uploads: int
+
+
+def intake_counts(*, actor: Any, today: dt.date) -> IntakeCounts:
+    """Held records to link and recent uploads with refusals, of the insurers the actor sees (two queries)."""
+    since = refusals_recent_since(today)
+    return IntakeCounts(
+        held_records=HeldRecord.objects.visible_to(actor).filter(held_records_waiting_q()).count(),
+        refused_uploads=Upload.objects.visible_to(actor).filter(uploads_with_refusals_q(since=since)).count(),
     )

@@ -25,7 +25,7 @@ from .csv_import import CsvUnreadable, evaluate_row
 from .export import export_under_40
 from .forms import CompleteItemsForm, CsvMappingForm, CsvUploadForm, PaperEntryForm, paper_item_codes
 from .models import CsvImport, CsvMapping, IncompleteEmployerCheckup, Submission, SubmissionStatus
-from .selectors import Counts, requested_items, submission_counts, submission_status_rows
+from .selectors import Counts, outstanding_rows, requested_items, submission_counts, submission_status_rows
 from .services import (
     checkup_complete_items,
     csv_import_confirm,
@@ -44,6 +44,9 @@ def _insurer_and_year(admin_obj: ScopedAdmin, request: HttpRequest) -> tuple[Ins
         raise Http404
     year = request.GET.get("fy") or request.POST.get("fy") or ""
     return insurer, int(year) if year.isdigit() else fiscal_year_of(timezone.localdate())
+
+
+OUTSTANDING = "outstanding"  # ?status=outstanding: only the employers that still owe data
 
 
 @admin.register(Submission)
@@ -82,6 +85,9 @@ class SubmissionAdmin(ScopedAdmin):
         tally = {s.value: 0 for s in SubmissionStatus}
         for row in rows:
             tally[row.status] += 1
+        only_outstanding = request.GET.get("status") == OUTSTANDING  # the staff home links here
+        if only_outstanding:
+            rows = outstanding_rows(rows)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -93,6 +99,7 @@ class SubmissionAdmin(ScopedAdmin):
             "rows": rows,
             "tally": [(SubmissionStatus(k).label, k, v) for k, v in tally.items()],
             "statuses": SubmissionStatus,
+            "only_outstanding": only_outstanding,
         }
         return TemplateResponse(request, "admin/employer_data/status.html", context)
 

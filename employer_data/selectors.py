@@ -163,6 +163,16 @@ def submission_status_rows(*, actor: Actor, insurer_id: int, fiscal_year: int) -
     return sorted(rows, key=lambda r: (STATUS_ORDER[SubmissionStatus(r.status)], r.employer.code))
 
 
+def outstanding_rows(rows: list[StatusRow]) -> list[StatusRow]:
+    """Employers that still owe the year's data: not requested, requested, or partly received (SPEC §7.3)."""
+    return [row for row in rows if row.status != SubmissionStatus.RECEIVED]
+
+
+def outstanding_submission_count(*, actor: Actor, insurer_id: int, fiscal_year: int) -> int:
+    """The staff home's count: the rows of the status page filtered to 未受領 (the same rows, the same rule)."""
+    return len(outstanding_rows(submission_status_rows(actor=actor, insurer_id=insurer_id, fiscal_year=fiscal_year)))
+
+
 def requested_items() -> dict[str, list[ItemDef] | list[tuple[str, list[str]]]]:
     """What the request letter lists: 事業者健診 items (CASE03) and the 特定健診 questionnaire items the insurer
     also needs from 40 (CASE01 items missing from CASE03; SPEC §7.1, §9.4)."""

@@ -23,6 +23,7 @@ from members.fiscal import fiscal_year_of
 from members.models import AccessLog, GuidanceProvider
 from members.selectors import staff_users
 
+from .admin_filters import FinalEvaluationDueFilter
 from .behaviour import behaviour_changes
 from .codes import (
     BehaviourCategory,
@@ -39,7 +40,7 @@ from .goal import goal_numbers, main_goal
 from .models import Contact, Programme
 from .points import COMPLETION_POINTS
 from .rules import RuleViolation
-from .selectors import programme_trend
+from .selectors import next_action_q, programme_trend
 from .services import (
     GuidanceRefused,
     ProgrammeVersionConflict,
@@ -66,7 +67,8 @@ class NextActionFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "overdue":
             return queryset.filter(evaluation__next_action__overdue=True)
-        return queryset.filter(next_action=self.value()) if self.value() else queryset
+        value = self.value()
+        return queryset.filter(next_action_q(value)) if value else queryset
 
 
 def staff_users_for(request: HttpRequest, admin_obj: ScopedAdmin) -> QuerySet:
@@ -356,7 +358,15 @@ class ProgrammeAdmin(ScopedAdmin):
         "contacts_label",
         "assigned_staff_label",
     ]  # secondary facts on a second line, so the list fits 1280 px
-    list_filter = ["status", CurrentFiscalYearFilter, "level", "provider", AssignedStaffFilter, NextActionFilter]
+    list_filter = [
+        "status",
+        CurrentFiscalYearFilter,
+        "level",
+        "provider",
+        AssignedStaffFilter,
+        NextActionFilter,
+        FinalEvaluationDueFilter,
+    ]
     search_fields = ["person__card_number", "person__name_kana"]
     list_select_related = ["person", "provider", "assigned_staff"]
     ordering = ["next_action_due", "pk"]

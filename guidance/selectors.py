@@ -2,10 +2,11 @@
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from checkups.codes import GuidanceLevel
@@ -13,10 +14,10 @@ from checkups.judgments import READ_FIELDS, explain_checkup
 from members.actors import Actor
 from members.normalize import normalize_card_part
 
-from .codes import ProgrammeStatus
+from .codes import ProgrammeLevel, ProgrammeStatus
 from .goal import main_goal, plain_number
 from .models import Contact, Programme
-from .points import MINOR_TARGET_WAIST_CM, MINOR_TARGET_WEIGHT_KG, PROPORTIONAL_FACTOR
+from .points import COMPLETION_POINTS, MINOR_TARGET_WAIST_CM, MINOR_TARGET_WEIGHT_KG, PROPORTIONAL_FACTOR
 from .wording import day as date_in_words
 
 CLOSED = (ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED)
@@ -153,3 +154,53 @@ def programme_targets(programme: Programme) -> dict[str, Any] | None:
         "target_weight_kg": programme.target_weight_kg,
         "target_waist_cm": programme.target_waist_cm,
     }
+
+
+# --- 今日の仕事 (the staff home): each rule here is also the list filter the home links to -----------------------
+
+FINAL_EVALUATION_ACTIONS = ("final_evaluation_due", "final_evaluation_overdue")  # guidance.completion codes
+
+
+def next_action_q(code: str) -> Q:
+    """Programmes whose stored next action (guidance.completion, SPEC §5.6) is `code`."""
+    return Q(next_action=code)
+
+
+def final_evaluation_due_q(*, by: dt.date) -> Q:
+    """A final evaluation (SPEC §5.3) that can be held by `by` and would complete the programme: 実績評価待ち or
+    実績評価期限超過. A 積極的支援 still short of 180 points needs support first (支援継続, SPEC §5.5), as the
+    list label says (guidance.wording.next_action_label), so it is not counted here."""
+    short_of_points = Q(level=ProgrammeLevel.INTENSIVE, total_points__lt=COMPLETION_POINTS)
+    return Q(next_action__in=FINAL_EVALUATION_ACTIONS, next_action_due__lte=by) & ~short_of_points
+
+
+@dataclass(frozen=True)
+class ProgrammeCounts:
+    not_started: dict[int, int]  # ProgrammeLevel value → programmes not started
+    contact_overdue: int
+    final_evaluation_due: int
+    level_decisions: int
+
+
+def programme_counts(*, actor: Actor, fiscal_year: int, final_due_by: dt.date) -> ProgrammeCounts:
+    """What waits in one fiscal year's programmes, in one aggregate query (the staff home)."""
+    not_started = {
+        f"not_started_{level}": Count("pk", filter=Q(status=ProgrammeStatus.NOT_STARTED, level=level))
+        for level in ProgrammeLevel.values
+    }
+    row = (
+        Programme.objects.visible_to(actor)
+        .filter(fiscal_year=fiscal_year)
+        .aggregate(
+            **not_started,
+            contact_overdue=Count("pk", filter=next_action_q("contact_overdue")),
+            final_evaluation_due=Count("pk", filter=final_evaluation_due_q(by=final_due_by)),
+            level_decisions=Count("pk", filter=next_action_q("level_decision_required")),
+        )
+    )
+    return ProgrammeCounts(
+        not_started={level: row[f"not_started_{level}"] for level in ProgrammeLevel.values},
+        contact_overdue=row["contact_overdue"],
+        final_evaluation_due=row["final_evaluation_due"],
+        level_decisions=row["level_decisions"],
+    )

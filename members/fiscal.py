@@ -25,3 +25,14 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     never the age basis of a fiscal year, which is `members.age_basis.age_basis` (SPEC §1.2)."""
     before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
     return day.year - birth_date.year - int(before_birthday)
+
+
+def month_start(day: dt.date) -> dt.date:
+    """The first day of the calendar month of `day`."""
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the calendar month of `day` (Feb 28/29 included)."""
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)

@@ -1,5 +1,6 @@
 """Reads: latest snapshots, targets, and the API/dashboard representation of a snapshot."""
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from members.models import Insurer
 
 from .models import RateSnapshot, RateTarget, TargetScope
 from .reduction import target_applies
+from .worklists import KINDS
 
 
 @dataclass(frozen=True)
@@ -95,3 +97,10 @@ def snapshot_payload(*, snapshot: RateSnapshot, targets: Targets) -> dict:
         "metabolic_reduction": metabolic,
         "breakdown": snapshot.breakdown,
     }
+
+
+def worklist_count(*, actor: Actor, kind: str, insurer: Insurer, fiscal_year: int, today: dt.date) -> int:
+    """The rows of a work list (rates.worklists: the same query as its page) of an insurer the actor sees."""
+    if not actor.sees_insurer(insurer.pk):
+        return 0  # another insurer's programmes are never counted
+    return KINDS[kind].queryset(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today).count()

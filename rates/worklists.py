@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from guidance.completion import OPEN_STATUSES
 from guidance.wording import missing_points, next_action_label
 from members.age_basis import age_basis
+from members.fiscal import month_end
 
 from . import lookahead
 from .periods import reporting_deadline
@@ -197,11 +198,6 @@ class Selection:
         return {name: value for name, value in values.items() if value}
 
 
-def _end_of_month(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
 def select_programmes(queryset: QuerySet, selection: Selection, *, today: dt.date) -> QuerySet:
     """The programme list filtered and ordered as chosen (unknown values are ignored, never an error)."""
     if selection.level.isdigit():
@@ -221,7 +217,7 @@ def select_programmes(queryset: QuerySet, selection: Selection, *, today: dt.dat
     elif selection.due == "week":
         queryset = queryset.filter(next_action_due__lte=today + dt.timedelta(days=7))
     elif selection.due == "month":
-        queryset = queryset.filter(next_action_due__lte=_end_of_month(today))
+        queryset = queryset.filter(next_action_due__lte=month_end(today))
     return _ordered(queryset, PROGRAMME_SORTS, selection)
 
 
