@@ -279,6 +279,11 @@ def _shown(field: str, value: object, employers: dict[Any, str]) -> str:
     return str(value)
 
 
+def _field_label(field: str) -> StrOrPromise:
+    model_field = InsuredPerson._meta.get_field(field.removesuffix("_id"))
+    return getattr(model_field, "verbose_name", field)
+
+
 def _roster_change_rows(plan: Any) -> list[dict[str, Any]]:
     """The preview's changed persons by name, with their page and each change in words (2 queries)."""
     shown = plan.changed_persons[:ROSTER_CHANGE_LIMIT]
@@ -294,7 +299,7 @@ def _roster_change_rows(plan: Any) -> list[dict[str, Any]]:
                 "url": reverse("admin:members_insuredperson_change", args=[pk]),
                 "changes": [
                     (
-                        InsuredPerson._meta.get_field(field.removesuffix("_id")).verbose_name,
+                        _field_label(field),
                         _shown(field, old, employers),
                         _shown(field, new, employers),
                     )
