@@ -175,12 +175,18 @@ class ExportRunAdmin(ScopedAdmin):
             self.message_user(request, message % {"n": ARCHIVE_SEQUENCES_PER_DAY}, messages.ERROR)
             return self._page()
         transaction.on_commit(partial(checkups_export_run_task.delay, run.pk))
-        self.message_user(
-            request,
-            _("%(year)sの送付ファイル %(name)s の作成を受け付けました。")
-            % {"year": fiscal_year_label(fiscal_year), "name": run.file_name},
-            messages.INFO,
+        run.refresh_from_db(fields=["status", "error"])  # built already when Celery runs eagerly (dev, embedded)
+        if run.status == ExportRun.Status.FAILED:
+            self.message_user(request, run_failure(run), messages.ERROR)
+            return self._page()
+        done = run.status == ExportRun.Status.DONE
+        message = (
+            _("%(year)sの送付ファイル %(name)s を作成しました。")
+            if done
+            else _("%(year)sの送付ファイル %(name)s の作成を受け付けました。")
         )
+        level = messages.SUCCESS if done else messages.INFO
+        self.message_user(request, message % {"year": fiscal_year_label(fiscal_year), "name": run.file_name}, level)
         return self._page()
 
     def _run(self, request: HttpRequest, pk: int) -> ExportRun:
