@@ -182,3 +182,12 @@ def test_start_and_download_query_counts(
     # session, user, memberships, the run, its people, the job title, one bulk insert to the access log, session
     with django_assert_num_queries(10):
         alice_client.get(reverse("admin:checkups_exportrun_download", args=[run.pk])).getvalue()
+
+
+def test_the_page_in_english(alice_client, two_years, django_capture_on_commit_callbacks) -> None:
+    alice_client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    _export(alice_client, 2025, django_capture_on_commit_callbacks)
+    html = alice_client.get(reverse(PAGE)).content.decode()
+    for text in ("Create checkup submission files", "Submission files created", "FY2025", "Download", "Created by"):
+        assert text in html
+    assert "送付ファイル" not in html and "年度" not in html
