@@ -96,6 +96,7 @@ class ExportRunAdmin(ScopedAdmin):
         "created_on",
         "sequence",
         "count",
+        "kind",
         "status",
         "progress",
         "stage",

@@ -20,7 +20,7 @@ from members.models import AccessLog, Insurer
 
 from .exports import SERVICE_EVENT_CHECKUP, checkups_export_mhlw, exported_checkups
 from .mhlw.archive import archive_root_name
-from .models import ARCHIVE_SEQUENCES_PER_DAY, ExportRun
+from .models import ARCHIVE_SEQUENCES_PER_DAY, ExportRun, ExportRunKind
 
 
 class ExportSequenceExhausted(Exception):
@@ -34,7 +34,12 @@ def export_run_next_sequence(*, insurer: Insurer, day: dt.date) -> int:
 
 @transaction.atomic
 def export_run_request(
-    *, insurer: Insurer, fiscal_year: int, requested_by: Any, today: dt.date | None = None
+    *,
+    insurer: Insurer,
+    fiscal_year: int,
+    requested_by: Any,
+    today: dt.date | None = None,
+    kind: ExportRunKind = ExportRunKind.ARCHIVE,
 ) -> ExportRun:
     """Issue the day's next archive number and record a pending run (the caller enqueues its build after commit).
 
@@ -53,7 +58,26 @@ def export_run_request(
         sequence=sequence,
         file_name=f"{root}.zip",
         requested_by=requested_by,
+        kind=kind,
     )
+
+
+def export_run_sequence_for_bundle(
+    *, insurer: Insurer, fiscal_year: int, actor: Actor, day: dt.date, count: int
+) -> int:
+    """The day's next number for a checkup archive built into another file (the statutory report export), recorded
+    like a run so the page's next archive does not reuse it; there is nothing to build or download here."""
+    run = export_run_request(
+        insurer=insurer, fiscal_year=fiscal_year, requested_by=None, today=day, kind=ExportRunKind.STATUTORY
+    )
+    ExportRun.objects.filter(pk=run.pk).update(
+        status=ExportRun.Status.DONE,
+        progress=100,
+        count=count,
+        requested_by_id=actor.user_id,
+        finished_at=timezone.now(),
+    )
+    return run.sequence
 
 
 def export_run_build(*, run_id: int) -> ExportRun:

@@ -389,10 +389,16 @@ class ExportRunQuerySet(models.QuerySet["ExportRun"]):
 ARCHIVE_SEQUENCES_PER_DAY = 10  # 同日分割送信回数 N is one digit, 0–9 (SPEC §9.1; formats-notes §1.2)
 
 
+class ExportRunKind(models.TextChoices):
+    ARCHIVE = "archive", _("送付ファイル")
+    STATUTORY = "statutory", _("法定報告の提出ファイルに同梱")  # the number only; the file is the statutory export's
+
+
 class ExportRun(BackgroundJob):
     """One MHLW checkup archive of an insurer's fiscal year (送付用アーカイブ, 実施区分 1, SPEC §9.1), built in the
     background. `created_on` and `sequence` are the archive name's <YYYYMMDD><N>: issued when the run is requested,
-    N counting up within the day per insurer, so no two archives of a day share a name (the database says so too).
+    N counting up within the day per insurer, so no two archives of a day share a name (the database says so too);
+    the checkup archive inside a statutory report export takes its number here as well (kind STATUTORY).
     The file holds health data: private storage, handed out only by the admin view of the insurer's staff."""
 
     insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="export_runs", verbose_name=_("保険者"))
@@ -401,6 +407,7 @@ class ExportRun(BackgroundJob):
     sequence = models.PositiveSmallIntegerField(_("同日の送付回数"))
     file = models.FileField(_("ファイル"), upload_to="checkup_exports/", blank=True)
     count = models.PositiveIntegerField(_("件数"), default=0)
+    kind = models.CharField(_("種類"), max_length=10, choices=ExportRunKind.choices, default=ExportRunKind.ARCHIVE)
 
     objects = ExportRunQuerySet.as_manager()
 

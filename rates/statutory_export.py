@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from checkups.export_runs import export_run_sequence_for_bundle
 from checkups.exports import (
     INTERACTION_INSURER_TO_FUND,
     SERVICE_EVENT_CHECKUP,
@@ -118,6 +119,9 @@ def statutory_archive(
         created=created,
         service_event_type=SERVICE_EVENT_CHECKUP,
         documents=documents,
+        serial=export_run_sequence_for_bundle(
+            insurer=insurer, fiscal_year=fiscal_year, actor=actor, day=created, count=len(documents)
+        ),
         interaction_type=INTERACTION_INSURER_TO_FUND,
     )
     progress(55, "XSD検証(特定健診)")

@@ -5,9 +5,11 @@ import io
 import zipfile
 
 import pytest
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from checkups.export_runs import ExportSequenceExhausted, export_run_request
 from checkups.models import ExportRun
@@ -184,10 +186,16 @@ def test_start_and_download_query_counts(
         alice_client.get(reverse("admin:checkups_exportrun_download", args=[run.pk])).getvalue()
 
 
-def test_the_page_in_english(alice_client, two_years, django_capture_on_commit_callbacks) -> None:
+@pytest.fixture
+def english(alice_client):
     alice_client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    _export(alice_client, 2025, django_capture_on_commit_callbacks)
-    html = alice_client.get(reverse(PAGE)).content.decode()
+    yield alice_client
+    translation.activate(settings.LANGUAGE_CODE)  # the middleware leaves the thread in English
+
+
+def test_the_page_in_english(english, two_years, django_capture_on_commit_callbacks) -> None:
+    _export(english, 2025, django_capture_on_commit_callbacks)
+    html = english.get(reverse(PAGE)).content.decode()
     for text in ("Create checkup submission files", "Submission files created", "FY2025", "Download", "Created by"):
         assert text in html
     assert "送付ファイル" not in html and "年度" not in html
