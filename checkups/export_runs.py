@@ -62,14 +62,12 @@ def export_run_request(
     )
 
 
-def export_run_sequence_for_bundle(
-    *, insurer: Insurer, fiscal_year: int, actor: Actor, day: dt.date, count: int
+def export_run_sequence_issue(
+    *, insurer: Insurer, fiscal_year: int, actor: Actor, day: dt.date, kind: ExportRunKind, count: int = 0
 ) -> int:
-    """The day's next number for a checkup archive built into another file (the statutory report export), recorded
-    like a run so the page's next archive does not reuse it; there is nothing to build or download here."""
-    run = export_run_request(
-        insurer=insurer, fiscal_year=fiscal_year, requested_by=None, today=day, kind=ExportRunKind.STATUTORY
-    )
+    """The day's next number for a checkup archive built elsewhere (inside the statutory report export, or by the
+    `export_mhlw` command), recorded like a run so the page's next archive does not reuse it; nothing to download."""
+    run = export_run_request(insurer=insurer, fiscal_year=fiscal_year, requested_by=None, today=day, kind=kind)
     ExportRun.objects.filter(pk=run.pk).update(
         status=ExportRun.Status.DONE,
         progress=100,

@@ -392,13 +392,14 @@ ARCHIVE_SEQUENCES_PER_DAY = 10  # 同日分割送信回数 N is one digit, 0–9
 class ExportRunKind(models.TextChoices):
     ARCHIVE = "archive", _("送付ファイル")
     STATUTORY = "statutory", _("法定報告の提出ファイルに同梱")  # the number only; the file is the statutory export's
+    COMMAND = "command", _("管理コマンドで作成")  # manage.py export_mhlw: the file went to the operator
 
 
 class ExportRun(BackgroundJob):
     """One MHLW checkup archive of an insurer's fiscal year (送付用アーカイブ, 実施区分 1, SPEC §9.1), built in the
     background. `created_on` and `sequence` are the archive name's <YYYYMMDD><N>: issued when the run is requested,
     N counting up within the day per insurer, so no two archives of a day share a name (the database says so too);
-    the checkup archive inside a statutory report export takes its number here as well (kind STATUTORY).
+    the checkup archive inside a statutory report export and the `export_mhlw` command take their numbers here too.
     The file holds health data: private storage, handed out only by the admin view of the insurer's staff."""
 
     insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="export_runs", verbose_name=_("保険者"))

@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from checkups.export_runs import export_run_sequence_for_bundle
+from checkups.export_runs import export_run_sequence_issue
 from checkups.exports import (
     INTERACTION_INSURER_TO_FUND,
     SERVICE_EVENT_CHECKUP,
@@ -33,7 +33,7 @@ from checkups.exports import (
     validate_checkup_archive,
 )
 from checkups.mhlw.archive import build_archive
-from checkups.models import Checkup
+from checkups.models import Checkup, ExportRunKind
 from guidance.codes import ProgrammeStatus
 from guidance.mhlw.document import REPORT_CATEGORY_BY_STATUS
 from guidance.mhlw_files import guidance_archive_for_fiscal_year
@@ -119,8 +119,13 @@ def statutory_archive(
         created=created,
         service_event_type=SERVICE_EVENT_CHECKUP,
         documents=documents,
-        serial=export_run_sequence_for_bundle(
-            insurer=insurer, fiscal_year=fiscal_year, actor=actor, day=created, count=len(documents)
+        serial=export_run_sequence_issue(
+            insurer=insurer,
+            fiscal_year=fiscal_year,
+            actor=actor,
+            day=created,
+            kind=ExportRunKind.STATUTORY,
+            count=len(documents),
         ),
         interaction_type=INTERACTION_INSURER_TO_FUND,
     )

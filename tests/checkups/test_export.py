@@ -166,3 +166,16 @@ class _FakeAdmin:
 
     def message_user(self, request, message, level=None) -> None:
         self.messages.append(message)
+
+
+def test_the_command_takes_the_days_next_number(world, tmp_path) -> None:
+    upload_receive(submitter=Submitter(label="command"), data=cda(world.person_a), file_name="h.xml")
+    for n in (1, 2):
+        call_command(
+            "export_mhlw", "--insurer", "06999999", "--fiscal-year", "2025", "--out", str(tmp_path / f"{n}.zip")
+        )
+    roots = {zipfile.ZipFile(tmp_path / f"{n}.zip").namelist()[0].split("/")[0] for n in (1, 2)}
+    assert len(roots) == 2 and list(ExportRun.objects.order_by("sequence").values_list("sequence", "kind")) == [
+        (0, "command"),
+        (1, "command"),
+    ]
