@@ -30,6 +30,7 @@ from members.codes import Sex
 from members.dates import day, fiscal_year_label
 from members.models import AccessLog, Employer
 
+from . import admin_export  # noqa: F401  (健診結果の送付ファイル作成, issue #16)
 from .admin_uploads import export_mhlw_action  # the MHLW export action lives with the upload admin (issue #4)
 from .models import Checkup
 from .selectors import (
@@ -132,6 +133,7 @@ class CheckupAdmin(ScopedAdmin):
     list_per_page = 50
     audit_action = AccessLog.Action.ADMIN_VIEW
     change_form_template = "admin/checkups/checkup/change_form.html"
+    change_list_template = "admin/checkups/checkup/change_list.html"  # a link to the export page (issue #16)
     fields = ["exam_date"]  # the page shows the report, not a model form (see the template)
     actions = ["restratify_action", export_mhlw_action]
 

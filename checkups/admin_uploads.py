@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +26,8 @@ from members.audit import access_log_record
 from members.models import AccessLog, InsuredPerson, Insurer
 from members.normalize import normalize_card_part, normalize_kana
 
-from .exports import ExportInvalid, checkups_export_mhlw
+from .admin_export import run_failure
+from .export_runs import ExportSequenceExhausted, export_run_build, export_run_downloaded, export_run_request
 from .models import HeldRecord, Upload
 from .selectors import REFUSAL_RECENT_DAYS, refusals_recent_since, uploads_with_refusals_q
 from .services import held_record_link, held_record_reject
@@ -239,8 +241,11 @@ class HeldRecordAdmin(ScopedAdmin):
 
 
 @admin.action(description=_("選択した年度・保険者をMHLW形式で出力 (第4期アーカイブ)"))
-def export_mhlw_action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-    """Exports the whole fiscal year of the selected checkups' insurer (same as `manage.py export_mhlw`)."""
+def export_mhlw_action(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet
+) -> HttpResponseBase | None:
+    """Exports the whole fiscal year of the selected checkups' insurer, as a run of the export page (its own file
+    name: the day's next sequence number, issue #16), built while the staff member waits."""
     pairs = list(queryset.order_by().values_list("insurer_id", "fiscal_year").distinct())
     if len(pairs) != 1:
         modeladmin.message_user(
@@ -251,10 +256,13 @@ def export_mhlw_action(modeladmin: admin.ModelAdmin, request: HttpRequest, query
     actor = actor_from_request(request)
     insurer = get_object_or_404(Insurer.objects.visible_to(actor), pk=insurer_id)
     try:
-        result = checkups_export_mhlw(insurer=insurer, fiscal_year=fiscal_year, actor=actor, request=request)
-    except ExportInvalid as exc:
-        modeladmin.message_user(request, _("XSD検証に失敗したため出力しません: %(e)s") % {"e": exc}, messages.ERROR)
+        run = export_run_request(insurer=insurer, fiscal_year=fiscal_year, requested_by=request.user)
+    except ExportSequenceExhausted:
+        modeladmin.message_user(request, _("同じ日に作成できる送付ファイルの数を超えました。"), messages.ERROR)
         return None
-    response = HttpResponse(result.data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
-    return response
+    run = export_run_build(run_id=run.pk)
+    if not run.downloadable:
+        modeladmin.message_user(request, run_failure(run), messages.ERROR)
+        return None
+    export_run_downloaded(run=run, actor=actor, request=request)
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file_name, content_type="application/zip")

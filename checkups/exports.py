@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from infra.jobs import Progress
 from members.actors import Actor
 from members.audit import access_log_record
 from members.models import AccessLog, Insurer
@@ -102,11 +104,16 @@ def checkup_document(checkup: Checkup) -> CheckupDocument:
     )
 
 
+def exported_checkups(*, insurer: Insurer, fiscal_year: int, actor: Actor) -> QuerySet[Checkup]:
+    """What the export of a year holds: its counted checkups (SPEC §6.1), narrowed to what the actor may see."""
+    return Checkup.objects.visible_to(actor).filter(
+        insurer=insurer, fiscal_year=fiscal_year, counts_for_fiscal_year=True
+    )
+
+
 def _checkups(*, insurer: Insurer, fiscal_year: int, actor: Actor) -> Iterator[Checkup]:
-    """Counted checkups of the year (SPEC §6.1), narrowed to what the actor may see, in batches."""
     base = (
-        Checkup.objects.visible_to(actor)
-        .filter(insurer=insurer, fiscal_year=fiscal_year, counts_for_fiscal_year=True)
+        exported_checkups(insurer=insurer, fiscal_year=fiscal_year, actor=actor)
         .select_related("person", "clinic", "insurer")
         .order_by("pk")
     )
@@ -144,14 +151,22 @@ def checkups_export_mhlw(
     receiver: str = "",
     created: dt.date | None = None,
     serial: int = 0,
+    on_progress: Progress | None = None,
 ) -> ExportResult:
     """Write the archive, validate it, then log an EXPORT access for every person in it.
 
     ◆ The receiver defaults to the insurer's own number: 支払基金's receiver number is not in the material we
     have (formats-notes §1.3); pass `receiver` when it is known.
     """
+    progress = on_progress or (lambda percent, stage: None)
+    progress(5, "健診結果の読み込み")
     checkups = list(_checkups(insurer=insurer, fiscal_year=fiscal_year, actor=actor))
-    documents = [checkup_document(c) for c in checkups]
+    documents = []
+    for number, checkup in enumerate(checkups, start=1):
+        documents.append(checkup_document(checkup))
+        if number % EXPORT_BATCH == 0:
+            progress(10 + 60 * number // len(checkups), "特定健診情報ファイル")
+    progress(70, "送付用アーカイブ")
     file_name, data = build_archive(
         sender=insurer.number,
         receiver=receiver or insurer.number,
@@ -161,6 +176,7 @@ def checkups_export_mhlw(
         serial=serial,
         interaction_type=INTERACTION_INSURER_TO_FUND,
     )
+    progress(80, "XSD検証")
     _validate(file_name, data)
     person_ids = [c.person_id for c in checkups]
     access_log_record(

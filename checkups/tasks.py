@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .export_runs import export_run_build
 from .services import checkup_pk_slices, checkups_restratify
 
 # A year's restratification runs as this many primary-key slices, one subtask each, so a worker of the imports
@@ -41,3 +42,9 @@ def checkups_uploads_resume_task() -> int:
     from .uploads import uploads_resume_pending
 
     return len(uploads_resume_pending())
+
+
+@shared_task(acks_late=True)
+def checkups_export_run_task(run_id: int) -> str:
+    """Build one requested MHLW archive (safe to run twice: a finished run is left as it is)."""
+    return export_run_build(run_id=run_id).status

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import StrOrPromise
+from infra.jobs import BackgroundJob, progress_range_constraint
 from members.actors import Actor, ActorKind
 from members.codes import InsurerType, Sex
 from members.dates import fiscal_year_label
@@ -270,32 +271,16 @@ class StatutoryExportQuerySet(models.QuerySet["StatutoryExport"]):
         return self.none()
 
 
-class StatutoryExport(models.Model):
+class StatutoryExport(BackgroundJob):
     """One statutory report archive (法定報告の提出ファイル, SPEC §6.6, §9) built in the background with progress.
 
     The file holds health data of every counted person: it is stored in the private default storage (never under
     a public URL) and handed out only by the admin view of the insurer's staff.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待機中")
-        RUNNING = "running", _("作成中")
-        DONE = "done", _("完了")
-        FAILED = "failed", _("失敗")
-
     insurer = models.ForeignKey("members.Insurer", on_delete=models.CASCADE, related_name="statutory_exports")
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
-    status = models.CharField(_("状態"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    progress = models.PositiveSmallIntegerField(_("進捗(%)"), default=0)
-    stage = models.CharField(_("処理中の内容"), max_length=100, blank=True)
-    error = models.TextField(_("エラー"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("依頼日時"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完了日時"), null=True, blank=True)
     file = models.FileField(_("ファイル"), upload_to="statutory_exports/", blank=True)
-    file_name = models.CharField(_("ファイル名"), max_length=200, blank=True)
     summary = models.JSONField(_("集計"), default=dict, blank=True)
 
     objects = StatutoryExportQuerySet.as_manager()
@@ -304,9 +289,7 @@ class StatutoryExport(models.Model):
         verbose_name = _("法定報告の提出ファイル")
         verbose_name_plural = _("法定報告の提出ファイル")
         ordering = ["-requested_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="statutory_export_progress_range"),
-        ]
+        constraints = [progress_range_constraint("statutory_export_progress_range")]
 
     def __str__(self) -> str:
         return f"{self.insurer_id} FY{self.fiscal_year} {self.get_status_display()}"

@@ -15,18 +15,17 @@ import csv
 import datetime as dt
 import io
 import json
-import logging
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from checkups.export_runs import export_run_sequence_issue
 from checkups.exports import (
     INTERACTION_INSURER_TO_FUND,
     SERVICE_EVENT_CHECKUP,
@@ -34,11 +33,12 @@ from checkups.exports import (
     validate_checkup_archive,
 )
 from checkups.mhlw.archive import build_archive
-from checkups.models import Checkup
+from checkups.models import Checkup, ExportRunKind
 from guidance.codes import ProgrammeStatus
 from guidance.mhlw.document import REPORT_CATEGORY_BY_STATUS
 from guidance.mhlw_files import guidance_archive_for_fiscal_year
 from guidance.models import Programme
+from infra.jobs import JobOutput, Progress, job_run
 from members.actors import Actor, ActorKind, actor_for_user
 from members.audit import access_log_record
 from members.models import AccessLog, Insurer
@@ -49,10 +49,8 @@ from .statutory_figures import StatutoryReport
 from .statutory_format import as_json, csv_rows
 from .statutory_report import statutory_report
 
-logger = logging.getLogger(__name__)
 EXPORT_BATCH = 2000
 SUMMARY_JSON, SUMMARY_CSV = "summary.json", "summary.csv"
-Progress = Callable[[int, str], None]
 
 
 @dataclass(frozen=True)
@@ -121,6 +119,14 @@ def statutory_archive(
         created=created,
         service_event_type=SERVICE_EVENT_CHECKUP,
         documents=documents,
+        serial=export_run_sequence_issue(
+            insurer=insurer,
+            fiscal_year=fiscal_year,
+            actor=actor,
+            day=created,
+            kind=ExportRunKind.STATUTORY,
+            count=len(documents),
+        ),
         interaction_type=INTERACTION_INSURER_TO_FUND,
     )
     progress(55, "XSD検証(特定健診)")
@@ -171,36 +177,16 @@ def statutory_export_request(*, insurer: Insurer, fiscal_year: int, requested_by
     return export
 
 
-def _progress(export_id: int) -> Progress:
-    def record(percent: int, stage: str) -> None:
-        # A plain UPDATE outside the build, so the admin's progress poll sees it while the task runs
-        StatutoryExport.objects.filter(pk=export_id).update(progress=percent, stage=stage)
-
-    return record
-
-
 def statutory_export_run(*, export_id: int) -> StatutoryExport:
     """Build one requested export and store the file; a failure is recorded with its reason (no health values)."""
     export = StatutoryExport.objects.select_related("insurer", "requested_by").get(pk=export_id)
-    if export.status == StatutoryExport.Status.DONE:
-        return export
-    StatutoryExport.objects.filter(pk=export.pk).update(status=StatutoryExport.Status.RUNNING, progress=1, error="")
     user = export.requested_by
     actor = actor_for_user(user) if user else Actor(kind=ActorKind.SUPERUSER, label="task:statutory_export")
-    try:
+
+    def build(progress: Progress) -> JobOutput:
         built = statutory_archive(
-            insurer=export.insurer, fiscal_year=export.fiscal_year, actor=actor, on_progress=_progress(export.pk)
+            insurer=export.insurer, fiscal_year=export.fiscal_year, actor=actor, on_progress=progress
         )
-    except Exception as error:
-        logger.exception("statutory export %s failed", export.pk)
-        StatutoryExport.objects.filter(pk=export.pk).update(
-            status=StatutoryExport.Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000]
-        )
-        export.refresh_from_db()
-        return export
-    export.file.save(built.file_name, ContentFile(built.data), save=False)
-    export.file_name, export.summary = built.file_name, built.summary
-    export.status, export.progress, export.stage = StatutoryExport.Status.DONE, 100, "完了"
-    export.finished_at = timezone.now()
-    export.save()
-    return export
+        return JobOutput(file_name=built.file_name, data=built.data, fields={"summary": built.summary})
+
+    return job_run(export, build)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from checkups.services import checkup_fiscal_years
+from infra.jobs import job_state
 from members.actors import actor_from_request
 from members.audit import access_log_record
 from members.fiscal import fiscal_year_of
@@ -189,16 +190,7 @@ def _own_export(request: HttpRequest, pk: int) -> StatutoryExport:
 
 
 def statutory_export_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    export = _own_export(request, pk)
-    return JsonResponse(
-        {
-            "status": export.status,
-            "label": str(export.get_status_display()),
-            "progress": export.progress,
-            "stage": export.stage,
-            "error": export.error,
-        }
-    )
+    return JsonResponse(job_state(_own_export(request, pk)))
 
 
 def statutory_export_download(request: HttpRequest, pk: int) -> FileResponse:

@@ -13,7 +13,7 @@ from checkups.exports import ExportInvalid, checkups_export_mhlw
 from checkups.mhlw.archive import open_archive
 from checkups.mhlw.cda import parse_cda
 from checkups.mhlw.safe_xml import validate_against_xsd
-from checkups.models import Checkup
+from checkups.models import Checkup, ExportRun
 from checkups.uploads import Submitter, upload_receive
 from members.actors import Actor, ActorKind, actor_for_user
 from members.models import AccessLog
@@ -23,6 +23,11 @@ from tests.factories import PersonFactory
 
 SYSTEM = Actor(kind=ActorKind.SUPERUSER, label="test")
 OURS = {"9N501000000000011", "9N506000000000011"}  # replaced by our judgments (SPEC §2.9)
+
+
+@pytest.fixture(autouse=True)
+def private_storage(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the admin action's run stores its archive
 
 
 def _import_sample(world) -> Checkup:
@@ -131,9 +136,14 @@ def test_admin_action_downloads_the_same_export(world, alice) -> None:
     response = export_mhlw_action(modeladmin, request, Checkup.objects.all())
     assert response["Content-Type"] == "application/zip"
     assert response["Content-Disposition"].startswith('attachment; filename="0006999999_06999999_')
-    ((_, written),) = _documents(response.content)
+    ((_, written),) = _documents(response.getvalue())
     assert validate_against_xsd(written, "hc") == []
-    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=alice).count() == 1
+    run = ExportRun.objects.get()  # a run of the export page, with the day's first sequence number
+    assert run.sequence == 0 and run.file_name in response["Content-Disposition"]
+    logged = AccessLog.objects.filter(action=AccessLog.Action.EXPORT, user=alice)
+    assert sorted(logged.values_list("target", flat=True)) == [f"export-run-download:{run.pk}", "export:06999999:2025"]
+    second = export_mhlw_action(modeladmin, request, Checkup.objects.all())  # the same year again: a new name
+    assert second["Content-Disposition"] != response["Content-Disposition"]
 
 
 def test_admin_action_needs_one_year_and_insurer(world, alice) -> None:
@@ -156,3 +166,16 @@ class _FakeAdmin:
 
     def message_user(self, request, message, level=None) -> None:
         self.messages.append(message)
+
+
+def test_the_command_takes_the_days_next_number(world, tmp_path) -> None:
+    upload_receive(submitter=Submitter(label="command"), data=cda(world.person_a), file_name="h.xml")
+    for n in (1, 2):
+        call_command(
+            "export_mhlw", "--insurer", "06999999", "--fiscal-year", "2025", "--out", str(tmp_path / f"{n}.zip")
+        )
+    roots = {zipfile.ZipFile(tmp_path / f"{n}.zip").namelist()[0].split("/")[0] for n in (1, 2)}
+    assert len(roots) == 2 and list(ExportRun.objects.order_by("sequence").values_list("sequence", "kind")) == [
+        (0, "command"),
+        (1, "command"),
+    ]

@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from checkups.export_runs import export_run_request
 from checkups.mhlw.safe_xml import parse_xml, validate_against_xsd
-from checkups.models import Checkup
+from checkups.models import Checkup, ExportRun, ExportRunKind
 from members.models import AccessLog
 from rates import statutory_export
 from rates.models import StatutoryExport
@@ -124,3 +125,12 @@ def test_a_failed_build_says_why(hand_built, monkeypatch, django_capture_on_comm
         export = statutory_export.statutory_export_request(insurer=hand_built, fiscal_year=FY, requested_by=None)
     export.refresh_from_db()
     assert export.status == StatutoryExport.Status.FAILED and "boom" in export.error and not export.file
+
+
+def test_the_checkup_archive_inside_takes_the_days_number(archive, hand_built):
+    """The inner checkup archive is named like any other of the day (SPEC §9.1): the export page's next one differs."""
+    bundled = ExportRun.objects.get()
+    assert (bundled.kind, bundled.sequence, bundled.status, bundled.count) == (ExportRunKind.STATUTORY, 0, "done", 17)
+    assert bundled.file_name in archive.namelist()
+    following = export_run_request(insurer=hand_built, fiscal_year=FY, requested_by=None)
+    assert following.sequence == 1 and following.file_name != bundled.file_name

@@ -19,7 +19,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from checkups.models import Checkup, HeldRecord, Upload
+from checkups.models import Checkup, ExportRun, HeldRecord, Upload
 from employer_data.models import CsvImport, CsvMapping, Submission
 from guidance.models import Contact, Programme
 from guidance.services import programmes_sync_for_checkups
@@ -156,6 +156,9 @@ def world(db) -> World:
         o[f"roster:{side}"], _ = roster_prepare(data=csv, file_name="r.csv", insurer=insurer)
         o[f"reduction:{side}"] = ReductionBase.objects.create(insurer=insurer, base_fiscal_year=2023)
         o[f"export:{side}"] = StatutoryExport.objects.create(insurer=insurer, fiscal_year=2025)
+        o[f"exportrun:{side}"] = ExportRun.objects.create(
+            insurer=insurer, fiscal_year=2025, created_on=dt.date(2026, 12, 3), sequence=0
+        )
         o[f"snapshot:{side}"] = RateSnapshot.objects.create(
             insurer=insurer, fiscal_year=2025, status=RateSnapshot.Status.DONE, computed_at=dt.datetime.now(dt.UTC)
         )
@@ -542,6 +545,7 @@ ADMIN_OBJECTS = {
     "checkups.checkup": ("checkup:P", "checkup:Q"),
     "checkups.upload": ("upload:X", "upload:Y"),
     "checkups.heldrecord": ("held:A", "held:B"),
+    "checkups.exportrun": ("exportrun:A", "exportrun:B"),  # its list page is the export page
     "guidance.programme": ("programme:P", "programme:Q"),
     "employer_data.submission": ("submission:A", "submission:B"),
     "employer_data.csvmapping": ("mapping:A", "mapping:B"),
@@ -569,6 +573,8 @@ ADMIN_ID_VIEWS = {
     "portal_invitation_issue_for": ("portal/invitation/issue/{pk}/", "person:P", "person:Q"),
     "members_insuredperson_edit": ("members/insuredperson/{pk}/edit/", "person:P", "person:Q"),  # the edit form
     "portal_invitation_letter": ("portal/invitation/{pk}/letter/", "invitation:A", "invitation:B"),
+    "checkups_exportrun_progress": ("checkups/exportrun/{pk}/progress/", "exportrun:A", "exportrun:B"),
+    "checkups_exportrun_download": ("checkups/exportrun/{pk}/download/", "exportrun:A", "exportrun:B"),
     "rates_dashboard_progress": ("rates/ratedashboard/progress/{pk}/", "snapshot:A", "snapshot:B"),
     "rates_statutory_export_progress": ("rates/statutoryreportpage/export/{pk}/progress/", "export:A", "export:B"),
     "rates_statutory_export_download": ("rates/statutoryreportpage/export/{pk}/download/", "export:A", "export:B"),

@@ -9,8 +9,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from checkups.export_runs import export_run_sequence_issue
 from checkups.exports import ExportInvalid, checkups_export_mhlw
+from checkups.models import ExportRunKind
 from members.actors import Actor, ActorKind, actor_for_user
 from members.models import Insurer
 
@@ -37,9 +40,18 @@ class Command(BaseCommand):
             if account is None:
                 raise CommandError(f"no user {user!r}")
             actor = actor_for_user(account)
+        day = timezone.localdate()
+        serial = export_run_sequence_issue(  # the day's next archive number, shared with the admin page (SPEC §9.1)
+            insurer=insurer_object, fiscal_year=fiscal_year, actor=actor, day=day, kind=ExportRunKind.COMMAND
+        )
         try:
             result = checkups_export_mhlw(
-                insurer=insurer_object, fiscal_year=fiscal_year, actor=actor, receiver=receiver
+                insurer=insurer_object,
+                fiscal_year=fiscal_year,
+                actor=actor,
+                receiver=receiver,
+                created=day,
+                serial=serial,
             )
         except ExportInvalid as exc:
             raise CommandError(f"export refused, a file is invalid: {exc}") from exc

@@ -1,4 +1,4 @@
-/* 法定報告 page: poll the export's progress until it is done (then reload to show the download). CSP: no inline JS. */
+/* A background file build (法定報告, 健診結果の送付ファイル): poll its progress until it is done, then reload to show the download. CSP: no inline JS. */
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
