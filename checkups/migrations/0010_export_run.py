@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('checkups', '0008_heldrecord_reason'),
+        ('checkups', '0009_upload_submitted_by_provider'),
         ('members', '0006_clinic_contract'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
