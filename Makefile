@@ -58,7 +58,7 @@ clean:
 
 # --- Browser tests of the self-service page (portal, issue #8) -------------------------------------------------
 # Playwright drives Debian's chromium (/usr/bin/chromium); it never downloads a browser (no `playwright install`).
-.PHONY: browser-deps portal-screenshots
+.PHONY: browser-deps portal-screenshots staff-screenshots
 test: browser-deps
 
 browser-deps:
@@ -66,6 +66,9 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
 	  else echo "The browser tests need /usr/bin/chromium: sudo apt-get install chromium fonts-noto-cjk"; exit 1; fi; }
+
+staff-screenshots: install browser-deps
+	STAFF_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/staff/test_browser_admin_pages.py tests/staff/test_browser_home.py tests/staff/test_browser_roster.py tests/staff/test_browser_export.py tests/staff/test_browser_programme.py
 
 portal-screenshots: install browser-deps
 	PORTAL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/portal/test_browser_accessibility.py

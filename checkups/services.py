@@ -158,9 +158,10 @@ def checkup_store(
     return checkup, created
 
 
-def checkups_choose_counted(*, person_ids: Iterable[int], fiscal_years: Iterable[int]) -> None:
+def checkups_choose_counted(*, person_ids: Iterable[int], fiscal_years: Iterable[int]) -> list[int]:
     """One counted checkup per person and fiscal year (SPEC §6.1, §7.1; issue #6): the complete one, else the
-    earlier. Both records are kept; the other is marked as not counted."""
+    earlier. Both records are kept; the other is marked as not counted. Returns the checkups whose counting
+    changed (each must be judged again: only a counted checkup carries a guidance programme, SPEC §5.1)."""
     rows = (
         Checkup.objects.filter(person_id__in=list(person_ids), fiscal_year__in=list(fiscal_years))
         .order_by("person_id", "fiscal_year", "-is_complete", "exam_date", "pk")
@@ -178,6 +179,7 @@ def checkups_choose_counted(*, person_ids: Iterable[int], fiscal_years: Iterable
         Checkup.objects.filter(pk__in=losers).update(counts_for_fiscal_year=False)
     if gainers:
         Checkup.objects.filter(pk__in=gainers).update(counts_for_fiscal_year=True)
+    return [*losers, *gainers]
 
 
 def checkups_judge(

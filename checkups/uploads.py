@@ -19,7 +19,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -367,8 +367,15 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
     created_keys = {(c.person_id, c.exam_date, c.program) for c in new}
     rest = [c for c in objects.values() if c.pk not in simple]
     if rest:  # re-sends, several exams of a person in a year, last year's exam in the same chunk: the service path
-        checkups_choose_counted(person_ids={c.person_id for c in rest}, fiscal_years={c.fiscal_year for c in rest})
-        checkups_judge(checkup_ids=[c.pk for c in rest])
+        changed = checkups_choose_counted(
+            person_ids={c.person_id for c in rest}, fiscal_years={c.fiscal_year for c in rest}
+        )
+        # as services.checkup_store: a checkup of an earlier upload that stopped (or started) counting is judged
+        # again, so its not-started programme goes (or comes) with it
+        checkups_judge(checkup_ids=[*{c.pk for c in rest}, *changed])
+    # next year's checkups read this year's level (2 consecutive years of 積極的支援, SPEC §2.8): judged after it
+    if following := _following_year_checkups(objects.values()):
+        checkups_judge(checkup_ids=following)
     if judged:  # inserted just now, already judged and counted: their programmes straight from the instances
         from guidance.services import programmes_create_for_new_checkups
 
@@ -385,6 +392,15 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
         )
         for position, key in exam_key.items()
     }
+
+
+def _following_year_checkups(stored: Iterable[Checkup]) -> list[int]:
+    """Stored checkups of the next fiscal year of the same persons (one query)."""
+    keys = {(c.person_id, c.fiscal_year + 1) for c in stored}
+    rows = Checkup.objects.filter(
+        person_id__in={person for person, _ in keys}, fiscal_year__in={year for _, year in keys}
+    ).values_list("pk", "person_id", "fiscal_year")
+    return [pk for pk, person_id, fiscal_year in rows if (person_id, fiscal_year) in keys]
 
 
 @functools.cache
