@@ -37,6 +37,23 @@ from .staff_upload import staff_upload_view
 from .upload_report import upload_report_rows
 
 CANDIDATE_LIMIT = 50
+RESULT_FIELDS = ("status", "progress", "accepted", "held", "rejected", "file_error", "record_report")
+SENDER_FIELDS = (
+    "sender",
+    "submitted_by_clinic",
+    "submitted_by_employer",
+    "submitted_by_provider",
+    "submitted_by_user",
+    "insurer",
+    "kind",
+    "source",
+    "file_name",
+    "sha256",
+    "size",
+    "idempotency_key",
+    "created_at",
+    "finished_at",
+)
 
 
 class RefusalFilter(admin.SimpleListFilter):
@@ -74,33 +91,21 @@ class UploadAdmin(ScopedAdmin):
     ]
     list_filter = [RefusalFilter, "status", "kind", "source"]
     exclude = ["content"]
-    readonly_fields = [
-        "sender",
-        "submitted_by_clinic",
-        "submitted_by_employer",
-        "submitted_by_provider",
-        "submitted_by_user",
-        "insurer",
-        "kind",
-        "source",
-        "file_name",
-        "sha256",
-        "size",
-        "idempotency_key",
-        "status",
-        "progress",
-        "accepted",
-        "rejected",
-        "held",
-        "file_error",
-        "record_report",
-        "created_at",
-        "finished_at",
+    # what happened first (progress and each record's result), then who sent what
+    fieldsets = [
+        (None, {"fields": RESULT_FIELDS}),
+        (_("送信者とファイル"), {"fields": SENDER_FIELDS}),
     ]
-    fields = list(readonly_fields)
+    readonly_fields = (*RESULT_FIELDS, *SENDER_FIELDS)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        senders = ("submitted_by_clinic", "submitted_by_employer", "submitted_by_user", "insurer")
+        senders = (
+            "submitted_by_clinic",
+            "submitted_by_employer",
+            "submitted_by_provider",
+            "submitted_by_user",
+            "insurer",
+        )
         return super().get_queryset(request).defer("content").select_related(*senders)
 
     def get_urls(self) -> list:
@@ -114,7 +119,8 @@ class UploadAdmin(ScopedAdmin):
     @admin.display(description=_("送信者"))
     def sender(self, obj: Upload) -> str:
         """Who sent it, by name (never the internal label "clinic:<pk>")."""
-        names = [str(o) for o in (obj.submitted_by_clinic, obj.submitted_by_employer) if o is not None]
+        senders = (obj.submitted_by_clinic, obj.submitted_by_employer, obj.submitted_by_provider)
+        names = [str(o) for o in senders if o is not None]
         if obj.submitted_by_user_id is not None:
             names.append(str(_("職員 %(name)s が取込") % {"name": obj.submitted_by_user}))
         return " / ".join(names) or str(_("管理コマンド"))

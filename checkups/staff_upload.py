@@ -38,6 +38,7 @@ class StaffUploadForm(forms.Form):
     clinic = ClinicChoiceField(
         queryset=Clinic.objects.none(),
         label=_("ファイルを送ってきた健診機関"),
+        empty_label=_("健診機関を選んでください"),
         help_text=_("契約のない健診機関からの記録は、照合保留になります。"),
     )
     file = forms.FileField(label=_("健診結果ファイル(送付用アーカイブのZIP、またはXML)"))
