@@ -23,6 +23,7 @@ from members.dates import day
 from members.models import Clinic, Insurer
 
 from .models import Upload
+from .upload_report import staff_text
 from .uploads import Intake, Submitter, upload_receive
 
 
@@ -68,10 +69,10 @@ class StaffUploadForm(forms.Form):
 def _refusal(upload: Upload) -> str | None:
     """Why nothing of the file was taken, in Japanese, or None when something was."""
     if upload.status == Upload.Status.FAILED:
-        return str(upload.error["message_ja"]) if upload.error else str(_("このファイルは読み込めません。"))
+        return staff_text(upload.error["message_ja"]) if upload.error else str(_("このファイルは読み込めません。"))
     if upload.status == Upload.Status.DONE and upload.total and upload.rejected == upload.total:
         first = next((e for entry in upload.report for e in entry.get("errors", [])), None)
-        reason = first["message_ja"] if first else ""
+        reason = staff_text(first["message_ja"]) if first else ""
         return str(_("取り込める記録がありませんでした。%(reason)s") % {"reason": reason})
     return None
 

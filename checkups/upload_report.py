@@ -5,6 +5,7 @@ The stored report (Upload.report) is what the sender got back: a held record car
 to a person, rejected) from the held records themselves, read in one query for the whole report.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from infra.i18n import StrOrPromise
 
 from .models import HeldRecord, Upload
+
+# "(…, SPEC §9.5)": the sender's message names its rule's section; staff read the words without it (issue #16)
+_SPEC_REFERENCE = re.compile(r"[,、;；]?\s*SPEC §[0-9.]+(?:\s*[①-⑳])?[^\s)）]*")
+_EMPTY_BRACKETS = re.compile(r"\s*[(（]\s*[)）]")
 
 REPORT_ROWS = 1000  # rows shown on the page; the counts above them cover every record
 
@@ -41,8 +46,13 @@ def _held_rows(held_ids: Iterable[int]) -> dict[int, tuple[str, str, int | None]
     return {pk: (reason, status, checkup_id) for pk, reason, status, checkup_id in rows}
 
 
+def staff_text(message_ja: str) -> str:
+    """A sender's Japanese message as staff read it: without the SPEC section it cites."""
+    return _EMPTY_BRACKETS.sub("", _SPEC_REFERENCE.sub("", message_ja)).strip()
+
+
 def _messages(findings: Iterable[dict[str, Any]]) -> list[str]:
-    return [f["message_ja"] for f in findings if f.get("message_ja")]
+    return [staff_text(f["message_ja"]) for f in findings if f.get("message_ja")]
 
 
 def _held_row(entry: dict[str, Any], base: dict[str, Any], held: tuple[str, str, int | None] | None) -> ReportRow:

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from checkups import uploads
 from checkups.models import Checkup, HeldRecord, Upload
+from checkups.upload_report import staff_text
 from checkups.uploads import Submitter, upload_process, upload_receive
 from members.models import ClinicContract
 from tests.checkups.mhlw_samples import ROOT, SAMPLE_INDEX
@@ -205,3 +206,20 @@ def test_another_insurers_upload_is_not_shown(world, clinic_x, alice_client, bob
     client = Client()
     client.force_login(bob)
     assert client.get(reverse("admin:checkups_upload_change", args=[Upload.objects.get().pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        (
+            "hc08_V08.xsd に適合しません (3 行目: x; ほか 0 件, SPEC §9.5)。",
+            "hc08_V08.xsd に適合しません (3 行目: x; ほか 0 件)。",
+        ),
+        ("保険者ではありません (ix08_V08.xml, SPEC §9.5)。", "保険者ではありません (ix08_V08.xml)。"),
+        ("実施率には数えません(SPEC §6.1)", "実施率には数えません"),
+        ("随時中性脂肪 (SPEC §2.3 ②) です", "随時中性脂肪 です"),
+        ("記号・番号・枝番に一致する加入者がいません", "記号・番号・枝番に一致する加入者がいません"),
+    ],
+)
+def test_staff_read_the_message_without_its_spec_section(sent: str, shown: str) -> None:
+    assert staff_text(sent) == shown
