@@ -13,10 +13,12 @@ from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import StrOrPromise
@@ -31,8 +33,27 @@ from .export_runs import ExportSequenceExhausted, export_run_build, export_run_d
 from .models import HeldRecord, Upload
 from .selectors import REFUSAL_RECENT_DAYS, refusals_recent_since, uploads_with_refusals_q
 from .services import held_record_link, held_record_reject
+from .staff_upload import staff_upload_view
+from .upload_report import upload_report_rows
 
 CANDIDATE_LIMIT = 50
+RESULT_FIELDS = ("status", "progress", "accepted", "held", "rejected", "file_error", "record_report")
+SENDER_FIELDS = (
+    "sender",
+    "submitted_by_clinic",
+    "submitted_by_employer",
+    "submitted_by_provider",
+    "submitted_by_user",
+    "insurer",
+    "kind",
+    "source",
+    "file_name",
+    "sha256",
+    "size",
+    "idempotency_key",
+    "created_at",
+    "finished_at",
+)
 
 
 class RefusalFilter(admin.SimpleListFilter):
@@ -61,7 +82,7 @@ class UploadAdmin(ScopedAdmin):
         "created_at",
         "file_name",
         "kind",
-        "submitter",
+        "sender",
         "status",
         "progress",
         "accepted",
@@ -70,32 +91,39 @@ class UploadAdmin(ScopedAdmin):
     ]
     list_filter = [RefusalFilter, "status", "kind", "source"]
     exclude = ["content"]
-    readonly_fields = [
-        "submitter",
-        "submitted_by_clinic",
-        "submitted_by_employer",
-        "submitted_by_provider",
-        "insurer",
-        "kind",
-        "source",
-        "file_name",
-        "sha256",
-        "size",
-        "idempotency_key",
-        "status",
-        "progress",
-        "accepted",
-        "rejected",
-        "held",
-        "file_error",
-        "record_report",
-        "created_at",
-        "finished_at",
+    # what happened first (progress and each record's result), then who sent what
+    fieldsets = [
+        (None, {"fields": RESULT_FIELDS}),
+        (_("送信者とファイル"), {"fields": SENDER_FIELDS}),
     ]
-    fields = list(readonly_fields)
+    readonly_fields = (*RESULT_FIELDS, *SENDER_FIELDS)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).defer("content")
+        senders = (
+            "submitted_by_clinic",
+            "submitted_by_employer",
+            "submitted_by_provider",
+            "submitted_by_user",
+            "insurer",
+        )
+        return super().get_queryset(request).defer("content").select_related(*senders)
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.staff_upload)
+        return [path("upload/", view, name="checkups_upload_upload"), *super().get_urls()]
+
+    def staff_upload(self, request: HttpRequest) -> HttpResponse:
+        """健診結果ファイルの取込: a clinic's ZIP/XML through the same intake as the API (checkups.staff_upload)."""
+        return staff_upload_view(self, request, self.actor(request))
+
+    @admin.display(description=_("送信者"))
+    def sender(self, obj: Upload) -> str:
+        """Who sent it, by name (never the internal label "clinic:<pk>")."""
+        senders = (obj.submitted_by_clinic, obj.submitted_by_employer, obj.submitted_by_provider)
+        names = [str(o) for o in senders if o is not None]
+        if obj.submitted_by_user_id is not None:
+            names.append(str(_("職員 %(name)s が取込") % {"name": obj.submitted_by_user}))
+        return " / ".join(names) or str(_("管理コマンド"))
 
     @admin.display(description=_("進捗"))
     def progress(self, obj: Upload) -> str:
@@ -106,21 +134,12 @@ class UploadAdmin(ScopedAdmin):
         return obj.error["message_ja"] if obj.error else "—"
 
     @admin.display(description=_("記録ごとの結果"))
-    def record_report(self, obj: Upload) -> str:
-        rows = [
-            (
-                entry["index"],
-                entry["file"],
-                entry["status"],
-                entry.get("checkup") or entry.get("held") or "",
-                " / ".join(e["message_ja"] for e in entry.get("errors", [])) or entry.get("message_ja", ""),
-            )
-            for entry in obj.report
-        ]
-        body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
-        return format_html(
-            "<table><tr><th>#</th><th>file</th><th>結果</th><th>ID</th><th>理由</th></tr>{}</table>", body
+    def record_report(self, obj: Upload) -> SafeString:
+        rows = upload_report_rows(obj)
+        html = render_to_string(
+            "admin/checkups/upload/_report.html", {"rows": rows, "more": max(len(obj.report) - len(rows), 0)}
         )
+        return mark_safe(html.replace("\n", " "))  # noqa: S308  # the template escapes; the admin turns newlines into <br>
 
 
 def _document_field(name: str, label: StrOrPromise) -> Any:

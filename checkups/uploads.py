@@ -45,7 +45,7 @@ from infra.bulk import (
     update_objects,
     where_in,
 )
-from infra.i18n import Message, bilingual
+from infra.i18n import Message, bilingual, message
 from members.actors import Actor, ActorKind
 from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
@@ -62,7 +62,7 @@ from .judgments import PREVIOUS_FIELDS, READ_FIELDS, judge_row
 from .mhlw.archive import Archive, ArchiveLimits, open_upload
 from .mhlw.cda import parse_cda
 from .mhlw.document import CheckupDocument
-from .mhlw.errors import MhlwFormatError
+from .mhlw.errors import ArchiveError, MhlwFormatError
 from .mhlw.file_checks import unknown_receiver_refusal
 from .mhlw.findings import finding
 from .mhlw.validation import RecordError, validate_document
@@ -96,13 +96,18 @@ _DECIMAL_PLACES = {
 
 @dataclass(frozen=True)
 class Submitter:
-    """Who sent an upload; `label` is unique per submitter ("clinic:<pk>", "employer:<pk>", "command")."""
+    """Who sent an upload; `label` is unique per submitter ("clinic:<pk>", "employer:<pk>", "command").
+
+    `insurer` is set when a staff member brings in a clinic's file for one insurer (`for_staff`): the upload is
+    that insurer's, an archive addressed to another is refused and a record of another insurer is rejected.
+    """
 
     label: str
     clinic: Clinic | None = None
     employer: Employer | None = None
     user: Any = None
     provider: GuidanceProvider | None = None  # a guidance provider sends guidance files (g…, SPEC §9.6)
+    insurer: Insurer | None = None
 
     @property
     def is_employer(self) -> bool:
@@ -122,6 +127,16 @@ class Submitter:
             return cls(label=f"user:{user.pk}", user=user)
         return cls(label=actor.label or "command")
 
+    @classmethod
+    def for_staff(cls, *, user: Any, insurer: Insurer, clinic: Clinic) -> "Submitter":
+        """A staff member uploading a file a clinic sent (admin 健診結果ファイルの取込, issue #16).
+
+        ◆ The file is the clinic's, so it is deduplicated with the clinic's own uploads (label "clinic:<pk>"):
+        the same file brought in twice, by two staff members or by the clinic's API as well, is stored once and
+        its held records are not duplicated. The staff member is kept as `submitted_by_user`.
+        """
+        return cls(label=f"clinic:{clinic.pk}", clinic=clinic, user=user, insurer=insurer)
+
 
 @dataclass
 class Incoming:
@@ -131,6 +146,7 @@ class Incoming:
     source: str
     submitted_by_clinic: Clinic | None = None
     submitted_by_employer: Employer | None = None
+    for_insurer: Insurer | None = None  # a staff upload: only this insurer's records (Submitter.insurer)
     missing_items: list[dict[str, Any]] = field(default_factory=list)
     items: dict[str, dict[str, Any]] | None = None  # precomputed by prepare_document (else from the document)
     columns: dict[str, Any] | None = None
@@ -207,6 +223,29 @@ def _wrong_insurer(number: str, employer: Employer) -> RecordError:
     )
 
 
+def _not_the_chosen_insurer(number: str, insurer: Insurer) -> RecordError:
+    ja, en = bilingual(
+        message(
+            _("保険者番号 %(number)s は、取込で選択した保険者 (%(chosen)s) ではありません。"),
+            number=number,
+            chosen=insurer.number,
+        )
+    )
+    return RecordError("insurer_number", "insurer_not_chosen", number, ja, en)
+
+
+def _another_insurer_refusal(receiver: str, insurer: Insurer) -> ArchiveError:
+    """A staff member uploads for one insurer: an archive addressed to another is refused as a whole."""
+    ja, en = bilingual(
+        message(
+            _("このアーカイブの送付先の保険者番号 %(receiver)s は、選択した保険者 (%(chosen)s) ではありません。"),
+            receiver=receiver,
+            chosen=insurer.number,
+        )
+    )
+    return ArchiveError(ja, en, "ix08_V08.xml", code="receiver_not_chosen")
+
+
 def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
     """Match and store many validated records at once (bulk variant of services.checkup_receive).
 
@@ -225,6 +264,8 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
             outcomes[position] = _rejected(_unknown_insurer(doc.insurer_number))
         elif employer is not None and employer.insurer_id != insurer.pk:
             outcomes[position] = _rejected(_wrong_insurer(doc.insurer_number, employer))
+        elif record.for_insurer is not None and record.for_insurer.pk != insurer.pk:
+            outcomes[position] = _rejected(_not_the_chosen_insurer(doc.insurer_number, record.for_insurer))
         else:
             keys[position] = card_key(insurer.pk, doc.card_symbol, doc.card_number)
     no_contract = _without_contract(records, keys)
@@ -614,6 +655,7 @@ def _incoming(prepared: Prepared, *, submitter: Submitter, source: str, employer
         source=Source.EMPLOYER if employer_record and submitter.clinic is None else source,
         submitted_by_clinic=submitter.clinic,
         submitted_by_employer=submitter.employer,
+        for_insurer=submitter.insurer,
         missing_items=prepared.missing_for_specific_checkup if employer_record else [],
         items=prepared.items,
         columns=prepared.columns,
@@ -753,6 +795,8 @@ def upload_receive(
         if archive.index is not None:
             total = len(_checkup_names(archive)) + len(archive.guidance_names())  # checkup files first, then g…
             kind, warnings = Upload.Kind.ARCHIVE, list(archive.warnings)
+            if submitter.insurer is not None and archive.index.receiver != submitter.insurer.number:
+                raise _another_insurer_refusal(archive.index.receiver, submitter.insurer)
             insurer = Insurer.objects.filter(number=archive.index.receiver).first()
             if insurer is None and submitter.employer is None:
                 raise unknown_receiver_refusal(archive.index.receiver)  # SPEC §9.5: not one of our insurers
@@ -763,6 +807,8 @@ def upload_receive(
         kind = Upload.Kind.ARCHIVE if data[:2] == b"PK" else Upload.Kind.CDA
     if submitter.employer is not None:
         insurer = submitter.employer.insurer
+    elif submitter.insurer is not None:
+        insurer = submitter.insurer  # a staff upload is that insurer's, refused or not (staff see it)
     inline = error is None and total <= SMALL_UPLOAD_RECORDS
     upload = Upload(
         submitter=submitter.label,
@@ -934,13 +980,7 @@ def upload_process(
         data = bytes(Upload.objects.values_list("content", flat=True).get(pk=upload_id))
     if (data_sha256 or hashlib.sha256(data).hexdigest()) != upload.sha256:
         raise ValueError("the file given is not the one this upload was received with")
-    submitter = Submitter(
-        label=upload.submitter,
-        clinic=upload.submitted_by_clinic,
-        employer=upload.submitted_by_employer,
-        user=upload.submitted_by_user,
-        provider=upload.submitted_by_provider,
-    )
+    submitter = _submitter_of(upload)
     archive = archive or open_upload(data, upload.file_name, _limits())
     checkup_count = len(_checkup_names(archive))
     employer_context = _is_employer_archive(archive, submitter)
@@ -1018,6 +1058,20 @@ def _guidance_step(
         numbers = [getattr(o, "insurer_number", "") for o in outcomes]
         upload.insurer = Insurer.objects.filter(number__in=[n for n in numbers if n][:1]).first()
     _advance(upload, names, outcomes)
+
+
+def _submitter_of(upload: Upload) -> Submitter:
+    """The submitter an upload was received from; a staff member's upload of a clinic's file (user and clinic
+    both set, Submitter.for_staff) stays restricted to its insurer when processed later."""
+    on_behalf = upload.submitted_by_user_id is not None and upload.submitted_by_clinic_id is not None
+    return Submitter(
+        label=upload.submitter,
+        clinic=upload.submitted_by_clinic,
+        employer=upload.submitted_by_employer,
+        user=upload.submitted_by_user,
+        provider=upload.submitted_by_provider,
+        insurer=upload.insurer if on_behalf else None,
+    )
 
 
 def _finish(upload: Upload) -> None:

@@ -99,7 +99,7 @@ def test_upload_admin_shows_progress_and_report(world, clinic_x, alice_client) -
     page = alice_client.get(reverse("admin:checkups_upload_change", args=[upload.upload.pk]))
     assert page.status_code == 200
     body = page.content.decode()
-    assert "9N736000000000011" in body and "accepted" in body
+    assert "9N736000000000011" in body and "取込済み" in body and "エラー(取り込まず)" in body
     assert Upload.objects.get().accepted == 1
 
 

@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from checkups.mhlw.cda import write_cda
 from checkups.models import Checkup, ExportRun, HeldRecord, Upload
 from employer_data.models import CsvImport, CsvMapping, Submission
 from guidance.models import Contact, Programme
@@ -30,6 +32,7 @@ from members.models import AccessLog, ClinicContract, InsuredPerson
 from members.roster import ROSTER_COLUMNS, roster_prepare
 from portal.models import Invitation, SelfMeasurement
 from rates.models import RateSnapshot, ReductionBase, StatutoryExport
+from tests.checkups.documents import document
 from tests.factories import (
     CheckupFactory,
     ClinicFactory,
@@ -581,6 +584,11 @@ ADMIN_ID_VIEWS = {
     "doctor_document": ("portal/document/{pk}/", "person:P", "person:Q"),  # 医療機関持参用文書 (staff)
     "doctor_document_year": ("portal/document/{pk}/2025/", "person:P", "person:Q"),
 }
+# Admin forms without an id that act for one insurer → their path. Staff open them; a POST naming the other
+# insurer, with the other insurer's person's record, stores nothing of the other insurer.
+ADMIN_INSURER_FORMS = {
+    "checkups_upload_upload": "checkups/upload/upload/",  # 健診結果ファイルの取込 (issue #16)
+}
 ADMIN_ID_VIEWS_ELSEWHERE = {
     "view_on_site": "Django's redirect to get_absolute_url; no model here defines one",
     "otp_totp_totpdevice_config": "per-model permissions: test_unscoped_admins_need_model_permissions",
@@ -643,6 +651,36 @@ def _admin_id_views(world: World, role: str, client: Any, problems: list[str], s
                     problems.append(f"{method.upper()} {url} ({name}, own) by {role}: {response.status_code}")
 
 
+def _other_insurers_rows(world: World, side: int) -> int:
+    other = world.objects[("insurer:A", "insurer:B")[1 - side]]
+    return sum(model.objects.filter(insurer=other).count() for model in (Checkup, HeldRecord, Upload))
+
+
+def _admin_insurer_forms(world: World, role: str, client: Any, problems: list[str], side: int | None) -> None:
+    for name, path in ADMIN_INSURER_FORMS.items():
+        url = "/admin/" + path
+        page = client.get(url)
+        if side is None:
+            if page.status_code != 302 or "/admin/login/" not in page["Location"]:
+                problems.append(f"GET {url} ({name}) by {role}: {page.status_code}")
+            continue
+        if page.status_code != 200:
+            problems.append(f"GET {url} ({name}) by {role}: {page.status_code}")
+        other_side = "BA"[side]
+        before = _other_insurers_rows(world, side)
+        record = write_cda(document(world.objects[("person:P", "person:Q")[1 - side]]))
+        posted = {
+            "insurer": world.pk(f"insurer:{other_side}"),
+            "clinic": world.pk("clinic:X"),
+            "file": SimpleUploadedFile("h.xml", record),
+        }
+        response = client.post(url, posted)
+        if response.status_code >= 500:
+            problems.append(f"POST {url} ({name}) by {role}: {response.status_code}")
+        if _other_insurers_rows(world, side) != before:
+            problems.append(f"POST {url} ({name}) by {role} stored something of insurer {other_side}")
+
+
 def check_admin(world: World, role: str) -> list[str]:
     client = world.clients[role]
     problems: list[str] = []
@@ -652,6 +690,7 @@ def check_admin(world: World, role: str) -> list[str]:
         problems.append(f"/admin/ by {role}: {index.status_code}")
     _admin_model_pages(world, role, client, problems, side)
     _admin_id_views(world, role, client, problems, side)
+    _admin_insurer_forms(world, role, client, problems, side)
     return problems
 
 
