@@ -90,6 +90,7 @@ def _started_programme(checkup_id: int) -> Programme:
     ("items", "level"),
     [
         ({GLUCOSE: 95.0}, 2),  # one risk left: 動機付け支援
+        ({WAIST: 80.0}, 3),  # waist below 85 and BMI below 25: 情報提供 (SPEC §2.4), still for staff (§5.6)
     ],
 )
 def test_a_resend_that_changes_a_started_programmes_level_goes_to_staff(world, clinic_api, items, level) -> None:
