@@ -5,6 +5,7 @@ sender, and a started programme whose level changes asks staff (SPEC §5.6)."""
 import io
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -13,7 +14,7 @@ from guidance.models import Programme
 from tests.checkups.test_api_checkups import URL, _body, _items
 from tests.checkups.test_uploads_support import archive_of, cda
 from tests.conftest import key_client
-from tests.factories import ContactFactory, PersonFactory
+from tests.factories import CheckupFactory, ContactFactory, PersonFactory
 
 WAIST = "9N016160100000001"
 GLUCOSE = "3D010000001926101"  # fasting glucose
@@ -156,3 +157,13 @@ def test_the_checkup_page_names_the_sender_of_a_resend(world, clinic_api, alice_
     clinic_api.post(URL, _body(world.person_a, items=_items(**{WAIST: 87.0})), format="json")
     page = alice_client.get(reverse("admin:checkups_checkup_change", args=[first["id"]])).content.decode()
     assert "再送信による修正" in page and "X健診クリニック" in page
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields"),
+    [("staff", {}), ("resend", {"submitter": ""}), ("other", {"submitter": "clinic:1"})],
+)
+def test_the_database_refuses_a_correction_without_its_author(world, kind, fields) -> None:
+    checkup = CheckupFactory(person=world.person_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CheckupCorrection.objects.create(checkup=checkup, kind=kind, item_code=WAIST, **fields)
