@@ -156,7 +156,9 @@ def test_the_checkup_page_names_the_sender_of_a_resend(world, clinic_api, alice_
     first = clinic_api.post(URL, _body(world.person_a), format="json").json()
     clinic_api.post(URL, _body(world.person_a, items=_items(**{WAIST: 87.0})), format="json")
     page = alice_client.get(reverse("admin:checkups_checkup_change", args=[first["id"]])).content.decode()
-    assert "再送信による修正" in page and "X健診クリニック" in page
+    history = page[page.index('id="corrections-heading"') :]
+    assert "再送信による修正" in history and "X健診クリニック" in history
+    assert "clinic:" not in history and "resend" not in history  # no raw sender label or code on a staff page
 
 
 @pytest.mark.parametrize(
