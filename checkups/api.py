@@ -167,9 +167,24 @@ CREATED_EXAMPLE = OpenApiExample(
         "guidance_level": {"code": 1, "label": "積極的支援"},
         "metabolic_syndrome": {"code": 2, "label": "予備群該当"},
         "warnings": [],
+        "result": "created",
+        "changes": [],
     },
     response_only=True,
     status_codes=["201"],
+)
+UPDATED_EXAMPLE = OpenApiExample(
+    "再送信による修正 (a re-send of the same person, exam date and programme with other values)",
+    value={
+        "id": 123,
+        "guidance_level": {"code": 2, "label": "動機付け支援"},
+        "metabolic_syndrome": {"code": 2, "label": "予備群該当"},
+        "warnings": [],
+        "result": "updated",
+        "changes": [{"code": "9N016160100000001", "from": "88.0", "to": "84.0"}],
+    },
+    response_only=True,
+    status_codes=["200"],
 )
 HELD_EXAMPLE = OpenApiExample(
     "照合保留 (no matching insured person: held for staff review)",
@@ -199,7 +214,7 @@ UPLOAD_EXAMPLE = OpenApiExample(
         "warnings": [],
         "records": [
             {"index": 0, "file": "…/DATA/h…0.xml", "status": "accepted", "checkup": 123, "created": True,
-             "errors": [], "warnings": []},
+             "result": "created", "changes": [], "errors": [], "warnings": []},
             {"index": 1, "file": "…/DATA/h…1.xml", "status": "rejected", "errors": [
                 {"field": "items[3F015000002327101]", "code": "meal_timing_required", "value": None,
                  "message_ja": "… 採血時間(食後) 9N141000000000011 = 2 が必要です …",
@@ -242,17 +257,23 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={
             201: CheckupCreatedSerializer,
+            200: OpenApiResponse(
+                CheckupCreatedSerializer,
+                description="a re-send of a stored exam: `updated` (with its changes) or `unchanged`",
+            ),
             202: OpenApiResponse(CheckupHeldSerializer, description="no matching insured person: held for review"),
             400: RecordErrorsSerializer,
             422: OpenApiResponse(
                 RecordErrorsSerializer, description="idempotency_key_reused: the key was used with another body"
             ),
         },
-        examples=[CHECKUP_EXAMPLE, CREATED_EXAMPLE, HELD_EXAMPLE, ERRORS_EXAMPLE],
+        examples=[CHECKUP_EXAMPLE, CREATED_EXAMPLE, UPDATED_EXAMPLE, HELD_EXAMPLE, ERRORS_EXAMPLE],
         description=(
             "One checkup as JSON. Units, value types and answer OIDs come from the item table (XMLhc24tab). "
             "Validated per SPEC §9.4/§4.4; a person who cannot be matched (SPEC §1.5) is held for staff review "
-            "(202) and processed once staff link it."
+            "(202) and processed once staff link it. Sending the same person, exam date and programme again is a "
+            "correction: 200 with `result` `updated` and the `changes` (kept in the record's correction history), "
+            "or `unchanged` when every item is the same; a new record answers 201 `created`."
         ),
     )
     def create(self, request: Request) -> Response:
@@ -274,13 +295,18 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
         entry = result.entry
         if entry.get("status") == "accepted":
             levels = Checkup.objects.values("guidance_level", "metabolic_judgment").get(pk=entry["checkup"])
+            # a re-send of a stored exam is a correction (issue #13); an answer stored before `result` was created
+            outcome = entry.get("result") or ("created" if entry.get("created", True) else "updated")
             answer = {
                 "id": entry["checkup"],
                 "guidance_level": code_label(GuidanceLevel, levels["guidance_level"]),
                 "metabolic_syndrome": code_label(MetabolicJudgment, levels["metabolic_judgment"]),
                 "warnings": entry["warnings"],
+                "result": outcome,
+                "changes": entry.get("changes", []),
             }
-            return Response(answer, status=status.HTTP_201_CREATED, headers=headers)
+            code = status.HTTP_201_CREATED if outcome == "created" else status.HTTP_200_OK
+            return Response(answer, status=code, headers=headers)
         if entry.get("status") == "held":
             answer = {
                 "held": entry["held"],

@@ -267,7 +267,10 @@ def judgment_summary(checkup: Checkup) -> JudgmentSummary:
 
 
 def correction_history(checkup: Checkup) -> QuerySet[CheckupCorrection]:
-    return checkup.corrections.select_related("corrected_by").order_by("-corrected_at", "-pk")
+    """Staff corrections and re-sends (issue #13), newest first, with who made them."""
+    return checkup.corrections.select_related("corrected_by", "sent_by_clinic", "sent_by_employer").order_by(
+        "-corrected_at", "-pk"
+    )
 
 
 def correctable_items(checkup: Checkup) -> list[tuple[str, str]]:

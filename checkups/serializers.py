@@ -153,11 +153,24 @@ class RecordErrorsSerializer(serializers.Serializer):
     errors = RecordErrorSerializer(many=True)  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)
 
 
+class ItemChangeSerializer(serializers.Serializer):
+    """One item a re-send changed: its value before and after (null: the item is absent)."""
+
+    code = serializers.CharField()
+    to = serializers.CharField(allow_null=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()  # `from` is a Python keyword: added here, in the answer's order
+        return {"code": fields["code"], "from": serializers.CharField(allow_null=True), "to": fields["to"]}
+
+
 class CheckupCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     guidance_level = CodeLabelSerializer()
     metabolic_syndrome = CodeLabelSerializer()
     warnings = RecordErrorSerializer(many=True)
+    result = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    changes = ItemChangeSerializer(many=True)
 
 
 class CheckupHeldSerializer(serializers.Serializer):
@@ -229,6 +242,8 @@ class UploadRecordSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["accepted", "rejected", "held"])
     checkup = serializers.IntegerField(required=False)
     created = serializers.BooleanField(required=False)
+    result = serializers.ChoiceField(choices=["created", "updated", "unchanged"], required=False)  # accepted
+    changes = ItemChangeSerializer(many=True, required=False)  # of an updated record (issue #13)
     held = serializers.IntegerField(required=False)
     # a guidance file (g…xml, SPEC §9.6): its programme, whether this file created it, and its contacts
     programme = serializers.IntegerField(required=False)

@@ -66,7 +66,8 @@ from .mhlw.errors import ArchiveError, MhlwFormatError
 from .mhlw.file_checks import unknown_receiver_refusal
 from .mhlw.findings import finding
 from .mhlw.validation import RecordError, validate_document
-from .models import Checkup, HeldRecord, Upload
+from .models import Checkup, CheckupCorrection, HeldRecord, Upload
+from .resends import CREATED, UNCHANGED, UPDATED, ItemChange, Sender, item_changes, resend_corrections
 from .services import checkups_choose_counted, checkups_judge
 from .store_warnings import stored_warnings_for
 from .upload_handlers import FileOutcome, guidance_files_handler
@@ -153,6 +154,7 @@ class Incoming:
     items_json: str | None = None
     document_json: str | None = None  # the whole record, for a held record (set when parsed in a worker)
     judgment: dict[str, Any] | None = None
+    sender: Sender | None = None  # named in the correction history when the record re-sends a stored exam
 
 
 @dataclass
@@ -162,7 +164,10 @@ class Outcome:
     status: str  # "accepted" | "held" | "rejected"
     checkup_id: int | None = None
     held_id: int | None = None
+    insurer_id: int | None = None  # of an accepted or held record (the upload's insurer, without a look-up)
     created: bool = False
+    result: str = ""  # accepted: "created", "updated" (a re-send with other values) or "unchanged" (issue #13)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # of an update: {"code", "from", "to"}
     errors: list[RecordError] = field(default_factory=list)
     warnings: list[RecordError] = field(default_factory=list)
     reason_ja: str = ""
@@ -173,6 +178,8 @@ class Outcome:
         if self.checkup_id is not None:
             entry["checkup"] = self.checkup_id
             entry["created"] = self.created
+            entry["result"] = self.result
+            entry["changes"] = self.changes
         if self.held_id is not None:
             entry["held"] = self.held_id
             # the sender sees one neutral answer: whether a card exists is for staff (HeldRecord.reason, issue #13)
@@ -251,8 +258,9 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
 
     Same behaviour per record: unknown insurer → rejected; no matching person, or one not enrolled on the exam
     date (SPEC §9.5) → HeldRecord with its HoldReason; else the exam is
-    stored (a re-send of the same person, exam date and programme replaces it), the counted checkup of the year
-    is chosen and the record is judged. Runs inside the caller's transaction.
+    stored (a re-send of the same person, exam date and programme is a correction: unchanged, or updated with its
+    changes kept in the history), the counted checkup of the year is chosen and the record is judged. Runs
+    inside the caller's transaction.
     """
     outcomes: list[Outcome | None] = [None] * len(records)
     insurers = {i.number: i for i in Insurer.objects.filter(number__in={r.document.insurer_number for r in records})}
@@ -278,7 +286,11 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
         HeldRecord.objects.bulk_create([h for _, h in held])
         for position, record_held in held:
             outcomes[position] = Outcome(
-                status="held", held_id=record_held.pk, reason_ja=record_held.reason_ja, reason_en=record_held.reason_en
+                status="held",
+                held_id=record_held.pk,
+                insurer_id=record_held.insurer_id,
+                reason_ja=record_held.reason_ja,
+                reason_en=record_held.reason_en,
             )
     if matched:
         for position, outcome in _store_many(records, matched).items():
@@ -341,24 +353,44 @@ def _held_record(record: Incoming, insurer_id: int, reason: HoldReason) -> HeldR
     )
 
 
+ExamKey = tuple[int, dt.date, str]  # person, exam date, programme: one stored checkup
+
+
 def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> dict[int, Outcome]:
-    """Bulk version of services.checkup_store for the matched records (same columns, same replacement rule)."""
+    """Bulk version of services.checkup_store for the matched records (same columns). A record of a stored exam
+    (same person, exam date and programme) is a correction (issue #13): identical items → nothing written;
+    other items → the checkup is updated, each changed item kept in its history with the sender, and re-judged
+    (a started programme whose level changes then asks staff, SPEC §5.6)."""
     clinics = _clinics([records[p].document for p in matched])
     exam_key = {
         p: (person.pk, records[p].document.exam_date, records[p].document.program) for p, person in matched.items()
     }
-    existing = {
-        (person_id, exam_date, program): pk
-        for pk, person_id, exam_date, program in where_in(
+    existing: dict[ExamKey, tuple[int, dict[str, Any], bool]] = {
+        (person_id, exam_date, program): (pk, items, counted)
+        for pk, person_id, exam_date, program, items, counted in where_in(
             where_in(Checkup.objects.order_by(), "person_id", {k[0] for k in exam_key.values()}),
             "exam_date",
             {k[1] for k in exam_key.values()},
-        ).values_list("pk", "person_id", "exam_date", "program")
+        ).values_list("pk", "person_id", "exam_date", "program", "items", "counts_for_fiscal_year")
     }
-    objects: dict[tuple[int, dt.date, str], Checkup] = {}  # the last record of a person-exam in the chunk wins
+    objects: dict[ExamKey, Checkup] = {}  # the last record of a person-exam in the chunk wins
+    results: dict[int, tuple[str, list[ItemChange]]] = {}
+    resent: list[tuple[ExamKey, Incoming, list[ItemChange]]] = []
+    latest: dict[ExamKey, Incoming] = {}  # the chunk's last record of each exam, compared with the next one
     for position, person in matched.items():
         record = records[position]
         doc = record.document
+        key = exam_key[position]
+        before = _items(latest[key]) if key in latest else existing[key][1] if key in existing else None
+        if before is None:
+            results[position] = (CREATED, [])
+        elif changes := item_changes(before, _items(record)):
+            results[position] = (UPDATED, changes)
+            resent.append((key, record, changes))
+        else:
+            results[position] = (UNCHANGED, [])
+            continue  # an identical re-send writes nothing
+        latest[key] = record
         fiscal_year = fiscal_year_of(doc.exam_date)
         # items already serialised (e.g. in a worker) are stored as that text, decoded only where a dict is needed
         items = RawJson(record.items_json) if record.items_json else _items(record)
@@ -366,11 +398,10 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
         if columns is None:
             columns = columns_from_items(_items(record), fiscal_year=fiscal_year)
         clinic = clinics.get(clinic_number(doc.clinic_number, doc.author_org_number) or "")
-        key = exam_key[position]
         checkup = _checkup_instance(
             {
                 **{k: v for k, v in columns.items() if k in _STORED_FIELDS},
-                "id": existing.get(key),
+                "id": existing[key][0] if key in existing else None,
                 "person_id": person.pk,
                 "insurer_id": person.insurer_id,
                 "clinic_id": clinic.pk if clinic is not None else None,
@@ -384,7 +415,9 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
                 "items": items,
                 "is_complete": not record.missing_items,
                 "missing_items": list(record.missing_items),
-                "counts_for_fiscal_year": False,  # decided below among all of the person's checkups of the year
+                # decided below among all of the person's checkups of the year; a re-sent exam keeps its flag
+                # meanwhile (one counted exam per person-year either way), so an unchanged choice writes nothing
+                "counts_for_fiscal_year": existing[key][2] if key in existing else False,
             }
         )
         checkup._judgment = record.judgment  # type: ignore[attr-defined]  # carried on the instance to the judging step below
@@ -405,7 +438,14 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
             if f.name not in ("id", "person", "exam_date", "program", "created_at") and not f.primary_key
         ]
         update_objects(Checkup, old, update_fields)
-    created_keys = {(c.person_id, c.exam_date, c.program) for c in new}
+    if resent:
+        CheckupCorrection.objects.bulk_create(
+            [
+                correction
+                for key, record, changes in resent
+                for correction in resend_corrections(objects[key].pk, changes, _sender(record))
+            ]
+        )
     rest = [c for c in objects.values() if c.pk not in simple]
     if rest:  # re-sends, several exams of a person in a year, last year's exam in the same chunk: the service path
         changed = checkups_choose_counted(
@@ -423,16 +463,27 @@ def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> d
         programmes_create_for_new_checkups(
             checkups=judged, birth_dates={person.pk: person.birth_date for person in matched.values()}
         )
-    warnings = stored_warnings_for(c.pk for c in objects.values())  # issue #13: stored, but tell the sender
-    return {
-        position: Outcome(
+    checkup_ids = {key: objects[key].pk if key in objects else existing[key][0] for key in exam_key.values()}
+    warnings = stored_warnings_for(checkup_ids.values())  # issue #13: stored, but tell the sender
+    outcomes = {}
+    for position, key in exam_key.items():
+        result, changes = results[position]
+        outcomes[position] = Outcome(
             status="accepted",
-            checkup_id=objects[key].pk,
-            created=key in created_keys,
-            warnings=list(warnings.get(objects[key].pk, [])),
+            checkup_id=checkup_ids[key],
+            insurer_id=matched[position].insurer_id,
+            created=result == CREATED,
+            result=result,
+            changes=[change.to_json() for change in changes],
+            warnings=list(warnings.get(checkup_ids[key], [])),
         )
-        for position, key in exam_key.items()
-    }
+    return outcomes
+
+
+def _sender(record: Incoming) -> Sender:
+    return record.sender or Sender(
+        label="command", clinic=record.submitted_by_clinic, employer=record.submitted_by_employer
+    )
 
 
 def _following_year_checkups(stored: Iterable[Checkup]) -> list[int]:
@@ -645,7 +696,9 @@ def _prepare_chunk_slim(members: list[tuple[str, bytes | None, RecordError | Non
     return prepared
 
 
-def _incoming(prepared: Prepared, *, submitter: Submitter, source: str, employer_context: bool) -> Incoming:
+def _incoming(
+    prepared: Prepared, *, submitter: Submitter, source: str, employer_context: bool, upload_id: int | None = None
+) -> Incoming:
     """Employer records (SPEC §7.1) keep the 特定健診 items they lack, so staff can complete them."""
     doc = prepared.document
     assert doc is not None
@@ -662,19 +715,31 @@ def _incoming(prepared: Prepared, *, submitter: Submitter, source: str, employer
         items_json=prepared.items_json,
         document_json=prepared.document_json,
         judgment=prepared.judgment,
+        sender=Sender(
+            label=submitter.label,
+            clinic=submitter.clinic,
+            employer=submitter.employer,
+            user=submitter.user,
+            upload_id=upload_id,
+        ),
     )
 
 
 def records_receive(
-    prepared: Sequence[Prepared], *, submitter: Submitter, source: str, employer_context: bool
+    prepared: Sequence[Prepared],
+    *,
+    submitter: Submitter,
+    source: str,
+    employer_context: bool,
+    upload_id: int | None = None,
 ) -> list[Outcome]:
-    """Store a prepared chunk; a database failure of the chunk falls back to one savepoint per record."""
+    """Store a prepared chunk of upload `upload_id`; a database failure of the chunk falls back to one savepoint
+    per record."""
     outcomes: list[Outcome | None] = [p.failure for p in prepared]
-    ready = [
-        (position, _incoming(p, submitter=submitter, source=source, employer_context=employer_context), p.warnings)
-        for position, p in enumerate(prepared)
-        if p.failure is None
-    ]
+    make_incoming = functools.partial(
+        _incoming, submitter=submitter, source=source, employer_context=employer_context, upload_id=upload_id
+    )
+    ready = [(position, make_incoming(p), p.warnings) for position, p in enumerate(prepared) if p.failure is None]
     if ready:
         try:
             with transaction.atomic():
@@ -1015,7 +1080,11 @@ def upload_process(
                         [_from_provider(prepared) for prepared in chunk]
                         if submitter.provider is not None
                         else records_receive(
-                            chunk, submitter=submitter, source=upload.source, employer_context=employer_context
+                            chunk,
+                            submitter=submitter,
+                            source=upload.source,
+                            employer_context=employer_context,
+                            upload_id=upload_id,
                         )
                     )
                     _advance(locked, [p.name for p in chunk], outcomes, chunk)
@@ -1096,9 +1165,13 @@ def _advance(
     upload.accepted += sum(o.status == "accepted" for o in outcomes)
     upload.rejected += sum(o.status == "rejected" for o in outcomes)
     upload.held += sum(o.status == "held" for o in outcomes)
-    if upload.insurer_id is None and chunk:
-        numbers = [p.document.insurer_number for p in chunk if p.document is not None]
-        upload.insurer = Insurer.objects.filter(number__in=numbers[:1]).first()
+    if upload.insurer_id is None and chunk:  # the first record's insurer: known when it was accepted or held
+        first = next((o for p, o in zip(chunk, outcomes, strict=False) if p.document is not None), None)
+        if isinstance(first, Outcome) and first.insurer_id is not None:
+            upload.insurer_id = first.insurer_id
+        else:
+            numbers = [p.document.insurer_number for p in chunk if p.document is not None]
+            upload.insurer = Insurer.objects.filter(number__in=numbers[:1]).first()
     upload.status = Upload.Status.PROCESSING
     upload.save(update_fields=["done", "accepted", "rejected", "held", "insurer", "status"])
     append_to_json_list(Upload, upload.pk, "report", entries)  # the report so far is not re-sent per chunk
@@ -1150,7 +1223,11 @@ def checkup_submit(
             )
             prepared = prepare_document("json", document, today=_today())
             outcome = records_receive(
-                [prepared], submitter=submitter, source=Source.CLINIC_API, employer_context=submitter.is_employer
+                [prepared],
+                submitter=submitter,
+                source=Source.CLINIC_API,
+                employer_context=submitter.is_employer,
+                upload_id=upload.pk,
             )[0]
             if outcome.status == "rejected":
                 raise _Rejected(outcome)

@@ -296,6 +296,14 @@ def _next_action(
             f"健診結果の修正で保健指導区分が{ja_name(new)}になりました: 継続か切り替えかを決めてください",
             f"A checkup correction gives the level {new.name.lower()}: decide to keep or switch",
         )
+    if programme.pending_level_loss:  # SPEC §5.6: the corrected checkup gives no programme level at all
+        return NextAction(
+            "level_decision_required",
+            today,
+            False,
+            "健診結果の修正で保健指導の対象となる区分ではなくなりました: 継続するか途中終了にするかを決めてください",
+            "A checkup correction gives no guidance level: decide to keep the programme or end it (drop-out)",
+        )
     if status == ProgrammeStatus.NOT_STARTED:
         return NextAction("initial_interview_not_held", None, False, "初回面接未実施", "Initial interview not held")
     if final_held and not plan_ok:

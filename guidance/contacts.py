@@ -94,6 +94,8 @@ class ProgrammeFacts:
     action_plan: ActionPlan | None = None
     # The level a corrected checkup now gives this started programme, awaiting a staff decision (SPEC §5.6)
     pending_level: ProgrammeLevel | None = None
+    # The corrected checkup gives this started programme no level at all (情報提供, 判定不能): staff decide (SPEC §5.6)
+    pending_level_loss: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exam_weight_kg", _decimal(self.exam_weight_kg))

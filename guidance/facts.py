@@ -11,7 +11,7 @@ from typing import Any
 from guidance.action_plan import ActionPlan
 from guidance.codes import ContactForm, ContactKind, DropoutReason, ExclusionCause, ProgrammeLevel
 from guidance.completion import CONTACT_OVERDUE_DAYS
-from guidance.levels import pending_level_change
+from guidance.levels import pending_level_change, pending_level_loss
 from guidance.rules import ContactFacts, Evaluation, ProgrammeFacts, RuleViolation
 
 # Fields of Programme written from an Evaluation; the sync and refresh compare exactly these.
@@ -72,6 +72,7 @@ def programme_facts(
     excluded_cause: str = "",
     action_plan: ActionPlan | None = None,
     pending_level: int | None = None,
+    pending_loss: bool = False,
 ) -> ProgrammeFacts:
     """Facts of one programme; `contacts` are stored Contacts, in the order whose indexes the lines refer to."""
     return ProgrammeFacts(
@@ -86,6 +87,7 @@ def programme_facts(
         excluded_cause=ExclusionCause(excluded_cause) if excluded_cause else None,
         action_plan=action_plan,
         pending_level=ProgrammeLevel(pending_level) if pending_level else None,
+        pending_level_loss=pending_loss,
     )
 
 
@@ -100,6 +102,9 @@ def facts_of(programme: Any, contacts: Sequence[Any], today: dt.date) -> Program
         started=bool(contacts),
         decided_for=programme.level_decided_for,
     )
+    loss = pending_level_loss(
+        checkup_level=checkup.guidance_level, started=bool(contacts), decided_for=programme.level_decided_for
+    )
     return programme_facts(
         level=programme.level,
         exam_date=checkup.exam_date,
@@ -112,6 +117,7 @@ def facts_of(programme: Any, contacts: Sequence[Any], today: dt.date) -> Program
         excluded_cause=programme.excluded_cause,
         action_plan=programme_action_plan(programme),
         pending_level=pending,
+        pending_loss=loss,
     )
 
 

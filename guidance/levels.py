@@ -2,8 +2,9 @@
 
 A checkup correction that changes the level of a started programme never changes the programme silently: the
 programme keeps its level, the evaluation's next action asks staff to decide (`level_decision_required`), and
-staff keep the level or switch it (contacts kept). A decision answers for the checkup level it was taken on; a
-later correction to yet another level asks again. Pure.
+staff keep the level or switch it (contacts kept). A correction to a level that makes no programme (情報提供,
+判定不能) asks too: staff keep the programme or end it. A decision answers for the checkup level it was taken on;
+a later correction to yet another level asks again. Pure.
 """
 
 from checkups.codes import GuidanceLevel
@@ -39,3 +40,15 @@ def pending_level_change(
         return None
     wanted = desired_level(checkup_level, current, equivalent_allowed)
     return None if wanted == current else wanted
+
+
+def pending_level_loss(*, checkup_level: int | None, started: bool, decided_for: int | None) -> bool:
+    """The (corrected) checkup of a started programme now gives no programme level (情報提供 or 判定不能) and
+    staff have not yet decided on it: they keep the programme or end it (SPEC §5.6 — any level change of a started
+    programme is theirs to decide). A not-started programme simply goes (the sync removes it)."""
+    return (
+        started
+        and checkup_level is not None
+        and checkup_level not in LEVEL_FROM_CHECKUP
+        and decided_for != checkup_level
+    )

@@ -43,7 +43,7 @@ from .codes import (
 from .completion import OPEN_STATUSES
 from .contacts import INITIAL_KINDS
 from .facts import EVALUATION_FIELDS, contact_facts, evaluation_fields, facts_of, programme_facts
-from .levels import LEVEL_FROM_CHECKUP, pending_level_change
+from .levels import LEVEL_FROM_CHECKUP, pending_level_change, pending_level_loss
 from .levels import desired_level as _desired_level
 from .models import Contact, LevelDecisionRecord, MedicationRecheckRecord, Programme
 from .recheck import MEDICATION_YES, RECHECK_EFFECTS, RECHECK_ITEMS
@@ -594,10 +594,26 @@ def programme_decide_level(
     corrected checkup gives; the contacts are kept either way and the decision is recorded."""
     fresh = _claim(programme, expected_version)
     offered = programme_pending_level(fresh)
+    # the corrected checkup gives no level at all: staff keep the programme (or end it by a drop-out)
+    lost = offered is None and pending_level_loss(
+        checkup_level=fresh.checkup.guidance_level,
+        started=fresh.contacts.exists(),
+        decided_for=fresh.level_decided_for,
+    )
     problems = []
-    if offered is None:
+    if offered is None and not lost:
         problems.append(
             RuleViolation.of("no_level_change", "decision", _("判断が必要な保健指導区分の変更はありません"), "§5.6")
+        )
+    if lost and decision == LevelDecision.SWITCH:
+        problems.append(
+            RuleViolation.of(
+                "no_level_to_switch_to",
+                "decision",
+                _("修正後の健診結果には保健指導区分がありません。継続するか、途中終了を記録してください"),
+                "§5.6",
+                value=decision,
+            )
         )
     if decision not in LevelDecision.values:
         problems.append(
@@ -611,8 +627,8 @@ def programme_decide_level(
         )
     if problems:
         raise GuidanceRefused(problems)
-    assert offered is not None
     previous = ProgrammeLevel(fresh.level)
+    offered = offered or previous  # a kept programme whose checkup gives no level: the record names its own
     new = offered if decision == LevelDecision.SWITCH else previous
     record = LevelDecisionRecord.objects.create(
         programme=fresh,

@@ -284,6 +284,26 @@ def test_a_correction_that_changes_a_started_programmes_level_is_never_silent(st
     assert again.status_code == 400 and again.json()["errors"][0]["code"] == "no_level_change"
 
 
+def test_a_correction_to_no_guidance_level_asks_staff_to_keep_or_end(stored, alice, alice_api) -> None:
+    alice_api.post(url(stored, "contacts/"), initial(), format="json")
+    checkup = Checkup.objects.get(pk=stored.checkup_id)
+    checkup_correct_item(checkup=checkup, item_code="9N016160100000001", value="80", reason="転記誤り", user=alice)
+    assert Checkup.objects.get(pk=checkup.pk).guidance_level == 3  # waist 80, BMI 24.9: 情報提供 (SPEC §2.4)
+    body = alice_api.get(url(stored)).json()
+    assert (body["level"], body["next_action"]["code"]) == (1, "level_decision_required")  # SPEC §5.6
+    switch = alice_api.post(url(stored, "level-decision/"), {"decision": "switch"}, format="json")
+    assert switch.status_code == 400 and switch.json()["errors"][0]["code"] == "no_level_to_switch_to"
+    keep = alice_api.post(url(stored, "level-decision/"), {"decision": "keep"}, format="json")
+    assert (keep.status_code, keep.json()["level"], keep.json()["next_action"]["code"]) == (200, 1, "contact_overdue")
+    record = LevelDecisionRecord.objects.get()
+    assert (record.decision, record.previous_level, record.new_level, record.checkup_guidance_level) == (
+        "keep",
+        1,
+        1,
+        3,
+    )
+
+
 def test_keep_records_the_decision_and_stops_asking(stored, alice, alice_api) -> None:
     alice_api.post(url(stored, "contacts/"), initial(), format="json")
     checkup = Checkup.objects.get(pk=stored.checkup_id)

@@ -10,7 +10,7 @@ import pytest
 from guidance.action_plan import ActionPlan, action_plan_problems
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeStatus
 from guidance.completion import evaluate
-from guidance.levels import pending_level_change
+from guidance.levels import pending_level_change, pending_level_loss
 from guidance.rules import RuleViolation, blocking, validate_contact
 from tests.guidance.facts import EXAM, PLAN, contact, final, initial, programme, support
 
@@ -260,7 +260,7 @@ def test_a_duplicate_no_longer_counts_twice() -> None:
         (2, 1, False, True, 2, ProgrammeLevel.INTENSIVE),  # corrected again: ask again
         (3, 1, True, True, None, None),  # 動機付け支援相当 stays while allowed (SPEC §2.8)
         (3, 1, False, True, None, ProgrammeLevel.INTENSIVE),
-        (1, 3, False, True, None, None),  # no longer a guidance level: out of this rule
+        (1, 3, False, True, None, None),  # no longer a guidance level: pending_level_loss
     ],
 )
 def test_pending_level_change(current, checkup_level, equivalent, started, decided_for, pending) -> None:
@@ -274,6 +274,29 @@ def test_pending_level_change(current, checkup_level, equivalent, started, decid
         )
         == pending
     )
+
+
+@pytest.mark.parametrize(
+    ("checkup_level", "started", "decided_for", "pending"),
+    [
+        (3, True, None, True),  # 情報提供: staff keep the programme or end it (SPEC §5.6)
+        (4, True, None, True),  # 判定不能
+        (3, False, None, False),  # not started: the sync removes it
+        (3, True, 3, False),  # decided on this checkup level
+        (4, True, 3, True),  # corrected again: ask again
+        (1, True, None, False),  # a guidance level: pending_level_change
+        (2, True, None, False),
+        (None, True, None, False),  # not judged yet
+    ],
+)
+def test_pending_level_loss(checkup_level, started, decided_for, pending) -> None:
+    assert pending_level_loss(checkup_level=checkup_level, started=started, decided_for=decided_for) == pending
+
+
+def test_a_pending_level_loss_is_the_next_action() -> None:
+    result = evaluate(programme(initial(START), pending_level_loss=True))
+    assert result.next_action.code == "level_decision_required"
+    assert "途中終了" in result.next_action.message_ja and "drop-out" in result.next_action.message_en
 
 
 def test_a_pending_level_change_is_the_next_action() -> None:
