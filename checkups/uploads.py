@@ -487,8 +487,12 @@ def _sender(record: Incoming) -> Sender:
 
 
 def _following_year_checkups(stored: Iterable[Checkup]) -> list[int]:
-    """Stored checkups of the next fiscal year of the same persons (one query)."""
-    keys = {(c.person_id, c.fiscal_year + 1) for c in stored}
+    """Stored checkups of the next fiscal year of the same persons (one query; none when that year has not begun,
+    the common case of this year's exams: an exam date is never in the future)."""
+    current = fiscal_year_of(_today())
+    keys = {(c.person_id, c.fiscal_year + 1) for c in stored if c.fiscal_year < current}
+    if not keys:
+        return []
     rows = Checkup.objects.filter(
         person_id__in={person for person, _ in keys}, fiscal_year__in={year for _, year in keys}
     ).values_list("pk", "person_id", "fiscal_year")
