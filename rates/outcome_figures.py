@@ -119,7 +119,8 @@ def exact_sum(value: object) -> Decimal:
     """A database SUM of one-decimal values as an exact Decimal (SQLite sums them as binary floats)."""
     if value is None:
         return Decimal(0)
-    return Decimal(str(value)).quantize(MEAN_DECIMALS) if not isinstance(value, Decimal) else value
+    # SQLite's float sum may arrive already as Decimal("5.90000000000001"); a sum of one-decimal values has one
+    return Decimal(str(value)).quantize(MEAN_DECIMALS)
 
 
 def add_up(cells: Iterable[OutcomeCell]) -> OutcomeCounts:
