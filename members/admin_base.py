@@ -100,3 +100,14 @@ class FiscalYearFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
         return queryset.filter(fiscal_year=int(value)) if value and value.isdigit() else queryset
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose inputs carry their column's name (aria-label): in a table a field has no <label>,
+    and screen readers (axe-core: label, select-name) need one."""
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            formfield.widget.attrs.setdefault("aria-label", str(db_field.verbose_name))
+        return formfield

@@ -9,7 +9,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from members.actors import ActorKind, actor_from_request
-from members.admin_base import FiscalYearFilter, ScopedAdmin
+from members.admin_base import FiscalYearFilter, LabelledTabularInline, ScopedAdmin
 from members.age_basis import AGE_BANDS
 from members.dates import fiscal_year_label
 from members.models import Insurer
@@ -65,7 +65,7 @@ class StandardPopulationAdmin(NationalDataAdmin):
     list_filter = ["table"]
 
 
-class ReductionBaseStratumInline(admin.TabularInline):
+class ReductionBaseStratumInline(LabelledTabularInline):
     """The base year's 14 strata (sex × 40–74 in 5-year bands, SPEC §6.3), offered pre-filled with sex and band."""
 
     model = ReductionBaseStratum

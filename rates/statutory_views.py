@@ -20,9 +20,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from checkups.services import checkup_fiscal_years
+from infra.i18n import StrOrPromise
 from infra.jobs import job_state
 from members.actors import actor_from_request
 from members.audit import access_log_record
@@ -109,6 +111,52 @@ def report_years(*, insurer_id: int, selected: int, today_year: int) -> list[int
     return sorted({*checkup_fiscal_years(insurer_id=insurer_id), today_year - 1, today_year, selected}, reverse=True)
 
 
+# The figures shown as three tables that fit the page (the CSV keeps one row of all of them, SPEC §6.6)
+TABLE_GROUPS: tuple[tuple[StrOrPromise, tuple[str, ...], str], ...] = (
+    (gettext_lazy("特定健診"), ("checkup_targets", "checkup_examined"), "checkup_rate"),
+    (
+        gettext_lazy("特定保健指導"),
+        (
+            "guidance_targets_intensive",
+            "guidance_targets_motivational",
+            "guidance_started_intensive",
+            "guidance_started_motivational",
+            "guidance_completed_intensive",
+            "guidance_completed_motivational",
+            "guidance_completed_equivalent",
+        ),
+        "guidance_rate",
+    ),
+    (
+        gettext_lazy("メタボリックシンドローム・服薬"),
+        ("metabolic_syndrome", "metabolic_reserve", "medication_bp", "medication_glucose", "medication_lipids"),
+        "",
+    ),
+)
+RATE_HEADERS = {"checkup_rate": gettext_lazy("特定健診実施率"), "guidance_rate": gettext_lazy("特定保健指導実施率")}
+assert sorted(n for _t, names, _r in TABLE_GROUPS for n in names) == sorted(FIGURE_HEADERS)
+
+
+def _tables(rows: list[dict], totals: dict, total_rates: dict) -> list[dict]:
+    """Each group: its headers, and per row (sex, band, values) with the group's rate last."""
+    tables = []
+    for title, names, rate in TABLE_GROUPS:
+        headers = [_(FIGURE_HEADERS[n]) for n in names] + ([RATE_HEADERS[rate]] if rate else [])
+
+        def values(counts: dict, rates: dict, names: tuple[str, ...] = names, rate: str = rate) -> list[str]:
+            return [f"{counts[n]:,}" for n in names] + ([rates[rate]] if rate else [])
+
+        tables.append(
+            {
+                "title": title,
+                "headers": headers,
+                "rows": [(row["sex"], row["band"], values(row["by_name"], row)) for row in rows],
+                "total": values(totals, total_rates),
+            }
+        )
+    return tables
+
+
 def statutory_page(request: HttpRequest, context: dict) -> TemplateResponse:
     insurer, fiscal_year, insurers = insurer_and_year(request, default_year_offset=-1)
     report = statutory_report(insurer=insurer, fiscal_year=fiscal_year)
@@ -118,6 +166,7 @@ def statutory_page(request: HttpRequest, context: dict) -> TemplateResponse:
             "sex": _(SEX_LABELS[row.sex]),
             "band": band_label(row.band),
             "counts": list(row.counts.as_dict().values()),
+            "by_name": row.counts.as_dict(),
             "checkup_rate": _shown(percent_half_up(row.counts.checkup_examined, row.counts.checkup_targets)),
             "guidance_rate": _shown(percent_half_up(row.counts.guidance_completed, row.counts.guidance_targets)),
         }
@@ -139,6 +188,11 @@ def statutory_page(request: HttpRequest, context: dict) -> TemplateResponse:
         guidance_rate=_shown(report.guidance_rate),
         headers=[_(header) for header in FIGURE_HEADERS.values()],  # the CSV keeps them in Japanese (interface)
         rows=rows,
+        tables=_tables(
+            rows,
+            totals.as_dict(),
+            {"checkup_rate": _shown(report.checkup_rate), "guidance_rate": _shown(report.guidance_rate)},
+        ),
         charts=report_charts(report, targets, insurer.get_insurer_type_display()),
         national_checkup=_shown(_percent(targets.national_checkup)),
         national_guidance=_shown(_percent(targets.national_guidance)),

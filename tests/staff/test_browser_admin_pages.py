@@ -22,14 +22,7 @@ from .crawl import staff_pages
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Pages with a known problem, and why: the remainder of issue #16 (each removed when fixed)
-KNOWN_REMAINDER: dict[str, str] = {
-    # the statutory report pages (issue #17, built in parallel): their tables are wider than 1280 px and the base
-    # year's strata inline has inputs without labels (Django's tabular inline)
-    "/admin/rates/statutoryreportpage/": "法定報告: the table scrolls sideways at 1280 px (issue #17)",
-    "/admin/rates/outcomereportpage/": "保健指導の成果: the table scrolls sideways at 1280 px (issue #17)",
-    "/admin/rates/reductionbase/add/": "基準年度: strata inline inputs without labels (axe critical, issue #17)",
-    "/admin/rates/reductionbase/N/change/": "基準年度: strata inline inputs without labels (axe critical, issue #17)",
-}
+KNOWN_REMAINDER: dict[str, str] = {}
 
 
 def _slug(key: str) -> str:
