@@ -45,7 +45,11 @@ def test_page_shows_figures_totals_and_charts(staff_a):
     assert html.count('class="hbars-row"') == 2 + 14 + 14  # totals, then each rate by stratum
     assert "<svg viewBox" in html and "chart.umd" not in html and "rates/dashboard.js" not in html  # inline SVG
     assert "特定健診対象者数" in html and "うち動機付け支援相当終了者数" in html
-    assert html.count('<tr><th scope="row">男</th>') == 7 and html.count('<tr><th scope="row">女</th>') == 7
+    # three tables (特定健診 / 特定保健指導 / メタボ・服薬) of 7 bands per sex, so that each fits 1280 px (issue #16)
+    assert html.count('<tr><th scope="row">男</th>') == 3 * 7 and html.count('<tr><th scope="row">女</th>') == 3 * 7
+    tables = response.context["tables"]
+    assert [len(t["headers"]) for t in tables] == [3, 8, 5]  # 14 figures and the two rates
+    assert tables[0]["total"][-1] == "77.3%" and tables[1]["total"][-1] == "50.0%"
 
 
 def test_default_year_is_the_last_closed_one(staff_a):
