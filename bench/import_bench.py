@@ -119,7 +119,8 @@ def _vacuum() -> None:
 def run_import(name: str, data: bytes, processes: int) -> tuple[float, Any]:
     from django.conf import settings
 
-    from checkups.uploads import Submitter, upload_receive
+    from checkups.intake_types import Submitter
+    from checkups.uploads import upload_receive
 
     settings.UPLOAD_IMPORT_PROCESSES = processes
     started = time.perf_counter()

@@ -129,9 +129,10 @@ def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: in
     from django.db.models import Count
 
     from bench.import_generate import INSURER_NUMBER
+    from checkups.intake_types import Submitter
     from checkups.models import Checkup, Upload
     from checkups.tasks import checkups_upload_process_task
-    from checkups.uploads import Submitter, upload_receive
+    from checkups.uploads import upload_receive
     from config.celery import app
     from members.models import Clinic
 

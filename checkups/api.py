@@ -33,6 +33,8 @@ from .api_follow_up import (
     UploadListSerializer,
 )
 from .codes import GuidanceLevel, MetabolicJudgment
+from .intake_types import Submitter
+from .json_intake import checkup_submit
 from .models import Checkup, HeldRecord, Upload
 from .serializers import (
     CheckupCreatedSerializer,
@@ -44,7 +46,7 @@ from .serializers import (
     UploadSerializer,
     code_label,
 )
-from .uploads import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, Submitter, checkup_submit, upload_receive
+from .uploads import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, upload_receive
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 200

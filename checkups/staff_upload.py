@@ -22,9 +22,10 @@ from members.actors import Actor
 from members.dates import day
 from members.models import Clinic, Insurer
 
+from .intake_types import Submitter
 from .models import Upload
 from .upload_report import staff_text
-from .uploads import Intake, Submitter, upload_receive
+from .uploads import Intake, upload_receive
 
 
 class ClinicChoiceField(forms.ModelChoiceField):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .mhlw.findings import RecordError
 
 if TYPE_CHECKING:
-    from .uploads import Submitter
+    from .intake_types import Submitter
 
 
 class FileOutcome(Protocol):

@@ -29,12 +29,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from checkups.intake_types import Submitter
 from checkups.mhlw.errors import MhlwFormatError
 from checkups.mhlw.file_checks import check_schema
 from checkups.mhlw.findings import RecordError, finding
 from checkups.mhlw.safe_xml import parse_xml
 from checkups.models import Checkup
-from checkups.uploads import Submitter
 from infra.i18n import Message, StrOrPromise, message
 from members.actors import Actor, ActorKind, actor_for_user
 from members.matching import card_key, people_by_card, person_choose

@@ -132,7 +132,7 @@ def _json_attnames(model: type[Model]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if isinstance(f, JSONField)]
 
 
-def insert_new(model: type[Model], objects: list[Model]) -> None:
+def insert_new(model: type[Model], objects: Sequence[Model]) -> None:
     """Insert new model instances and set their primary keys. PostgreSQL: ids drawn from the sequence, then one
     COPY (values go through psycopg's C dumpers; Django's client-side binding quotes each value in Python);
     elsewhere `bulk_create`. A JSON field may hold `RawJson` text."""
@@ -169,7 +169,9 @@ def insert_new(model: type[Model], objects: list[Model]) -> None:
             copy.write_row([cell(values[n]) if i in json_positions else values[n] for i, n in enumerate(names)])
 
 
-def update_objects(model: type[Model], objects: list[Model], fields: Sequence[str], *, batch_size: int = 500) -> None:
+def update_objects(
+    model: type[Model], objects: Sequence[Model], fields: Sequence[str], *, batch_size: int = 500
+) -> None:
     """`bulk_update` of existing instances; a JSON field may hold `RawJson` text."""
     if objects:
         _decoded(objects, [n for n in _json_attnames(model) if n in fields])

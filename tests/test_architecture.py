@@ -39,7 +39,7 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     # checkups → guidance: judging then syncing programmes from inside the store path (removed by the intake refactor)
     ("checkups.services", "guidance.services"),  # removed by the intake refactor
     ("checkups.services", "guidance.models"),  # removed by the intake refactor
-    ("checkups.uploads", "guidance.services"),  # removed by the intake refactor
+    ("checkups.store", "guidance.services"),  # removed by the intake refactor
     # The person page (issue #16) is an admin page in the bottom app that shows every app's data with their rule
     # modules and codes; it moves up a layer (or reads only through selectors) in the staff work — staff helper.
     ("members.admin_hub", "checkups.codes"),

@@ -10,8 +10,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
+from checkups.intake_types import Submitter
 from checkups.models import Checkup
-from checkups.uploads import Submitter, prepare_document, records_receive
+from checkups.records import prepare_document, records_receive
 from guidance.models import Programme
 from tests.checkups.documents import document
 from tests.factories import PersonFactory

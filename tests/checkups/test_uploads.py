@@ -8,10 +8,11 @@ from django.db import connection
 
 from checkups import uploads
 from checkups.codes import Source
+from checkups.intake_types import Submitter
 from checkups.mhlw.cda import parse_cda
 from checkups.models import Checkup, HeldRecord, Upload
 from checkups.services import checkup_store
-from checkups.uploads import IdempotencyKeyReused, Submitter, upload_process, upload_receive
+from checkups.uploads import IdempotencyKeyReused, upload_process, upload_receive
 from tests.checkups.documents import document
 from tests.checkups.mhlw_samples import ROOT, SAMPLE_CDA, SAMPLE_INDEX
 from tests.checkups.test_mhlw_safe_xml import BILLION_LAUGHS
@@ -194,9 +195,9 @@ def test_same_file_from_another_submitter_is_its_own_upload(world, clinic_submit
 def test_racing_duplicate_gets_the_committed_upload(world, clinic_submitter, monkeypatch) -> None:
     """Two transactions: the second passed the look-up before the first committed; the unique constraint wins."""
     first = _receive(clinic_submitter, cda(world.person_a), "a.xml")
-    real = uploads._existing
+    real = uploads.existing_upload
     calls = iter([None])
-    monkeypatch.setattr(uploads, "_existing", lambda *a: next(calls, None) or real(*a))
+    monkeypatch.setattr(uploads, "existing_upload", lambda *a: next(calls, None) or real(*a))
     second = upload_receive(submitter=clinic_submitter, data=cda(world.person_a), file_name="a.xml")
     assert (second.created, second.upload.pk) == (False, first.pk)
     assert Checkup.objects.count() == 1

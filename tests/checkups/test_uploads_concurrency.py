@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
+from checkups.intake_types import Submitter
+from checkups.json_intake import checkup_submit
 from checkups.models import Checkup, Upload
-from checkups.uploads import Submitter, checkup_submit, upload_receive
+from checkups.uploads import upload_receive
 from tests.checkups.documents import document
 from tests.checkups.test_uploads_support import cda
 from tests.factories import ClinicFactory, InsurerFactory, PersonFactory

@@ -18,8 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord, Upload
-from checkups.uploads import Submitter, prepare_member, upload_receive
+from checkups.records import prepare_member
+from checkups.uploads import upload_receive
 from guidance.models import Programme
 from members.models import InsuredPerson
 from tests.checkups.mhlw_samples import SAMPLE_CDA

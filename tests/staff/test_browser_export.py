@@ -9,8 +9,9 @@ import zipfile
 import pytest
 
 from checkups.export_runs import export_run_build, export_run_request
+from checkups.intake_types import Submitter
 from checkups.models import ExportRun
-from checkups.uploads import Submitter, upload_receive
+from checkups.uploads import upload_receive
 from tests.checkups.test_uploads_support import cda
 from tests.factories import PersonFactory, staff_user
 

@@ -13,8 +13,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from checkups.intake_types import Submitter
 from checkups.models import Upload
-from checkups.uploads import Submitter, upload_receive
+from checkups.uploads import upload_receive
 from members.models import GuidanceProvider
 
 COMMAND_SUBMITTER = "command"

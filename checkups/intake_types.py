@@ -1,0 +1,119 @@
+"""What the intake passes between its steps: who sent (Submitter), one record on its way (Incoming) and what
+happened to it (Outcome)."""
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from infra.i18n import Message, bilingual
+from members.actors import Actor, ActorKind
+from members.models import Clinic, Employer, GuidanceProvider, Insurer
+
+from .mhlw.document import CheckupDocument
+from .mhlw.validation import RecordError
+from .resends import Sender
+
+HELD_FOR_REVIEW: Message = _("保険者の担当者の確認のため保留しました。確認が済むと取り込まれます")
+
+
+@dataclass(frozen=True)
+class Submitter:
+    """Who sent an upload; `label` is unique per submitter ("clinic:<pk>", "employer:<pk>", "command").
+
+    `insurer` is set when a staff member brings in a clinic's file for one insurer (`for_staff`): the upload is
+    that insurer's, an archive addressed to another is refused and a record of another insurer is rejected.
+    """
+
+    label: str
+    clinic: Clinic | None = None
+    employer: Employer | None = None
+    user: Any = None
+    provider: GuidanceProvider | None = None  # a guidance provider sends guidance files (g…, SPEC §9.6)
+    insurer: Insurer | None = None
+
+    @property
+    def is_employer(self) -> bool:
+        return self.employer is not None
+
+    @classmethod
+    def for_actor(cls, actor: Actor, user: Any = None) -> "Submitter":
+        if actor.kind == ActorKind.CLINIC:
+            assert actor.clinic_id is not None  # a clinic key names its clinic
+            return cls(label=f"clinic:{actor.clinic_id}", clinic=Clinic.objects.get(pk=actor.clinic_id))
+        if actor.kind == ActorKind.EMPLOYER:
+            assert actor.employer_id is not None  # an employer key names its employer
+            employer = Employer.objects.select_related("insurer").get(pk=actor.employer_id)
+            return cls(label=f"employer:{employer.pk}", employer=employer)
+        if actor.kind == ActorKind.GUIDANCE_PROVIDER:
+            assert actor.guidance_provider_id is not None  # a provider key names its provider
+            provider = GuidanceProvider.objects.get(pk=actor.guidance_provider_id)
+            return cls(label=f"provider:{provider.pk}", provider=provider)
+        if user is not None and getattr(user, "pk", None):
+            return cls(label=f"user:{user.pk}", user=user)
+        return cls(label=actor.label or "command")
+
+    @classmethod
+    def for_staff(cls, *, user: Any, insurer: Insurer, clinic: Clinic) -> "Submitter":
+        """A staff member uploading a file a clinic sent (admin 健診結果ファイルの取込, issue #16).
+
+        ◆ The file is the clinic's, so it is deduplicated with the clinic's own uploads (label "clinic:<pk>"):
+        the same file brought in twice, by two staff members or by the clinic's API as well, is stored once and
+        its held records are not duplicated. The staff member is kept as `submitted_by_user`.
+        """
+        return cls(label=f"clinic:{clinic.pk}", clinic=clinic, user=user, insurer=insurer)
+
+
+@dataclass
+class Incoming:
+    """One parsed and validated record on its way to the database."""
+
+    document: CheckupDocument
+    source: str
+    submitted_by_clinic: Clinic | None = None
+    submitted_by_employer: Employer | None = None
+    for_insurer: Insurer | None = None  # a staff upload: only this insurer's records (Submitter.insurer)
+    missing_items: list[dict[str, Any]] = field(default_factory=list)
+    items: dict[str, dict[str, Any]] | None = None  # precomputed by prepare_document (else from the document)
+    columns: dict[str, Any] | None = None
+    items_json: str | None = None
+    document_json: str | None = None  # the whole record, for a held record (set when parsed in a worker)
+    judgment: dict[str, Any] | None = None
+    sender: Sender | None = None  # named in the correction history when the record re-sends a stored exam
+
+
+@dataclass
+class Outcome:
+    """What happened to one record: accepted (checkup id), held (held record id) or rejected (errors)."""
+
+    status: str  # "accepted" | "held" | "rejected"
+    checkup_id: int | None = None
+    held_id: int | None = None
+    insurer_id: int | None = None  # of an accepted or held record (the upload's insurer, without a look-up)
+    created: bool = False
+    result: str = ""  # accepted: "created", "updated" (a re-send with other values) or "unchanged" (issue #13)
+    changes: list[dict[str, Any]] = field(default_factory=list)  # of an update: {"code", "from", "to"}
+    errors: list[RecordError] = field(default_factory=list)
+    warnings: list[RecordError] = field(default_factory=list)
+    reason_ja: str = ""
+    reason_en: str = ""
+
+    def to_entry(self, index: int, name: str) -> dict[str, Any]:
+        entry: dict[str, Any] = {"index": index, "file": name, "status": self.status}
+        if self.checkup_id is not None:
+            entry["checkup"] = self.checkup_id
+            entry["created"] = self.created
+            entry["result"] = self.result
+            entry["changes"] = self.changes
+        if self.held_id is not None:
+            entry["held"] = self.held_id
+            # the sender sees one neutral answer: whether a card exists is for staff (HeldRecord.reason, issue #13)
+            entry["message_ja"], entry["message_en"] = bilingual(HELD_FOR_REVIEW)
+        entry["errors"] = [asdict(e) for e in self.errors]
+        entry["warnings"] = [asdict(w) for w in self.warnings]
+        return entry
+
+
+def rejected(*errors: RecordError, warnings: Sequence[RecordError] = ()) -> Outcome:
+    return Outcome(status="rejected", errors=list(errors), warnings=list(warnings))
