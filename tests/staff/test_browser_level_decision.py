@@ -33,13 +33,18 @@ PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 @pytest.fixture
 def nurse(world):
-    return staff_user(world.insurer_a, "nurse")
+    user = staff_user(world.insurer_a, "nurse")
+    user.last_name, user.first_name = "保健", "花子"
+    user.save(update_fields=["last_name", "first_name"])
+    return user
 
 
 @pytest.fixture
 def started(world, nurse) -> Programme:
     """積極的支援 after its initial interview: male, 55, waist 88, blood pressure 131 and glucose 104 (two risks)."""
-    person = PersonFactory(insurer=world.insurer_a, name_kana="サトウ ジロウ", birth_date=dt.date(TODAY.year - 55, 1, 5))
+    person = PersonFactory(
+        insurer=world.insurer_a, name_kana="サトウ ジロウ", birth_date=dt.date(TODAY.year - 55, 1, 5)
+    )
     checkup, _ = checkup_store(person=person, document=document(person, exam_date=EXAM), source=Source.CLINIC_API)
     programme = Programme.objects.get(checkup=checkup)
     assert (checkup.guidance_level, programme.level) == (1, ProgrammeLevel.INTENSIVE)
@@ -72,7 +77,7 @@ def test_correct_a_checkup_then_switch_the_programme(browser, live_server, nurse
     form = page.locator("form", has=page.get_by_role("button", name="修正して再判定する"))
     form.get_by_label("項目").select_option(value=SYSTOLIC_1)
     form.get_by_label("新しい値").fill("124")
-    form.get_by_label("修正理由").fill("転記誤り(正しくは124)")
+    form.get_by_label("修正理由").fill("1回目の転記誤り")
     with page.expect_navigation():
         form.get_by_role("button", name="修正して再判定する").click()
     assert "積極的支援 → 動機付け支援" in page.locator(".messagelist").inner_text()
@@ -92,7 +97,8 @@ def test_correct_a_checkup_then_switch_the_programme(browser, live_server, nurse
     text = section.inner_text()
     assert "「積極的支援」から「動機付け支援」に変わりました" in text
     assert "区分は自動では変えていません" in text and "支援記録はそのまま引き継ぎます" in text
-    assert "収縮期血圧" in text and "134 → 124" in text and "転記誤り(正しくは124)" in text
+    assert "収縮期血圧" in text and "134 → 124" in text and "1回目の転記誤り" in text
+    assert "保健 花子" in text  # who corrected it, by name
     assert "level_decision_required" not in page.locator("#content").inner_text()
     _look_at_both_sizes(page, "level-decision-programme")
 
@@ -103,6 +109,7 @@ def test_correct_a_checkup_then_switch_the_programme(browser, live_server, nurse
     assert "「動機付け支援」に切り替えました" in page.locator(".messagelist").inner_text()
     decisions = page.locator("#level-decisions").inner_text()
     assert "「積極的支援」から「動機付け支援」に切り替え" in decisions and "血圧の転記誤りのため" in decisions
+    assert "保健 花子" in decisions
     assert page.get_by_role("button", name="判断を記録").count() == 0  # nothing waits any more
     summary = page.locator("#programme-summary").locator("..").inner_text()
     assert "動機付け支援" in summary and "区分変更" not in summary
