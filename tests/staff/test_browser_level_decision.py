@@ -67,13 +67,11 @@ def _look_at_both_sizes(page, name: str) -> None:
     page.reload()
 
 
-def test_correct_a_checkup_then_switch_the_programme(browser, live_server, nurse, started) -> None:
-    page = staff_page(browser, live_server.url, nurse)
-    page.goto(f"{live_server.url}/admin/checkups/checkup/{started.checkup_id}/change/")
+def _correct_the_checkup(page, programme: Programme) -> None:
+    """The 1st systolic reading was 124, not 134: mean 126 < 130, one risk left → 動機付け支援 (SPEC §2.3–§2.4)."""
+    page.goto(f"{page.base}/admin/checkups/checkup/{programme.checkup_id}/change/")
     assert "積極的支援" in page.locator("#our-level").inner_text()
     _look_at_both_sizes(page, "level-decision-checkup")
-
-    # the 1st systolic reading was 124, not 134: mean 126 < 130, one risk left → 動機付け支援 (SPEC §2.3–§2.4)
     form = page.locator("form", has=page.get_by_role("button", name="修正して再判定する"))
     form.get_by_label("項目").select_option(value=SYSTOLIC_1)
     form.get_by_label("新しい値").fill("124")
@@ -82,9 +80,11 @@ def test_correct_a_checkup_then_switch_the_programme(browser, live_server, nurse
         form.get_by_role("button", name="修正して再判定する").click()
     assert "積極的支援 → 動機付け支援" in page.locator(".messagelist").inner_text()
     assert "動機付け支援" in page.locator("#our-level").inner_text()
-    assert Programme.objects.get(pk=started.pk).level == ProgrammeLevel.INTENSIVE  # never changed silently
 
-    page.goto(f"{live_server.url}/admin/")
+
+def _follow_the_home_card(page) -> None:
+    """今日の仕事: 区分変更の判断待ち 1 → its list (one row) → the programme."""
+    page.goto(f"{page.base}/admin/")
     card = page.locator(".staff-home-item a", has_text="区分変更の判断待ち")
     assert card.locator(".staff-home-count").inner_text().rstrip("件") == "1"
     with page.expect_navigation():
@@ -93,27 +93,46 @@ def test_correct_a_checkup_then_switch_the_programme(browser, live_server, nurse
     with page.expect_navigation():
         page.get_by_role("link", name="サトウ ジロウ").first.click()
 
-    section = page.locator("#level")
-    text = section.inner_text()
-    assert "「積極的支援」から「動機付け支援」に変わりました" in text
-    assert "区分は自動では変えていません" in text and "支援記録はそのまま引き継ぎます" in text
-    assert "収縮期血圧" in text and "134 → 124" in text and "1回目の転記誤り" in text
-    assert "保健 花子" in text  # who corrected it, by name
-    assert "level_decision_required" not in page.locator("#content").inner_text()
-    _look_at_both_sizes(page, "level-decision-programme")
 
+def _read_the_question(page) -> None:
+    """Both levels, why nothing changed by itself, the correction with who made it: in words, no codes."""
+    text = page.locator("#level").inner_text()
+    assert "「積極的支援」から「動機付け支援」に変わりました" in text
+    assert "区分は自動では変えていません" in text
+    assert "支援記録はそのまま引き継ぎます" in text
+    assert "収縮期血圧" in text
+    assert "134 → 124" in text
+    assert "1回目の転記誤り" in text
+    assert "保健 花子" in text
+    assert "level_decision_required" not in page.locator("#content").inner_text()
+
+
+def _switch(page) -> None:
+    section = page.locator("#level")
     section.get_by_label("「動機付け支援」に切り替える(支援記録は引き継ぐ)").check()
     section.get_by_label("判断の理由(任意)").fill("血圧の転記誤りのため")
     with page.expect_navigation():
         section.get_by_role("button", name="判断を記録").click()
     assert "「動機付け支援」に切り替えました" in page.locator(".messagelist").inner_text()
     decisions = page.locator("#level-decisions").inner_text()
-    assert "「積極的支援」から「動機付け支援」に切り替え" in decisions and "血圧の転記誤りのため" in decisions
+    assert "「積極的支援」から「動機付け支援」に切り替え" in decisions
+    assert "血圧の転記誤りのため" in decisions
     assert "保健 花子" in decisions
     assert page.get_by_role("button", name="判断を記録").count() == 0  # nothing waits any more
     summary = page.locator("#programme-summary").locator("..").inner_text()
-    assert "動機付け支援" in summary and "区分変更" not in summary
+    assert "動機付け支援" in summary
+    assert "区分変更" not in summary
     assert "初回面接" in page.locator("#programme-timeline").locator("..").inner_text()  # contacts kept
+
+
+def test_correct_a_checkup_then_switch_the_programme(browser, live_server, nurse, started) -> None:
+    page = staff_page(browser, live_server.url, nurse)
+    _correct_the_checkup(page, started)
+    assert Programme.objects.get(pk=started.pk).level == ProgrammeLevel.INTENSIVE  # never changed silently
+    _follow_the_home_card(page)
+    _read_the_question(page)
+    _look_at_both_sizes(page, "level-decision-programme")
+    _switch(page)
     look(page, "level-decision-switched", "desktop")
     page.context.close()
 
