@@ -80,6 +80,9 @@ def _correct_the_checkup(page, programme: Programme) -> None:
         form.get_by_role("button", name="修正して再判定する").click()
     assert "積極的支援 → 動機付け支援" in page.locator(".messagelist").inner_text()
     assert "動機付け支援" in page.locator("#our-level").inner_text()
+    history = page.locator("table.corrections").inner_text()
+    assert "収縮期血圧(1回目)" in history  # the item by name, not its code
+    assert SYSTOLIC_1 not in history
 
 
 def _follow_the_home_card(page) -> None:
