@@ -158,7 +158,9 @@ def test_keep_the_level_after_a_correction(browser, live_server, nurse, started)
     with page.expect_navigation():
         section.get_by_role("button", name="判断を記録").click()
     assert "「積極的支援」のまま続けることを記録しました" in page.locator(".messagelist").inner_text()
-    assert "「積極的支援」のまま継続" in page.locator("#level-decisions").inner_text()
+    kept = page.locator("#level-decisions").inner_text()
+    assert "「積極的支援」のまま継続" in kept
+    assert "修正後の健診結果による区分は「動機付け支援」" in kept
     look(page, "level-decision-kept", "desktop")
     page.context.close()
 
