@@ -2,8 +2,10 @@
 keep/switch form only while a decision waits, refusals at the form, the decision recorded; constant queries."""
 
 import datetime as dt
+import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,3 +103,14 @@ def test_pending_page_queries_are_constant(started, alice, alice_client, django_
     alice_client.get(page(started))  # warm the session
     with django_assert_num_queries(PROGRAMME_PAGE_QUERIES + 1):  # the checkup's latest correction
         assert alice_client.get(page(started)).status_code == 200
+
+
+def test_the_question_in_english(started, alice, alice_client) -> None:
+    correct(started, alice)
+    alice_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    content = alice_client.get(page(started)).content.decode()
+    section = re.search(r'<section[^>]*id="level">(.*?)</section>', content, flags=re.S)
+    assert section is not None
+    text = visible(section[1])
+    assert "Decide whether to keep the current level" in text and "Record the decision" in text
+    assert "Switch to" in text and "(the contacts are kept)" in text
