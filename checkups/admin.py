@@ -100,6 +100,7 @@ class CorrectionForm(forms.Form):
     reason = forms.CharField(label=_("修正理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, checkup: Checkup, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["item_code"]).choices = correctable_items(checkup)
 

@@ -24,6 +24,7 @@ from members.models import AccessLog, GuidanceProvider
 from members.selectors import staff_users
 
 from .admin_filters import FinalEvaluationDueFilter
+from .admin_level import LevelDecisionForm
 from .behaviour import behaviour_changes
 from .codes import (
     BehaviourCategory,
@@ -31,12 +32,14 @@ from .codes import (
     ContactKind,
     DropoutReason,
     ExclusionCause,
+    LevelDecision,
     Medication,
     MedicationRecheck,
     ProgrammeLevel,
 )
 from .completion import OPEN_STATUSES
 from .goal import goal_numbers, main_goal
+from .level_decisions import level_decision_records, level_question
 from .models import Contact, Programme
 from .points import COMPLETION_POINTS
 from .rules import RuleViolation
@@ -45,6 +48,7 @@ from .services import (
     GuidanceRefused,
     ProgrammeVersionConflict,
     contact_add,
+    programme_decide_level,
     programme_drop_out,
     programme_exclude,
     programme_record_medication_recheck,
@@ -430,6 +434,7 @@ class ProgrammeAdmin(ScopedAdmin):
         return [
             path("<int:pk>/contact/", view(self.contact_view), name="guidance_programme_contact"),
             path("<int:pk>/close/", view(self.close_view), name="guidance_programme_close"),
+            path("<int:pk>/level/", view(self.level_view), name="guidance_programme_level"),
             *super().get_urls(),
         ]
 
@@ -491,19 +496,25 @@ class ProgrammeAdmin(ScopedAdmin):
         contact_form: ContactAddForm | None = None,
         close_form: CloseForm | None = None,
         goals_form: GoalsForm | None = None,
+        level_form: LevelDecisionForm | None = None,
         violations: list[RuleViolation] | None = None,
         status: int = 200,
     ) -> TemplateResponse:
         refused_form = "contact" if contact_form else "close" if close_form else "goals" if goals_form else ""
+        refused_form = "level" if level_form else refused_form
+        page = self._page_context(programme)
+        question = page["level_question"]
         context = {
             **self.admin_site.each_context(request),
-            **self._page_context(programme),
+            **page,
             "opts": self.model._meta,
             "title": str(programme),
             "original": programme,
             "contact_form": contact_form or ContactAddForm(initial={"version": programme.version, "form": 1}),
             "close_form": close_form or CloseForm(initial={"version": programme.version}),
             "goals_form": goals_form or self._goals_form(request, programme),
+            "level_form": level_form
+            or (LevelDecisionForm(initial={"version": programme.version}, question=question) if question else None),
             "violations": [
                 {
                     "text": dates_in_words(v.message_en if get_language() == "en" else v.message_ja),
@@ -551,6 +562,8 @@ class ProgrammeAdmin(ScopedAdmin):
             "behaviour_goals": [text for text in map(goal_text, programme.behaviour_goals or []) if text],
             "trend": programme_trend(programme, contacts=contacts),
             "assigned_staff_name": staff_name(programme.assigned_staff),
+            "level_question": level_question(programme, started=bool(contacts)),
+            "level_decisions": level_decision_records(programme),
         }
 
     def _back(self, programme: Programme) -> HttpResponseRedirect:
@@ -613,6 +626,42 @@ class ProgrammeAdmin(ScopedAdmin):
             self.message_user(request, _("他の利用者が更新しました。再読み込みしてください"), messages.ERROR)
             return self._back(programme)
         self.message_user(request, _("プログラムの状態を更新しました"), messages.SUCCESS)
+        return self._back(programme)
+
+    def level_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Keep the programme's level or switch it after a checkup correction (SPEC §5.6); the contacts stay."""
+        programme = self._programme(request, pk)
+        question = level_question(programme, started=programme.contacts.exists())
+        if request.method != "POST" or question is None:
+            if request.method == "POST":
+                self.message_user(request, _("判断が必要な保健指導区分の変更はありません"), messages.WARNING)
+            return self._back(programme)
+        form = LevelDecisionForm(request.POST, question=question)
+        if not form.is_valid():
+            _focus_first_error(form)
+            return self._page(request, programme, level_form=form, status=400)
+        data = form.cleaned_data
+        try:
+            record = programme_decide_level(
+                programme=programme,
+                decision=data["decision"],
+                actor=self.actor(request),
+                user=request.user,
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        except GuidanceRefused as exc:
+            _add_violations(form, exc.violations)
+            return self._page(request, programme, level_form=form, violations=exc.violations, status=400)
+        except ProgrammeVersionConflict:
+            self.message_user(request, _("他の利用者が更新しました。再読み込みしてください"), messages.ERROR)
+            return self._back(programme)
+        done = (
+            _("「%(level)s」に切り替えました。支援記録は引き継いでいます。")
+            if record.decision == LevelDecision.SWITCH
+            else _("「%(level)s」のまま続けることを記録しました。")
+        )
+        self.message_user(request, done % {"level": record.get_new_level_display()}, messages.SUCCESS)
         return self._back(programme)
 
     @admin.action(description=_("選択したプログラムを担当者・保健指導機関に割り当てる"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from members import dates
 
 from .codes import ProgrammeLevel, ProgrammeStatus
+from .levels import LEVEL_FROM_CHECKUP
 from .points import COMPLETION_POINTS
 
 # Short labels of the stored next-action codes (guidance.completion.NextAction.code, SPEC §5.6)
@@ -88,6 +89,10 @@ def next_action_sentence(programme: Any, *, today: dt.date) -> str:
     if code == "action_plan_missing":
         return _t("行動計画(行動目標、積極的支援では支援計画)を登録してください。登録すると終了できます。")
     if code == "level_decision_required":
+        if programme.checkup.guidance_level not in LEVEL_FROM_CHECKUP:  # 情報提供 or 判定不能 now (SPEC §5.6)
+            return _t(
+                "健診結果の修正で保健指導の対象となる区分ではなくなりました。続けるか途中終了にするかを決めてください。"
+            )
         return _t("健診結果の修正で保健指導区分が変わりました。今の区分で続けるか切り替えるかを決めてください。")
     if code == "points_below_180":
         return _t("実績評価の時点で%(n)sポイント不足です。支援を続けて、もう一度実績評価を行ってください。") % {

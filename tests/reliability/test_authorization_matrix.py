@@ -570,6 +570,7 @@ ADMIN_ID_VIEWS = {
     "checkups_heldrecord_link": ("checkups/heldrecord/{pk}/link/", "held:A", "held:B"),
     "guidance_programme_contact": ("guidance/programme/{pk}/contact/", "programme:P", "programme:Q"),
     "guidance_programme_close": ("guidance/programme/{pk}/close/", "programme:P", "programme:Q"),
+    "guidance_programme_level": ("guidance/programme/{pk}/level/", "programme:P", "programme:Q"),
     "members_rosterimport_confirm": ("members/rosterimport/{pk}/confirm/", "roster:A", "roster:B"),
     "employer_data_csvimport_confirm": ("employer_data/csvimport/{pk}/confirm/", "csvimport:A", "csvimport:B"),
     "employer_data_letter": ("employer_data/submission/letter/{pk}/2025/", "employer:A", "employer:B"),
