@@ -160,7 +160,7 @@ PROGRAMME_SORTS = {  # key → (label, ordering)
     "staff": (_("担当職員"), ("assigned_staff__last_name", "assigned_staff__first_name", "pk")),
 }
 PERSON_SORTS = {
-    "employer": (_("事業所"), ("employer__code", "card_symbol", "card_number", "card_branch")),
+    "employer": (_("事業所"), lookahead.NO_CHECKUP_ORDER),
     "name": (_("氏名(カナ)"), ("name_kana", "pk")),
     "age": (_("年齢"), ("-birth_date", "pk")),
 }
