@@ -200,6 +200,18 @@ class Checkup(models.Model):
                 condition=Q(counts_for_fiscal_year=True, is_complete=False),
                 name="checkup_incomplete_counted_idx",
             ),
+            # the counted checkups in the guidance denominator (SPEC §6.2), joined to the open programmes of the
+            # programme work lists (rates.lookahead) from the index alone
+            models.Index(
+                fields=["id", "fiscal_year"],
+                condition=Q(
+                    counts_for_fiscal_year=True,
+                    is_complete=True,
+                    guidance_level__in=[GuidanceLevel.INTENSIVE, GuidanceLevel.MOTIVATIONAL],
+                    medication_excluded=False,
+                ),
+                name="checkup_guidance_target_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -229,6 +229,8 @@ class Enrollment(models.Model):
                 name="enrollment_lost_after_acquired",
             ),
         ]
+        # whole-year enrollment (rates.computation.enrolled_all_year) read from the index alone, once per person
+        indexes = [models.Index(fields=["person", "acquired_on", "lost_on"], name="enrollment_person_period_idx")]
 
     def __str__(self) -> str:
         return f"{day(self.acquired_on)} – {day(self.lost_on)}"

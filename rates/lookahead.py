@@ -20,7 +20,7 @@ from guidance.points import COMPLETION_POINTS  # SPEC §5.5: 積極的支援 nee
 from members.fiscal import fiscal_year_of
 from members.models import InsuredPerson
 
-from .computation import guidance_target_condition, receiver_persons, target_condition, target_persons
+from .computation import guidance_level_condition, receiver_persons, target_condition, target_persons
 from .periods import latest_initial_interview_for, reporting_deadline
 
 # Next actions (guidance.completion) that mean the programme is late (SPEC §5.6 overdue) or short of points
@@ -83,7 +83,7 @@ def _open_programmes(*, insurer_id: int, fiscal_years: Iterable[int]) -> QuerySe
         within |= (
             Q(fiscal_year=year, checkup__fiscal_year=year)
             & target_condition(year, prefix="person__", person_ref="person_id")
-            & guidance_target_condition("checkup__")
+            & guidance_level_condition("checkup__")  # an open programme is not 対象外: its checkup's programme is itself
         )
     return (
         Programme.objects.filter(
@@ -146,6 +146,11 @@ def at_risk_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme
         .filter(_at_risk_condition(today=today))
         .order_by("next_action_due", "fiscal_year", "pk")
     )
+
+
+def finishable_not_at_risk_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme]:
+    """期限内に終了できる as a work list: without the 終了が危ぶまれる ones, so that the categories are disjoint."""
+    return finishable_programmes(insurer_id=insurer_id, today=today).filter(~_at_risk_condition(today=today))
 
 
 def programme_list_counts(*, insurer_id: int, fiscal_year: int, today: dt.date) -> dict[str, int]:
