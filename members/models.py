@@ -197,7 +197,9 @@ class InsuredPerson(models.Model):
         indexes = [
             models.Index(fields=["insurer", "card_number"], name="person_card_number_idx"),
             # the 未受診 work list walks persons in this order and stops after a page (rates.lookahead)
-            models.Index(fields=["employer", "card_symbol", "card_number", "card_branch"], name="person_employer_card_idx"),
+            models.Index(
+                fields=["employer", "card_symbol", "card_number", "card_branch"], name="person_employer_card_idx"
+            ),
         ]
 
     def __str__(self) -> str:

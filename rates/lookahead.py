@@ -83,7 +83,8 @@ def _open_programmes(*, insurer_id: int, fiscal_years: Iterable[int]) -> QuerySe
         within |= (
             Q(fiscal_year=year, checkup__fiscal_year=year)
             & target_condition(year, prefix="person__", person_ref="person_id")
-            & guidance_level_condition("checkup__")  # an open programme is not 対象外: its checkup's programme is itself
+            # not 対象外 needs no join: an open programme is its checkup's programme (one per checkup)
+            & guidance_level_condition("checkup__")
         )
     return (
         Programme.objects.filter(

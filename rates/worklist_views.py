@@ -26,8 +26,8 @@ from members.selectors import staff_users
 
 from . import worklists
 from .db import large_query_settings
-from .worklist_counts import ListCount, worklist_counts
 from .views import csv_response, insurer_and_year, page_url
+from .worklist_counts import ListCount, worklist_counts
 
 PAGE_SIZE = 50
 PROGRAMME_KINDS = ("finishable", "at-risk")

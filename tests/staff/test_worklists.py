@@ -77,7 +77,8 @@ def test_both_programme_counts_in_one_query_are_the_lists_rows(lists, world, dja
     with django_assert_num_queries(1):
         counts = programme_list_counts(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY)
     for kind in ("finishable", "at-risk"):
-        assert counts[kind] == KINDS[kind].queryset(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY).count()
+        listed = KINDS[kind].queryset(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY)
+        assert counts[kind] == listed.count()
 
 
 def test_the_no_checkup_count_of_a_rate_snapshot_is_the_lists_rows_and_says_when(lists, world, alice_client) -> None:
