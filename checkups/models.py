@@ -194,6 +194,24 @@ class Checkup(models.Model):
         # PostgreSQL update rows in place (HOT, with the table's fillfactor; migration 0005).
         indexes = [
             models.Index(fields=["insurer", "fiscal_year"], name="checkup_insurer_fy_idx"),
+            # the few counted but incomplete checkups, for the 未受診 list's note (健診結果受領済・項目不足)
+            models.Index(
+                fields=["person", "fiscal_year"],
+                condition=Q(counts_for_fiscal_year=True, is_complete=False),
+                name="checkup_incomplete_counted_idx",
+            ),
+            # the counted checkups in the guidance denominator (SPEC §6.2), joined to the open programmes of the
+            # programme work lists (rates.lookahead) from the index alone
+            models.Index(
+                fields=["id", "fiscal_year"],
+                condition=Q(
+                    counts_for_fiscal_year=True,
+                    is_complete=True,
+                    guidance_level__in=[GuidanceLevel.INTENSIVE, GuidanceLevel.MOTIVATIONAL],
+                    medication_excluded=False,
+                ),
+                name="checkup_guidance_target_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -194,7 +194,13 @@ class InsuredPerson(models.Model):
             models.CheckConstraint(condition=Q(card_branch__regex=r"^[0-9]{2}$"), name="person_branch_2_digits"),
             models.CheckConstraint(condition=~Q(card_number=""), name="person_card_number_not_empty"),
         ]
-        indexes = [models.Index(fields=["insurer", "card_number"], name="person_card_number_idx")]
+        indexes = [
+            models.Index(fields=["insurer", "card_number"], name="person_card_number_idx"),
+            # the 未受診 work list walks persons in this order and stops after a page (rates.lookahead)
+            models.Index(
+                fields=["employer", "card_symbol", "card_number", "card_branch"], name="person_employer_card_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.card_label} {self.name_kana}"
@@ -225,6 +231,8 @@ class Enrollment(models.Model):
                 name="enrollment_lost_after_acquired",
             ),
         ]
+        # whole-year enrollment (rates.computation.enrolled_all_year) read from the index alone, once per person
+        indexes = [models.Index(fields=["person", "acquired_on", "lost_on"], name="enrollment_person_period_idx")]
 
     def __str__(self) -> str:
         return f"{day(self.acquired_on)} – {day(self.lost_on)}"

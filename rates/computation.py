@@ -74,11 +74,14 @@ def receiver_persons(*, insurer_id: int, fiscal_year: int) -> Exists:
     return Exists(counted_checkups(insurer_id=insurer_id, fiscal_year=fiscal_year).filter(person=OuterRef("pk")))
 
 
+def guidance_level_condition(prefix: str = "") -> Q:
+    """The checkup's part of 特定保健指導対象者 (SPEC §6.2): level 1/2, not on medication."""
+    return Q(**{f"{prefix}guidance_level__in": GUIDANCE_LEVELS, f"{prefix}medication_excluded": False})
+
+
 def guidance_target_condition(prefix: str = "") -> Q:
     """特定保健指導対象者 (SPEC §6.2, §5.6): level 1/2, not on medication, programme not made 対象外."""
-    return Q(**{f"{prefix}guidance_level__in": GUIDANCE_LEVELS, f"{prefix}medication_excluded": False}) & ~Q(
-        **{f"{prefix}programme__status": ProgrammeStatus.EXCLUDED}
-    )
+    return guidance_level_condition(prefix) & ~Q(**{f"{prefix}programme__status": ProgrammeStatus.EXCLUDED})
 
 
 def guidance_completed_condition(prefix: str = "") -> Q:

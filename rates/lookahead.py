@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from checkups.models import Checkup
 from guidance.codes import ProgrammeLevel, ProgrammeStatus
@@ -20,7 +20,7 @@ from guidance.points import COMPLETION_POINTS  # SPEC §5.5: 積極的支援 nee
 from members.fiscal import fiscal_year_of
 from members.models import InsuredPerson
 
-from .computation import guidance_target_condition, receiver_persons, target_condition, target_persons
+from .computation import guidance_level_condition, receiver_persons, target_condition, target_persons
 from .periods import latest_initial_interview_for, reporting_deadline
 
 # Next actions (guidance.completion) that mean the programme is late (SPEC §5.6 overdue) or short of points
@@ -51,8 +51,13 @@ def no_checkup_targets(*, insurer_id: int, fiscal_year: int) -> QuerySet[Insured
         .filter(~Q(receiver_persons(insurer_id=insurer_id, fiscal_year=fiscal_year)))
         .annotate(has_incomplete_checkup=Exists(incomplete))
         .select_related("employer")
-        .order_by("employer__code", "card_symbol", "card_number", "card_branch")
+        .order_by(*NO_CHECKUP_ORDER)
     )
+
+
+# By employer, then card: the order of `members.InsuredPerson`'s person_employer_card_idx, so the first page is read
+# through that index and stops after its rows (ordering by the employer's code would sort every target first)
+NO_CHECKUP_ORDER = ("employer_id", "card_symbol", "card_number", "card_branch")
 
 
 def no_checkup_by_employer(*, insurer_id: int, fiscal_year: int) -> list[Mapping[str, Any]]:
@@ -78,7 +83,8 @@ def _open_programmes(*, insurer_id: int, fiscal_years: Iterable[int]) -> QuerySe
         within |= (
             Q(fiscal_year=year, checkup__fiscal_year=year)
             & target_condition(year, prefix="person__", person_ref="person_id")
-            & guidance_target_condition("checkup__")
+            # not 対象外 needs no join: an open programme is its checkup's programme (one per checkup)
+            & guidance_level_condition("checkup__")
         )
     return (
         Programme.objects.filter(
@@ -101,21 +107,15 @@ def _finishable(year: int, today: dt.date) -> Q:
     return Q(fiscal_year=year) & condition
 
 
-def finishable_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme]:
-    years = open_guidance_years(today=today)
+def _finishable_condition(*, today: dt.date) -> Q:
     finishable = Q(pk__in=[])
-    for year in years:
+    for year in open_guidance_years(today=today):
         finishable |= _finishable(year, today)
-    return (
-        _open_programmes(insurer_id=insurer_id, fiscal_years=years)
-        .filter(finishable)
-        .order_by("fiscal_year", "initial_on", "pk")
-    )
+    return finishable
 
 
-def at_risk_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme]:
-    """Open programmes that are overdue, short of points, or can no longer finish in time (SPEC §5.5, §5.6)."""
-    years = open_guidance_years(today=today)
+def _at_risk_condition(*, today: dt.date) -> Q:
+    """Overdue, short of points, or can no longer finish in time (SPEC §5.5, §5.6)."""
     evaluable_since = latest_initial_interview_for(today)  # final evaluation possible by today
     late = Q(next_action_due__lt=today) | Q(next_action__in=OVERDUE_ACTIONS)
     short = Q(next_action__in=SHORT_OF_POINTS_ACTIONS) | Q(
@@ -125,13 +125,55 @@ def at_risk_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme
         initial_on__lte=evaluable_since,
     )
     too_late = Q(pk__in=[])
-    for year in years:
+    for year in open_guidance_years(today=today):
         too_late |= Q(fiscal_year=year) & ~_finishable(year, today)
+    return late | short | too_late
+
+
+def finishable_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme]:
+    years = open_guidance_years(today=today)
     return (
         _open_programmes(insurer_id=insurer_id, fiscal_years=years)
-        .filter(late | short | too_late)
+        .filter(_finishable_condition(today=today))
+        .order_by("fiscal_year", "initial_on", "pk")
+    )
+
+
+def at_risk_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme]:
+    """Open programmes that are overdue, short of points, or can no longer finish in time (SPEC §5.5, §5.6)."""
+    years = open_guidance_years(today=today)
+    return (
+        _open_programmes(insurer_id=insurer_id, fiscal_years=years)
+        .filter(_at_risk_condition(today=today))
         .order_by("next_action_due", "fiscal_year", "pk")
     )
+
+
+def finishable_not_at_risk_programmes(*, insurer_id: int, today: dt.date) -> QuerySet[Programme]:
+    """期限内に終了できる as a work list: without the 終了が危ぶまれる ones, so that the categories are disjoint."""
+    return finishable_programmes(insurer_id=insurer_id, today=today).filter(~_at_risk_condition(today=today))
+
+
+def programme_list_counts(*, insurer_id: int, fiscal_year: int, today: dt.date) -> dict[str, int]:
+    """The rows of both programme lists of a fiscal year in one pass over its open programmes: 終了が危ぶまれる, and
+    期限内に終了できる without them (the first matching category wins, so the two are disjoint as the lists are)."""
+    category = Case(
+        When(_at_risk_condition(today=today), then=Value("at-risk")),
+        When(_finishable_condition(today=today), then=Value("finishable")),
+        default=Value(""),
+    )
+    rows = (
+        _open_programmes(insurer_id=insurer_id, fiscal_years=open_guidance_years(today=today))
+        .filter(fiscal_year=fiscal_year)
+        .select_related(None)
+        .annotate(category=category)
+        .values("category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {"finishable": 0, "at-risk": 0}
+    counts.update({row["category"]: row["n"] for row in rows if row["category"]})
+    return counts
 
 
 def risk_reasons(programme: Programme, *, today: dt.date) -> list[str]:

@@ -25,7 +25,9 @@ from members.models import AccessLog, Employer, GuidanceProvider
 from members.selectors import staff_users
 
 from . import worklists
+from .db import large_query_settings
 from .views import csv_response, insurer_and_year, page_url
+from .worklist_counts import ListCount, worklist_counts
 
 PAGE_SIZE = 50
 PROGRAMME_KINDS = ("finishable", "at-risk")
@@ -58,8 +60,11 @@ def worklist_page(request: HttpRequest, kind: str, context: dict[str, Any]) -> H
                           request=request)  # fmt: skip
         lines = (spec.row(item, today=today, fiscal_year=fiscal_year) for item in queryset.iterator(chunk_size=2000))
         return csv_response(f"{kind}_{insurer.number}_{fiscal_year}.csv", chain([spec.header], lines))  # streamed
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
+    with large_query_settings():  # no JIT compiling for these short queries (rates.db)
+        counts = worklist_counts(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today)
+        total = counts[kind] if not selection.filtered else ListCount(queryset.order_by().count())
+        page = _page(queryset, total, request.GET.get("page"))
+        items = list(page.object_list)
     access_log_record(actor=actor, person_ids=[spec.person_id(item) for item in items],
                       action=AccessLog.Action.ADMIN_VIEW, target=f"rates:{kind}", request=request)  # fmt: skip
     rows: list[dict[str, Any]]
@@ -68,12 +73,6 @@ def worklist_page(request: HttpRequest, kind: str, context: dict[str, Any]) -> H
     else:
         rows = [worklists.person_page_row(item, fiscal_year=fiscal_year) for item in items]
     here = {**base_query, **selection.as_query()}
-    counts = {  # this list's own count is the paginator's (already counted, with no filter it is the tab's)
-        other: page.paginator.count
-        if other == kind and not selection.filtered
-        else worklists.KINDS[other].queryset(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today).count()
-        for other in worklists.KINDS
-    }
     sorts = worklists.PROGRAMME_SORTS if kind in PROGRAMME_KINDS else worklists.PERSON_SORTS
     people = [(u.pk, staff_display_name(u)) for u in staff_users(actor=actor)] if kind in PROGRAMME_KINDS else []
     providers = (
@@ -88,13 +87,15 @@ def worklist_page(request: HttpRequest, kind: str, context: dict[str, Any]) -> H
         fiscal_year_label=fiscal_year_label(fiscal_year),
         spec=spec,
         page=page,
+        total=total,
         rows=rows,
         selection=selection,
         tabs=[
             {
                 "kind": other,
                 "title": worklists.KINDS[other].title,
-                "count": counts[other],
+                "count": counts[other].count,
+                "as_of": counts[other].as_of,
                 "url": page_url("rates_worklist", insurer, fiscal_year, kind=other),
                 "current": other == kind,
             }
@@ -122,6 +123,44 @@ def worklist_page(request: HttpRequest, kind: str, context: dict[str, Any]) -> H
         dashboard_url=page_url("rates_ratedashboard_changelist", insurer, fiscal_year),
     )
     return TemplateResponse(request, "admin/rates/worklist.html", context)
+
+
+class OpenPage:
+    """A page read without counting the whole list, for a list whose count is as of a snapshot: one row more than
+    the page tells whether a next page exists."""
+
+    paginator = None
+
+    def __init__(self, queryset: Any, number: str | None) -> None:
+        self.number = int(number) if number and number.isdigit() and int(number) > 0 else 1
+        start = (self.number - 1) * PAGE_SIZE
+        found = list(queryset[start : start + PAGE_SIZE + 1])
+        self.object_list = found[:PAGE_SIZE]
+        self._more = len(found) > PAGE_SIZE
+
+    def has_next(self) -> bool:
+        return self._more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def _page(queryset: Any, total: ListCount, number: str | None) -> Any:
+    """The page asked for; the list's count is the one already known (the tab's), never counted twice."""
+    if total.as_of is not None:
+        return OpenPage(queryset, number)
+    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator.__dict__["count"] = total.count  # a cached_property: set, so the paginator does not count again
+    return paginator.get_page(number)
 
 
 def _flip(selection: worklists.Selection, key: str) -> str:

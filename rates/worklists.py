@@ -57,17 +57,11 @@ def _no_checkup_row(person: Any, *, today: dt.date, fiscal_year: int) -> list[ob
     return [*_employer_columns(person.employer), *_person_columns(person, fiscal_year), note]
 
 
-def _programme_queryset(
-    builder: Callable[..., QuerySet], *, without: Callable[..., QuerySet] | None = None
-) -> Callable[..., QuerySet]:
-    """A programme list of one fiscal year; `without` takes out another list's rows so that the categories are
-    disjoint (期限内に終了できる never lists a programme that is 終了が危ぶまれる)."""
+def _programme_queryset(builder: Callable[..., QuerySet]) -> Callable[..., QuerySet]:
+    """A programme list of one fiscal year."""
 
     def queryset(*, insurer_id: int, fiscal_year: int, today: dt.date) -> QuerySet:
-        found = builder(insurer_id=insurer_id, today=today).filter(fiscal_year=fiscal_year)
-        if without is not None:
-            found = found.exclude(pk__in=without(insurer_id=insurer_id, today=today).order_by().values("pk"))
-        return found.select_related("provider")
+        return builder(insurer_id=insurer_id, today=today).filter(fiscal_year=fiscal_year).select_related("provider")
 
     return queryset
 
@@ -129,7 +123,7 @@ KINDS: dict[str, WorkList] = {
         title=_("報告期限までに終了できる保健指導"),
         description=_("初回面接から3か月後の実績評価が法定報告の期限までに間に合う未終了のプログラム。"),  # SPEC §5.3
         header=PROGRAMME_HEADER,
-        queryset=_programme_queryset(lookahead.finishable_programmes, without=lookahead.at_risk_programmes),
+        queryset=_programme_queryset(lookahead.finishable_not_at_risk_programmes),
         row=_programme_row,
         person_field="person_id",
     ),
@@ -160,7 +154,7 @@ PROGRAMME_SORTS = {  # key → (label, ordering)
     "staff": (_("担当職員"), ("assigned_staff__last_name", "assigned_staff__first_name", "pk")),
 }
 PERSON_SORTS = {
-    "employer": (_("事業所"), ("employer__code", "card_symbol", "card_number", "card_branch")),
+    "employer": (_("事業所"), lookahead.NO_CHECKUP_ORDER),
     "name": (_("氏名(カナ)"), ("name_kana", "pk")),
     "age": (_("年齢"), ("-birth_date", "pk")),
 }
