@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from .codes import Source
 from .intake_types import Outcome, Submitter
@@ -69,9 +68,7 @@ def checkup_submit(
             if outcome.status == "rejected":
                 raise _Rejected(outcome)
             entry = outcome.to_entry(0, "json")
-            upload_advance(upload, ["json"], [outcome], [prepared])
-            upload.status, upload.finished_at = Upload.Status.DONE, timezone.now()
-            upload.save(update_fields=["status", "finished_at"])
+            upload_advance(upload, ["json"], [outcome], [prepared], finished=True)
     except _Rejected as rejected:
         return JsonResult(entry=rejected.outcome.to_entry(0, "json"), upload=None, replayed=False)
     except IntegrityError:

@@ -464,9 +464,15 @@ def _finish(upload: Upload) -> None:
 
 
 def upload_advance(
-    upload: Upload, names: list[str], outcomes: Sequence[Outcome | FileOutcome], chunk: Sequence[Prepared] = ()
+    upload: Upload,
+    names: list[str],
+    outcomes: Sequence[Outcome | FileOutcome],
+    chunk: Sequence[Prepared] = (),
+    *,
+    finished: bool = False,
 ) -> None:
-    """Progress, counts and the chunk's report entries, in the chunk's transaction."""
+    """Progress, counts and the chunk's report entries, in the chunk's transaction. `finished`: the upload's
+    only chunk (one JSON record): done, with its whole report, in one UPDATE."""
     entries = [
         outcome.to_entry(upload.done + offset, name)
         for offset, (name, outcome) in enumerate(zip(names, outcomes, strict=True))
@@ -482,6 +488,11 @@ def upload_advance(
         else:
             numbers = [p.document.insurer_number for p in chunk if p.document is not None]
             upload.insurer = Insurer.objects.filter(number__in=numbers[:1]).first()
+    fields = ["done", "accepted", "rejected", "held", "insurer", "status"]
+    if finished and upload.done == len(entries):
+        upload.status, upload.finished_at, upload.report = Upload.Status.DONE, timezone.now(), entries
+        upload.save(update_fields=[*fields, "finished_at", "report"])
+        return
     upload.status = Upload.Status.PROCESSING
-    upload.save(update_fields=["done", "accepted", "rejected", "held", "insurer", "status"])
+    upload.save(update_fields=fields)
     append_to_json_list(Upload, upload.pk, "report", entries)  # the report so far is not re-sent per chunk
