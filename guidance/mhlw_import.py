@@ -1,22 +1,21 @@
 """Guidance files received (特定保健指導情報ファイル, g…xml, hg08, SPEC §9.6), from a guidance provider's API key,
 a 代行機関's archive or `import_mhlw`.
 
-Each file is validated against hg08_V08.xsd (SPEC §9.5), matched to the person (SPEC §1.5) and to the programme of
-its checkup (created when the checkup makes one: `programmes_sync_for_checkups`, SPEC §5.1), and its goals,
-contacts and ending are recorded through the same services as the API (`programme_set_goals`, `contact_add`,
+Each file is validated against hg08_V08.xsd (SPEC §9.5), matched to its programme (`guidance.mhlw_match`), and
+its goals, contacts and ending are recorded through the same services as the API (`programme_set_goals`, `contact_add`,
 `programme_drop_out`, `programme_exclude`): a contact the rules refuse is reported with its rule and not stored.
 The intake (checkups.uploads) hands the files over through checkups.upload_handlers (registered in
 GuidanceConfig.ready), so the per-record report, the upload's idempotency and its progress are the checkup files'.
 
 ◆ Decisions where SPEC is silent:
-- a file whose person, checkup or programme cannot be found is refused with one neutral reason (whether a card
-  exists is not told to the sender, as for checkups); the provider sends it again once the checkup is in;
+- a file with no programme to report on is refused with one neutral reason (`guidance.mhlw_match`); the provider
+  sends it again once the checkup is in;
 - contacts already stored (same kind, date, form and minutes) are skipped, not refused: a final-evaluation file
   repeats the contacts of the start file;
 - points are ours (the rules recompute them); a file whose points differ gets a warning naming both;
 - 再確認コード 1 re-judges the checkup: the insurer's staff record it in the admin (SPEC §5.6); a file's code 1 is
   reported, not applied;
-- a guidance provider reports on programmes assigned to it or to no one (then it is assigned to it); a 代行機関
+- a 代行機関
   sends with a provider's key or hands the archive to the insurer (`import_mhlw`, staff upload); a clinic's or
   employer's key cannot report guidance (it would write into any programme).
 """
@@ -34,16 +33,14 @@ from checkups.mhlw.errors import MhlwFormatError
 from checkups.mhlw.file_checks import check_schema
 from checkups.mhlw.findings import RecordError, finding
 from checkups.mhlw.safe_xml import parse_xml
-from checkups.models import Checkup
-from infra.i18n import Message, StrOrPromise, message
+from infra.i18n import Message, message
 from members.actors import Actor, ActorKind, actor_for_user
-from members.matching import card_key, people_by_card, person_choose
-from members.models import GuidanceProvider, Insurer
 
-from .codes import ContactKind, ExclusionCause, ProgrammeLevel, ProgrammeStatus
+from .codes import ContactKind, ExclusionCause, ProgrammeStatus
 from .contacts import INITIAL_KINDS
 from .mhlw.document import REPORT_CATEGORY_BY_STATUS, GuidanceContactRecord, GuidanceDocument
 from .mhlw.read import parse_guidance_cda
+from .mhlw_match import programmes_for_files
 from .models import Contact, Programme
 from .rules import RuleViolation
 from .services import (
@@ -52,19 +49,12 @@ from .services import (
     programme_drop_out,
     programme_exclude,
     programme_set_goals,
-    programmes_sync_for_checkups,
 )
 
 GUIDANCE_SCHEMA = "hg"  # hg08_V08.xsd (SPEC §9.5)
 STATUS_BY_REPORT_CATEGORY = {category: status for status, category in REPORT_CATEGORY_BY_STATUS.items()}
 RECHECK_MEDICATION_AFTER_CHECKUP = 2  # 再確認コード .24020 2: 健診後に服薬開始 → 対象外 (SPEC §5.6)
 
-NOT_FOUND: Message = _(
-    "報告できる特定保健指導が見つかりません。保険者番号・被保険者証・生年月日・健診実施日を確認し、"
-    "健診結果が届いた後にもう一度送ってください"
-)
-NOT_A_TARGET: Message = _("この健診結果(%(exam_date)s)は特定保健指導の対象ではありません")
-LEVEL_DIFFERS: Message = _("ファイルの保健指導区分「%(sent)s」が、この特定保健指導の区分「%(ours)s」と異なります")
 POINTS_DIFFER: Message = _(
     "ファイルの%(what)s %(sent)s ポイントは、ルールで計算した %(ours)s ポイントと異なります(%(ours)s を使います)"
 )
@@ -122,17 +112,18 @@ def guidance_files_receive(
         return [_refused(refusal) for _ in files]
     read = [_read(name, data, error) for name, data, error in files]
     documents = {i: doc for i, doc in enumerate(read) if isinstance(doc, GuidanceDocument)}
-    found = _programmes(documents, submitter, today)
+    found = programmes_for_files(documents, reporter=submitter.provider, today=today)
     actor = _actor(submitter)
     outcomes: list[GuidanceFileOutcome] = []
     for i, item in enumerate(read):
         if isinstance(item, GuidanceFileOutcome):
             outcomes.append(item)
-        elif isinstance(found[i], GuidanceFileOutcome):
-            outcomes.append(found[i])  # type: ignore[arg-type]  # narrowed by the isinstance above
+            continue
+        match = found[i]
+        if isinstance(match, RecordError):
+            outcomes.append(_refused(match, item.insurer_number))
         else:
-            programme, created = found[i]  # type: ignore[misc]  # (Programme, bool) when not an outcome
-            outcomes.append(_record(item, programme, created, actor, today))
+            outcomes.append(_record(item, match.programme, match.created, actor, today))
     return outcomes
 
 
@@ -158,104 +149,6 @@ def _actor(submitter: Submitter) -> Actor:
     if submitter.user is not None:
         return actor_for_user(submitter.user)
     return Actor(kind=ActorKind.SUPERUSER, label=submitter.label)
-
-
-Found = tuple[Programme, bool] | GuidanceFileOutcome
-
-
-def _programmes(documents: dict[int, GuidanceDocument], submitter: Submitter, today: dt.date) -> dict[int, Found]:
-    """Each file's programme (and whether it was created now), or its refusal."""
-    checkup_of = _checkups(documents, _persons(documents))
-    programmes, created = _programmes_of(list(checkup_of.values()), today)
-    numbers = {d.provider_number for d in documents.values()}
-    providers = {p.number: p for p in GuidanceProvider.objects.filter(number__in=numbers)}
-    found: dict[int, Found] = {}
-    for i, doc in documents.items():
-        checkup = checkup_of.get(i)
-        programme = programmes.get(checkup.pk) if checkup is not None else None
-        named = providers.get(doc.provider_number)
-        found[i] = _fits(
-            doc, checkup, programme, submitter, named, created=programme is not None and programme.pk in created
-        )
-    return found
-
-
-def _persons(documents: dict[int, GuidanceDocument]) -> dict[int, int]:
-    """The person of each file (SPEC §1.5: card, branch, birth date and sex), in two queries."""
-    insurers = {i.number: i for i in Insurer.objects.filter(number__in={d.insurer_number for d in documents.values()})}
-    keys = {
-        i: card_key(insurers[d.insurer_number].pk, d.card_symbol, d.card_number)
-        for i, d in documents.items()
-        if d.insurer_number in insurers
-    }
-    candidates = people_by_card(keys.values())
-    person_of: dict[int, int] = {}
-    for i, key in keys.items():
-        doc = documents[i]
-        row, reason = person_choose(
-            candidates.get(key, []), card_branch=doc.card_branch, birth_date=doc.birth_date, sex=doc.sex
-        )
-        if row is not None and reason is None:
-            person_of[i] = row.pk
-    return person_of
-
-
-def _checkups(documents: dict[int, GuidanceDocument], person_of: dict[int, int]) -> dict[int, Checkup]:
-    """The checkup each file's programme came from (serviceEvent/effectiveTime = exam date, SPEC §5.1)."""
-    rows = Checkup.objects.filter(
-        person_id__in=set(person_of.values()), exam_date__in={d.exam_date for d in documents.values()}
-    ).order_by("counts_for_fiscal_year", "pk")  # the counted one last, so it wins
-    by_day = {(c.person_id, c.exam_date): c for c in rows}
-    return {
-        i: by_day[(p, documents[i].exam_date)] for i, p in person_of.items() if (p, documents[i].exam_date) in by_day
-    }
-
-
-def _programmes_of(checkups: list[Checkup], today: dt.date) -> tuple[dict[int, Programme], set[int]]:
-    """The programme of each checkup by checkup id, created where the checkup makes one (SPEC §5.1); the ids
-    of those created now."""
-    ids = [c.pk for c in checkups]
-    programmes = {p.checkup_id: p for p in Programme.objects.filter(checkup_id__in=ids)}
-    missing = [pk for pk in ids if pk not in programmes]
-    if not missing:
-        return programmes, set()
-    programmes_sync_for_checkups(checkup_ids=missing, today=today)
-    new = {p.checkup_id: p for p in Programme.objects.filter(checkup_id__in=missing)}
-    programmes.update(new)
-    return programmes, {p.pk for p in new.values()}
-
-
-def _fits(
-    doc: GuidanceDocument,
-    checkup: Checkup | None,
-    programme: Programme | None,
-    submitter: Submitter,
-    named_provider: GuidanceProvider | None,
-    *,
-    created: bool,
-) -> Found:
-    number = doc.insurer_number
-    reporter = submitter.provider
-    if checkup is None or (
-        programme is not None and reporter is not None and programme.provider_id not in (None, reporter.pk)
-    ):
-        return _refused(finding("file", "guidance_programme_not_found", None, NOT_FOUND), number)
-    if programme is None:
-        text = message(NOT_A_TARGET, exam_date=checkup.exam_date.isoformat())
-        return _refused(finding("file", "guidance_not_a_target", str(checkup.exam_date), text), number)
-    if programme.level != doc.level:
-        text = message(LEVEL_DIFFERS, sent=_level_label(doc.level), ours=ProgrammeLevel(programme.level).label)
-        return _refused(finding("level", "guidance_level_differs", str(doc.level), text), number)
-    provider = reporter or named_provider
-    if programme.provider_id is None and provider is not None:
-        Programme.objects.filter(pk=programme.pk, provider__isnull=True).update(provider=provider)
-        programme.provider = provider
-    return programme, created
-
-
-def _level_label(level: int) -> StrOrPromise:
-    """The level's name, lazy, so each language of the message renders its own."""
-    return ProgrammeLevel(level).label if level in ProgrammeLevel.values else str(level)
 
 
 # ---------------------------------------------------------------- recording one file
