@@ -5,6 +5,7 @@ same function), so the number on the home is the number of rows on the list. Cou
 insurers the staff member sees: a constant number of queries (one more pair per insurer for the per-insurer pages).
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ class HomeItem:
     count: int
     url: str
     hint: str = ""
+    as_of: dt.datetime | None = None  # a count as of a rate snapshot (rates.worklist_counts), not live
 
 
 @dataclass
@@ -88,9 +90,9 @@ def _guidance(actor: Actor, today: Any, fiscal_year: int, insurers: list[Insurer
     for insurer in insurers:
         at_risk = worklist_count(actor=actor, kind="at-risk", insurer=insurer, fiscal_year=fiscal_year, today=today)
         section.items.append(HomeItem(
-            _for(_("終了が危ぶまれる保健指導"), insurer, insurers), at_risk,
+            _for(_("終了が危ぶまれる保健指導"), insurer, insurers), at_risk.count,
             _url("rates_worklist", {"insurer": insurer.number, "fiscal_year": fiscal_year}, kind="at-risk"),
-            _("期限超過・ポイント不足・報告期限までに実績評価できない"),
+            _("期限超過・ポイント不足・報告期限までに実績評価できない"), as_of=at_risk.as_of,
         ))  # fmt: skip
     return section
 

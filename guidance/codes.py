@@ -45,6 +45,10 @@ class ProgrammeStatus(models.TextChoices):
     EXCLUDED = "excluded", _("対象外")
 
 
+# The states of a programme still to be finished (SPEC §5.6): the work lists, the reminders, the level decisions
+OPEN_STATUSES = (ProgrammeStatus.NOT_STARTED, ProgrammeStatus.INITIAL_INCOMPLETE, ProgrammeStatus.IN_PROGRESS)
+
+
 class BehaviourCategory(models.TextChoices):
     """行動変容 outcome categories (SPEC §5.5); drinking goals belong to OTHER."""
 

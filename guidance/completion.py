@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from guidance.action_plan import action_plan_complete
 from guidance.codes import (
+    OPEN_STATUSES,
     ContactForm,
     ContactKind,
     DropoutReason,
@@ -41,9 +42,6 @@ from guidance.points import (
 MOTIVATIONAL_LEVELS = frozenset({ProgrammeLevel.MOTIVATIONAL, ProgrammeLevel.MOTIVATIONAL_EQUIVALENT})
 CONTACT_OVERDUE_DAYS = 60  # SPEC §5.6 ◆: no contact for more than 60 days is overdue
 OUTCOME_RULE_PREFIXES = ("outcome_", "behaviour_")
-OPEN_STATUSES = frozenset(
-    {ProgrammeStatus.NOT_STARTED, ProgrammeStatus.INITIAL_INCOMPLETE, ProgrammeStatus.IN_PROGRESS}
-)
 INDIVIDUAL_CONTACT_POINTS = TIMED_CONTACT_POINTS[ContactForm.INDIVIDUAL_IN_PERSON][
     1
 ]  # SPEC §5.5: 70 per individual contact

@@ -11,6 +11,7 @@ from members.actors import Actor, ActorKind
 from members.models import GuidanceProvider
 
 from .codes import (
+    OPEN_STATUSES,
     ContactForm,
     ContactKind,
     DropoutReason,
@@ -140,6 +141,18 @@ class Programme(models.Model):
             models.Index(fields=["insurer", "fiscal_year", "status"], name="programme_insurer_fy_idx"),
             models.Index(fields=["provider", "status"], name="programme_provider_idx"),
             models.Index(fields=["insurer", "next_action", "next_action_due"], name="programme_work_list_idx"),
+            # The work lists' first pages (rates.lookahead orders): read in order through the open programmes and
+            # stop after the page, instead of sorting a large insurer's ~50,000 open programmes (issue #16)
+            models.Index(
+                fields=["insurer", "fiscal_year", "initial_on", "id"],
+                name="programme_finishable_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["insurer", "next_action_due", "fiscal_year", "id"],
+                name="programme_at_risk_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

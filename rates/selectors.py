@@ -9,9 +9,10 @@ from django.db.models import Max, QuerySet
 from members.actors import Actor
 from members.models import Insurer
 
+from . import worklist_counts
 from .models import RateSnapshot, RateTarget, TargetScope
 from .reduction import target_applies
-from .worklists import KINDS
+from .worklist_counts import ListCount
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ def snapshot_payload(*, snapshot: RateSnapshot, targets: Targets) -> dict:
     }
 
 
-def worklist_count(*, actor: Actor, kind: str, insurer: Insurer, fiscal_year: int, today: dt.date) -> int:
-    """The rows of a work list (rates.worklists: the same query as its page) of an insurer the actor sees."""
+def worklist_count(*, actor: Actor, kind: str, insurer: Insurer, fiscal_year: int, today: dt.date) -> ListCount:
+    """The rows of a work list of an insurer the actor sees, as its tab counts them (rates.worklist_counts)."""
     if not actor.sees_insurer(insurer.pk):
-        return 0  # another insurer's programmes are never counted
-    return KINDS[kind].queryset(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today).count()
+        return ListCount(0)  # another insurer's programmes are never counted
+    return worklist_counts.worklist_count(kind=kind, insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today)

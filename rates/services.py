@@ -15,11 +15,12 @@ from members.models import Employer, Insurer
 from . import figures
 from .computation import fiscal_year_cells
 from .db import large_query_settings
-from .lookahead import additional_needed, at_risk_programmes, finishable_programmes, open_guidance_years
+from .lookahead import additional_needed, finishable_programmes, open_guidance_years, programme_list_counts
 from .models import RateSnapshot
 from .periods import latest_initial_interview_for, reporting_deadline
 from .reduction import ReductionInputs, reduction_inputs
 from .selectors import Targets, targets_for
+from .worklist_counts import SNAPSHOT_LISTS_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,9 @@ def _lookahead(*, insurer: Insurer, fiscal_year: int, today: dt.date, totals: fi
     deadline = reporting_deadline(fiscal_year)
     with large_query_settings():
         finishable = finishable_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
-        at_risk = at_risk_programmes(insurer_id=insurer.pk, today=today).filter(fiscal_year=fiscal_year).count()
+        # the work lists' tab counts (rates.worklist_counts, for a large insurer), 終了が危ぶまれる among them
+        lists = programme_list_counts(insurer_id=insurer.pk, fiscal_year=fiscal_year, today=today)
+    at_risk = lists["at-risk"]
     guidance = totals.guidance
     reachable = figures.Fraction(min(guidance.numerator + finishable, guidance.denominator), guidance.denominator)
     return {
@@ -95,6 +98,7 @@ def _lookahead(*, insurer: Insurer, fiscal_year: int, today: dt.date, totals: fi
             "finishable": finishable,
             "reachable_rate": reachable.rate,
             "at_risk": at_risk,
+            SNAPSHOT_LISTS_KEY: lists,
             "needed": additional_needed(
                 numerator=guidance.numerator, denominator=guidance.denominator, target=targets.guidance
             ),

@@ -168,10 +168,11 @@ def test_final_evaluation_due_this_month(world, level, points, action, due, coun
     assert found is counted
 
 
-# session, user, memberships, insurers; held records, uploads; one aggregate of programmes; the at-risk count;
-# employer data (employers, submissions, expected, received, held); 2 permission reads (the app list); the session
-# save (savepoint, update, release)
-HOME_QUERIES = 18
+# session, user, memberships, insurers; held records, uploads; one aggregate of programmes; the at-risk count (the
+# latest rate snapshot, then live for a small insurer: rates.worklist_counts); employer data (employers,
+# submissions, expected, received, held); 2 permission reads (the app list); the session save (savepoint, update,
+# release)
+HOME_QUERIES = 19
 
 
 def test_home_queries_are_constant(work, world, alice_client, django_assert_num_queries) -> None:

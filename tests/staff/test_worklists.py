@@ -11,13 +11,13 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from guidance.codes import ContactForm, ContactKind
+from guidance.codes import ContactForm, ContactKind, DropoutReason
 from guidance.models import Programme
-from guidance.services import contact_add, programmes_refresh
+from guidance.services import contact_add, programme_drop_out, programmes_refresh
 from members.actors import actor_for_user
 from rates.lookahead import programme_list_counts
 from rates.services import rate_snapshot_compute_now
-from rates.worklist_counts import no_checkup_count
+from rates.worklist_counts import worklist_count, worklist_counts
 from rates.worklists import KINDS
 from tests.factories import EmployerFactory, GuidanceProviderFactory, PersonFactory, staff_user
 from tests.guidance.conftest import make_programme
@@ -81,18 +81,47 @@ def test_both_programme_counts_in_one_query_are_the_lists_rows(lists, world, dja
         assert counts[kind] == listed.count()
 
 
-def test_the_no_checkup_count_of_a_rate_snapshot_is_the_lists_rows_and_says_when(lists, world, alice_client) -> None:
-    """未受診 counted live visits every member; the snapshot counts targets − receivers with the same rule."""
-    live = KINDS["no-checkup"].queryset(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY).count()
-    assert no_checkup_count(insurer_id=world.insurer_a.pk, fiscal_year=2026).as_of is None  # no snapshot: live
+def _rows(world, kind: str) -> int:
+    return KINDS[kind].queryset(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY).count()
+
+
+def test_a_small_insurers_counts_stay_live_with_a_rate_snapshot(lists, world, alice_client) -> None:
+    """Counting is cheap below LIVE_COUNT_MAX_ROWS: the tabs count live even where a snapshot exists, so a contact
+    recorded a minute ago moves its programme off the counts at once."""
+    rate_snapshot_compute_now(insurer=world.insurer_a, fiscal_year=2026, today=TODAY)
+    programme_drop_out(programme=lists["late"], reason=DropoutReason.UNREACHABLE, date=TODAY,
+                       actor=actor_for_user(lists["nurse"]), today=TODAY)  # fmt: skip
+    counts = worklist_counts(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY)
+    assert {kind: (c.count, c.as_of) for kind, c in counts.items()} == {
+        kind: (_rows(world, kind), None) for kind in KINDS
+    }
+    assert counts["at-risk"].count == 0 and counts["finishable"].count == 2  # late has left the lists
+
+
+def test_a_large_insurers_counts_are_the_snapshots_and_say_when(lists, world, alice_client, monkeypatch) -> None:
+    """Above LIVE_COUNT_MAX_ROWS rows to visit (a large insurer), each tab shows the latest rate snapshot's count,
+    counted with the list's own rule, labelled with its time; the list itself stays live."""
+    monkeypatch.setattr("rates.worklist_counts.LIVE_COUNT_MAX_ROWS", 0)
+    rows = {kind: _rows(world, kind) for kind in KINDS}
+    assert rows["no-checkup"] > 0 and rows["finishable"] == 2 and rows["at-risk"] == 1
+    live = worklist_counts(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY)
+    assert all(c.as_of is None for c in live.values())  # no snapshot yet: live whatever the size
     snapshot = rate_snapshot_compute_now(insurer=world.insurer_a, fiscal_year=2026, today=TODAY)
-    counted = no_checkup_count(insurer_id=world.insurer_a.pk, fiscal_year=2026)
-    assert (counted.count, counted.as_of) == (live, snapshot.computed_at) and live > 0
+    counted = worklist_counts(insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY)
+    assert {kind: (c.count, c.as_of) for kind, c in counted.items()} == {
+        kind: (n, snapshot.computed_at) for kind, n in rows.items()
+    }
+    one = worklist_count(kind="at-risk", insurer_id=world.insurer_a.pk, fiscal_year=2026, today=TODAY)
+    assert (one.count, one.as_of) == (1, snapshot.computed_at)
     html = alice_client.get(url("finishable"), PARAMS).content.decode()
-    assert f'class="staff-count">{live}<' in html and "時点" in html
+    assert f'class="staff-count">{rows["no-checkup"]}<' in html and "時点" in html
     page = alice_client.get(url("no-checkup"), PARAMS)
-    assert len(page.context["rows"]) == min(live, 50) and page.context["total"].count == live
+    assert (
+        len(page.context["rows"]) == min(rows["no-checkup"], 50) and page.context["total"].count == rows["no-checkup"]
+    )
     assert "時点の実施率の集計" in page.content.decode()
+    home = alice_client.get(reverse("admin:index")).content.decode()
+    assert "時点の集計" in home
 
 
 def test_forty_of_180_points_is_not_waiting_for_the_final_evaluation(lists, alice_client) -> None:
@@ -165,10 +194,15 @@ def test_work_list_queries_are_constant(lists, world, alice_client, kind, django
 
 
 @pytest.mark.parametrize("kind", ["no-checkup", "finishable", "at-risk"])
-def test_work_list_queries_with_a_rate_snapshot(lists, world, alice_client, kind, django_assert_num_queries) -> None:
+def test_work_list_queries_with_a_rate_snapshot(
+    lists, world, alice_client, kind, django_assert_num_queries, monkeypatch
+) -> None:
     rate_snapshot_compute_now(insurer=world.insurer_a, fiscal_year=2026, today=TODAY)
     alice_client.get(url(kind), PARAMS)
-    with django_assert_num_queries(_expected(kind) - 1):  # the 未受診 count is the snapshot's
+    with django_assert_num_queries(_expected(kind)):  # small: still counted live
+        alice_client.get(url(kind), PARAMS)
+    monkeypatch.setattr("rates.worklist_counts.LIVE_COUNT_MAX_ROWS", 0)
+    with django_assert_num_queries(_expected(kind) - 2):  # large: the three counts are the snapshot's
         alice_client.get(url(kind), PARAMS)
 
 
