@@ -32,13 +32,14 @@ class ListCount:
 
 
 def _latest_snapshot(*, insurer_id: int, fiscal_year: int) -> dict[str, Any] | None:
-    return (
+    row = (
         RateSnapshot.objects.finished()
         .filter(insurer_id=insurer_id, fiscal_year=fiscal_year, computed_at__isnull=False)
         .order_by("-computed_at", "-pk")
         .values("checkup_denominator", "checkup_numerator", "guidance_denominator", "lookahead", "computed_at")
         .first()
     )
+    return dict(row) if row is not None else None
 
 
 def _no_checkup(snapshot: dict[str, Any] | None, *, insurer_id: int, fiscal_year: int) -> ListCount:
