@@ -99,7 +99,8 @@ def test_csv_upload_preview_confirm(alice_client, world) -> None:
         {"employer": employer.pk, "mapping": mapping.pk, "file": upload},
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "94 mg/dL" in html and "abc" in html and "not a number" in html
+    assert response.status_code == 200 and "94 mg/dL" in html and "abc" in html and "数値ではありません" in html
+    assert "not a number" not in html and "bad_number" not in html  # the page's language only, no rule codes
     record = CsvImport.objects.get()
     assert Checkup.objects.count() == 0
     response = alice_client.post(reverse("admin:employer_data_csvimport_confirm", args=[record.pk]))
