@@ -120,7 +120,7 @@ def run_import(name: str, data: bytes, processes: int) -> tuple[float, Any]:
     from django.conf import settings
 
     from checkups.intake_types import Submitter
-    from checkups.uploads import upload_receive
+    from intake.services import upload_receive
 
     settings.UPLOAD_IMPORT_PROCESSES = processes
     started = time.perf_counter()

@@ -1,6 +1,6 @@
 """Clinic and employer upload API: one JSON record, MHLW archive / CDA files, and reading back what was sent.
 
-Thin views: a serializer checks the shape, `checkups.uploads` does the work, the answer is serialized.
+Thin views: a serializer checks the shape, `intake.services` does the work, the answer is serialized.
 """
 
 import json
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from infra.api_errors import envelope, error_entry
 from infra.i18n import Message, message
+from intake.services import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, checkup_submit, upload_receive
 from members.actors import ActorKind
 from members.api_auth import ApiKeyRateThrottle
 from members.api_base import ActorKindPermission, ActorScopedMixin
@@ -34,7 +35,6 @@ from .api_follow_up import (
 )
 from .codes import GuidanceLevel, MetabolicJudgment
 from .intake_types import Submitter
-from .json_intake import checkup_submit
 from .models import Checkup, HeldRecord, Upload
 from .serializers import (
     CheckupCreatedSerializer,
@@ -46,7 +46,6 @@ from .serializers import (
     UploadSerializer,
     code_label,
 )
-from .uploads import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, upload_receive
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 200

@@ -9,9 +9,9 @@ from django.urls import reverse
 from checkups.codes import Source
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord
-from checkups.services import checkup_receive
-from checkups.uploads import upload_receive
 from guidance.models import Programme
+from intake.services import checkup_receive
+from intake.uploads import upload_receive
 from members.enrollment import enrolled_on, not_enrolled
 from members.hold_reasons import HoldReason
 from members.models import Enrollment
