@@ -157,7 +157,8 @@ def _batch_sql(scope: JudgeScope, *, programmes: ProgrammeLink | None) -> tuple[
         "has_programme": programmes.has_programme_sql("c") if programmes is not None else "FALSE",
     }
     select = ", ".join(expressions.get(name, f"c.{name}") for name in _BATCH_COLUMNS)
-    where, params = ["c.id > %s"], []
+    where: list[str] = ["c.id > %s"]
+    params: list[Any] = []
     if scope.checkup_ids is not None:
         where.append("c.id = ANY(%s)")
         params.append(scope.checkup_ids)

@@ -5,11 +5,11 @@ a caller that passes None judges the checkups and touches no programme."""
 import datetime as dt
 from typing import Protocol
 
-from django.db.models import Expression
+from django.db.models import Exists
 
 
 class ProgrammeLink(Protocol):
-    def has_programme(self) -> Expression:
+    def has_programme(self) -> Exists:
         """ORM expression: whether the checkup `OuterRef("pk")` has a programme."""
         ...
 

@@ -4,7 +4,7 @@ argument, not a signal; checkups never import guidance)."""
 
 import datetime as dt
 
-from django.db.models import Exists, Expression, OuterRef
+from django.db.models import Exists, OuterRef
 
 # the module, not its names: guidance.services corrects checkups with this link (guidance.checkup_corrections),
 # so either may be imported first
@@ -15,7 +15,7 @@ from .models import Programme
 class GuidanceProgrammes:
     """Guidance's side of judging: which checkups have or make a programme, and the sync after a judgment."""
 
-    def has_programme(self) -> Expression:
+    def has_programme(self) -> Exists:
         return Exists(Programme.objects.filter(checkup_id=OuterRef("pk")))
 
     def has_programme_sql(self, checkup: str) -> str:

@@ -23,6 +23,7 @@ from members.matching import held_match, person_match
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
 from .judging import checkups_judge
+from .matching import exam_day
 
 _MODEL_FIELDS = {f.name for f in Checkup._meta.get_fields()}
 
@@ -73,7 +74,7 @@ def checkup_receive(
             submitted_by_employer=submitted_by_employer,
             source=source,
             document={**document.to_json(), "missing_items": list(missing_items)},
-            exam_date=document.exam_date,
+            exam_date=exam_day(document),
             reason=match.reason,
             reason_ja=match.reason_ja,
             reason_en=match.reason_en,
@@ -101,7 +102,7 @@ def checkup_store(
     missing_items: Sequence[dict[str, Any]] = (),
 ) -> tuple[Checkup, bool]:
     """Store one exam (one record per person, exam date and program; a re-send replaces it) and judge it."""
-    exam_date = document.exam_date
+    exam_date = exam_day(document)
     fiscal_year = fiscal_year_of(exam_date)
     items = document.items_dict()
     columns = {k: v for k, v in columns_from_items(items, fiscal_year=fiscal_year).items() if k in _MODEL_FIELDS}
