@@ -55,11 +55,11 @@ def judge_new_in_memory(
 ) -> list[Checkup]:
     """Counted flag and judgments of new checkups before they are written, so each row is written once.
 
-    Same rules and results as checkups_choose_counted + checkups_judge (services): a new exam of a person with no
-    other exam in that fiscal year is the counted one (SPEC §6.1); judge_row gets the columns as the database
-    stores them (decimals rounded to the column) and last year's counted checkup (SPEC §2.8). Returns the
-    checkups handled here; the others take the service path. `judgments` (by person, exam date and programme) are the
-    records' own judgments prepared without last year's checkup (`intake.records.Prepared.judgment`).
+    Same rules and results as checkups_choose_counted + checkups_judge (checkups.judging): a new exam of a person
+    with no other exam in that fiscal year is the counted one (SPEC §6.1); judge_row gets the columns as the
+    database stores them (decimals rounded to the column) and last year's counted checkup (SPEC §2.8). Returns the
+    checkups handled here; the others take the service path. `judgments` (by person, exam date and programme) are
+    the records' own judgments prepared without last year's checkup (`intake.records.Prepared.judgment`).
     """
     if not new:
         return []

@@ -106,7 +106,7 @@ def test_staff_link_makes_it_counted(world, clinic_x_key, alice_client) -> None:
 
 
 def test_the_single_record_service_holds_the_same_way(world) -> None:
-    """services.checkup_receive (employer data, staff) calls the same rule as the upload path."""
+    """intake.services.checkup_receive (employer data, staff) calls the same rule as the upload path."""
     person = _left(world, lost_on=EXAM)
     result = checkup_receive(insurer=world.insurer_a, document=document(person), source=Source.CLINIC_API)
     assert result.checkup is None
