@@ -1,6 +1,6 @@
 """Write paths for employer checkup data (SPEC §7): requests, CSV import, paper entry, completing items.
 
-Every record goes through `checkups.services.checkup_receive` (match → store or hold, judge, choose the counted
+Every record goes through `intake.services.checkup_receive` (match → store or hold, judge, choose the counted
 checkup of the person-year), so employer data follows the same path as a clinic's upload.
 """
 
@@ -18,13 +18,7 @@ from checkups.codes import Source
 from checkups.mhlw.document import CheckupDocument, Observation
 from checkups.mhlw.validation import RecordError, validate_document
 from checkups.models import Checkup, HeldRecord
-from checkups.services import (
-    StoreResult,
-    checkup_correct_item,
-    checkup_receive,
-    checkups_choose_counted,
-    checkups_judge,
-)
+from intake.services import StoreResult, checkup_correct_item, checkup_receive, checkups_choose_counted, checkups_judge
 from members.fiscal import fiscal_year_of
 from members.models import Employer, Insurer
 

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from checkups.models import Checkup
 from checkups.questionnaire import questions_for
-from checkups.services import checkup_correct_item
 from infra.bulk import insert_rows
 from infra.i18n import message
 from members.actors import Actor, ActorKind
@@ -29,6 +28,7 @@ from members.models import GuidanceProvider, InsuredPerson, StaffMembership
 
 from .action_plan import ActionPlan
 from .behaviour import behaviour_changes
+from .checkup_corrections import checkup_correct_item
 from .codes import (
     ContactForm,
     ContactKind,

@@ -11,7 +11,7 @@ from django.utils.html import escape
 
 from checkups.codes import GuidanceLevel, Source
 from checkups.models import Checkup, CheckupCorrection
-from checkups.services import checkup_store
+from intake.services import checkup_store
 from members.models import AccessLog
 from tests.checkups.documents import document
 from tests.factories import EmployerFactory, PersonFactory

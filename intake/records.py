@@ -12,19 +12,21 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 
+from checkups.codes import Program, Source
+from checkups.intake_types import Incoming, Outcome, Submitter, rejected
+from checkups.items import columns_from_items
+from checkups.judgments import READ_FIELDS, judge_row
+from checkups.mhlw.cda import parse_cda
+from checkups.mhlw.document import CheckupDocument
+from checkups.mhlw.errors import MhlwFormatError
+from checkups.mhlw.validation import RecordError, validate_document
+from checkups.resends import Sender
 from members.age_basis import age_basis
 from members.fiscal import fiscal_year_of
 
-from .codes import Program, Source
-from .intake_types import Incoming, Outcome, Submitter, rejected
-from .items import columns_from_items
-from .judgments import READ_FIELDS, judge_row
-from .mhlw.cda import parse_cda
-from .mhlw.document import CheckupDocument
-from .mhlw.errors import MhlwFormatError
-from .mhlw.validation import RecordError, validate_document
-from .resends import Sender
-from .store import DECIMAL_PLACES, checkups_receive_many, exam_day
+from .judge_new import DECIMAL_PLACES
+from .matching import exam_day
+from .store import checkups_receive_many
 
 # ---------------------------------------------------------------- reading one record
 

@@ -1,6 +1,6 @@
 """健診結果ファイルの取込 (issue #16): a staff member uploads a clinic's ZIP or XML in the admin.
 
-The file goes through the same intake as the API and `import_mhlw` (`uploads.upload_receive`), as the clinic's
+The file goes through the same intake as the API and `import_mhlw` (`intake.services.upload_receive`), as the clinic's
 file (`Submitter.for_staff`: the staff member and the sending clinic are recorded; only the chosen insurer's
 records are taken). Then the upload's page shows progress and the per-record report. A refused file (not a ZIP
 or an XML, unsafe, addressed to another insurer, every record refused) is said on the form; as with the API,
@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from intake.services import Intake, upload_receive
 from members.actors import Actor
 from members.dates import day
 from members.models import Clinic, Insurer
@@ -25,7 +26,6 @@ from members.models import Clinic, Insurer
 from .intake_types import Submitter
 from .models import Upload
 from .upload_report import staff_text
-from .uploads import Intake, upload_receive
 
 
 class ClinicChoiceField(forms.ModelChoiceField):

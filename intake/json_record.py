@@ -6,12 +6,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from .codes import Source
-from .intake_types import Outcome, Submitter
-from .mhlw.document import CheckupDocument
-from .models import Upload
+from checkups.codes import Source
+from checkups.intake_types import Outcome, Submitter
+from checkups.mhlw.document import CheckupDocument
+from checkups.models import Upload
+
 from .records import prepare_document, records_receive
-from .uploads import existing_upload, intake_today, upload_advance
+from .upload_chunks import intake_today, upload_advance
+from .uploads import existing_upload
 
 # ---------------------------------------------------------------- one JSON record
 
