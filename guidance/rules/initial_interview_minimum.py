@@ -20,41 +20,7 @@ def check_initial_minimum(programme: ProgrammeFacts, contact: ContactFacts) -> l
     """SPEC §5.2 ◆: initial interview ≥ 20 min individual, ≥ 80 min group with ≤ 8 people; ① + ② together."""
     if contact.kind not in INITIAL_KINDS or ContactForm(contact.form) in FORBIDDEN_INITIAL_FORMS:
         return []
-    found = []
-    if ContactForm(contact.form) in GROUP_FORMS:
-        if contact.participants is None:
-            found.append(
-                RuleViolation.of(
-                    "group_participants_required",
-                    "participants",
-                    _("グループ支援の初回面接は参加人数を入力してください"),
-                    "§5.2",
-                )
-            )
-        elif contact.participants < 1:
-            found.append(
-                RuleViolation.of(
-                    "participants_invalid",
-                    "participants",
-                    message(_("参加人数 %(sent)s は不正です"), sent=contact.participants),
-                    "§5.2",
-                    value=contact.participants,
-                )
-            )
-        elif group_too_large(contact.form, contact.participants):
-            found.append(
-                RuleViolation.of(
-                    "initial_group_too_large",
-                    "participants",
-                    message(
-                        _("グループ支援の初回面接は%(max)s人以下です(%(sent)s人)"),
-                        max=GROUP_INITIAL_MAX_PEOPLE,
-                        sent=contact.participants,
-                    ),
-                    "§5.2",
-                    value=contact.participants,
-                )
-            )
+    found = _group_size(contact)
     if contact.minutes is None:
         return [
             *found,
@@ -78,4 +44,45 @@ def check_initial_minimum(programme: ProgrammeFacts, contact: ContactFacts) -> l
             else message(_("初回面接%(held)s分は最低%(minimum)s分に足りません"), held=held, minimum=minimum)
         )
         found.append(RuleViolation.of("initial_interview_too_short", "minutes", text, "§5.2", value=contact.minutes))
+    return found
+
+
+def _group_size(contact: ContactFacts) -> list[RuleViolation]:
+    """A group initial interview names its participants: 1 to `GROUP_INITIAL_MAX_PEOPLE` (SPEC §5.2 ◆)."""
+    if ContactForm(contact.form) not in GROUP_FORMS:
+        return []
+    found = []
+    if contact.participants is None:
+        found.append(
+            RuleViolation.of(
+                "group_participants_required",
+                "participants",
+                _("グループ支援の初回面接は参加人数を入力してください"),
+                "§5.2",
+            )
+        )
+    elif contact.participants < 1:
+        found.append(
+            RuleViolation.of(
+                "participants_invalid",
+                "participants",
+                message(_("参加人数 %(sent)s は不正です"), sent=contact.participants),
+                "§5.2",
+                value=contact.participants,
+            )
+        )
+    elif group_too_large(contact.form, contact.participants):
+        found.append(
+            RuleViolation.of(
+                "initial_group_too_large",
+                "participants",
+                message(
+                    _("グループ支援の初回面接は%(max)s人以下です(%(sent)s人)"),
+                    max=GROUP_INITIAL_MAX_PEOPLE,
+                    sent=contact.participants,
+                ),
+                "§5.2",
+                value=contact.participants,
+            )
+        )
     return found

@@ -30,7 +30,19 @@ def programmes_sync_for_checkups(*, checkup_ids: Iterable[int], today: dt.date |
 
 
 def _sync_chunk(chunk: list[int], today: dt.date, evaluations: EvaluationCache) -> int:
-    eligible = {
+    eligible = _eligible_rows(chunk)
+    existing = _existing_programmes(chunk)
+    gone = _follow_checkups(existing, eligible)
+    missing = [row for checkup_id, row in eligible.items() if checkup_id not in existing]
+    programmes_insert([new_programme_values(row, today, evaluations) for row in missing])
+    removed = set(gone)
+    programmes_refresh(programme_ids=[pk for pk, _, _ in existing.values() if pk not in removed], today=today)
+    return len(missing)
+
+
+def _eligible_rows(chunk: list[int]) -> dict[int, tuple]:
+    """Checkup id → the values a new programme is made of (`new_programme_values`), for the eligible checkups."""
+    return {
         row[0]: row
         for row in eligible_checkups(chunk).values_list(
             "pk",
@@ -44,13 +56,21 @@ def _sync_chunk(chunk: list[int], today: dt.date, evaluations: EvaluationCache) 
             "waist_cm",
         )
     }
+
+
+def _existing_programmes(chunk: list[int]) -> dict[int, tuple[int, int, bool]]:
+    """Checkup id → (programme id, level, not started) of the programmes these checkups already have."""
     has_contacts = Exists(Contact.objects.filter(programme_id=OuterRef("pk")))
-    existing = {
+    return {
         checkup_id: (pk, level, status == ProgrammeStatus.NOT_STARTED and not started)
         for checkup_id, pk, level, status, started in Programme.objects.filter(checkup_id__in=chunk)
         .annotate(started=has_contacts)
         .values_list("checkup_id", "pk", "level", "status", "started")
     }
+
+
+def _follow_checkups(existing: dict[int, tuple[int, int, bool]], eligible: dict[int, tuple]) -> list[int]:
+    """Re-level or remove the not-started programmes whose checkup changed; returns the removed ones."""
     # A not-started programme follows a corrected checkup level; started ones keep theirs (the work is under way).
     relevel: dict[ProgrammeLevel, list[int]] = defaultdict(list)
     gone: list[int] = []
@@ -65,8 +85,4 @@ def _sync_chunk(chunk: list[int], today: dt.date, evaluations: EvaluationCache) 
         Programme.objects.filter(pk__in=pks).update(level=level, version=F("version") + 1)
     if gone:
         Programme.objects.filter(pk__in=gone, status=ProgrammeStatus.NOT_STARTED).delete()
-    missing = [row for checkup_id, row in eligible.items() if checkup_id not in existing]
-    programmes_insert([new_programme_values(row, today, evaluations) for row in missing])
-    removed = set(gone)
-    programmes_refresh(programme_ids=[pk for pk, _, _ in existing.values() if pk not in removed], today=today)
-    return len(missing)
+    return gone
