@@ -6,7 +6,7 @@ from checkups.judging import checkups_choose_counted
 
 from .json_record import JsonResult, checkup_submit
 from .judging import checkup_correct_item, checkups_judge, checkups_restratify
-from .receive import StoreResult, checkup_receive, checkup_store, held_record_link
+from .receive import RecordRefused, StoreResult, checkup_receive, checkup_store, held_record_link
 from .records import records_receive
 from .store import checkups_receive_many
 from .upload_chunks import CHUNK_SIZE, upload_process
@@ -28,6 +28,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "Intake",
     "JsonResult",
+    "RecordRefused",
     "StoreResult",
     "checkup_correct_item",
     "checkup_receive",
