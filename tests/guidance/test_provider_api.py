@@ -44,8 +44,14 @@ def test_a_provider_walks_a_programme_end_to_end_through_the_api(programme, prov
     listing = client.get(LIST, {"status": "not_started", "fiscal_year": programme.fiscal_year}).json()
     assert [item["id"] for item in listing["results"]] == [programme.pk]
     url = f"{LIST}{programme.pk}/"
+    _reads_what_it_needs_before_the_start(client.get(url).json(), programme, world)
+    start, earliest = _records_the_initial_interview(client, url)
+    _records_support_and_the_final_evaluation(client, url, start, earliest)
+    assert [item["id"] for item in client.get(LIST, {"status": "completed"}).json()["results"]] == [programme.pk]
+    _every_read_is_in_the_persons_access_log(programme, world)
 
-    body = client.get(url).json()
+
+def _reads_what_it_needs_before_the_start(body: dict[str, Any], programme: Programme, world: Any) -> None:
     assert body["person"] == {
         "insurer_number": "06999999",
         "card_symbol": "10",
@@ -76,6 +82,8 @@ def test_a_provider_walks_a_programme_end_to_end_through_the_api(programme, prov
     assert body["next_action"]["code"] == "initial_interview_not_held"
     assert (body["final_evaluation_earliest"], body["contacts"]) == (None, [])
 
+
+def _records_the_initial_interview(client: Any, url: str) -> tuple[dt.date, dt.date]:
     start = EXAM + dt.timedelta(days=3)
     interview = {"kind": "initial", "form": 2, "date": start.isoformat(), "minutes": 30, "action_plan": PLAN}
     assert client.post(f"{url}contacts/", interview, format="json").status_code == 201
@@ -90,7 +98,10 @@ def test_a_provider_walks_a_programme_end_to_end_through_the_api(programme, prov
         10,
         ["early_interview_within_week", "no_contact_points"],
     )
+    return start, earliest
 
+
+def _records_support_and_the_final_evaluation(client: Any, url: str, start: dt.date, earliest: dt.date) -> None:
     contacts = [
         {"kind": "continuous", "form": 2, "date": (start + dt.timedelta(days=30)).isoformat(), "minutes": 20},
         {"kind": "continuous", "form": 5, "date": (start + dt.timedelta(days=45)).isoformat(), "minutes": 10},
@@ -117,9 +128,10 @@ def test_a_provider_walks_a_programme_end_to_end_through_the_api(programme, prov
     )
     assert body["points"] == {"outcome": 200, "process": 140, "total": 340}  # 180 + exercise 20; 10+70+30+30
     assert [c["points"] for c in body["contacts"]] == [10, 70, 30, 30, 200]
-    assert [item["id"] for item in client.get(LIST, {"status": "completed"}).json()["results"]] == [programme.pk]
 
-    # every read is in the person's access log, and the person sees the provider by name
+
+def _every_read_is_in_the_persons_access_log(programme: Programme, world: Any) -> None:
+    """Every read and write answered is in the person's access log, and the person sees the provider by name."""
     logs = AccessLog.objects.filter(person=world.person_a, actor_role="保健指導機関")
     assert logs.filter(target=f"programme:{programme.pk}").count() == 3 + 5  # 3 reads, 5 writes answered
     assert logs.filter(target="programme:list").count() == 2

@@ -3,6 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from rates.outcome_figures import FollowUpCell, OutcomeCell, OutcomeCounts, mode_of
 from rates.reference import PersonFacts
@@ -85,39 +86,53 @@ def _is_guidance_target(checkup: CheckupRef) -> bool:
     return checkup.level in (1, 2) and not checkup.medication_excluded and not excluded
 
 
+def _follow_up_pair(person: PersonRef, *, insurer_id: int, fiscal_year: int) -> tuple[Any, Any] | None:
+    """This year's and next year's counted checkups of a target of both years who was a guidance target."""
+    facts = person.facts
+    if facts.insurer_id != insurer_id:
+        return None
+    if not (is_target(facts, fiscal_year) and is_target(facts, fiscal_year + 1)):
+        return None
+    this = [c for c in person.checkups if c.fiscal_year == fiscal_year and c.counted]
+    following = [c for c in person.checkups if c.fiscal_year == fiscal_year + 1 and c.counted]
+    if not this or not following or not _is_guidance_target(this[0]):
+        return None
+    return this[0], following[0]
+
+
+def _follow_up_group(now: Any) -> str | None:
+    programme = now.programme
+    if programme is not None and programme.status == "completed":
+        return "completed"
+    if programme is None or programme.initial_on is None:
+        return "not_started"
+    return None  # started, not completed: in neither group
+
+
+def _new_tally() -> dict[str, Any]:
+    return {"people": 0, "waist_pairs": 0, "waist_change_sum": Decimal(0), "weight_pairs": 0,
+            "weight_change_sum": Decimal(0), "level_improved": 0, "left_targets": 0}  # fmt: skip
+
+
+def _count_pair(tally: dict[str, Any], now: Any, then: Any) -> None:
+    tally["people"] += 1
+    for measure in ("waist", "weight"):
+        before, after = getattr(now, measure), getattr(then, measure)
+        if before is not None and after is not None:
+            tally[f"{measure}_pairs"] += 1
+            tally[f"{measure}_change_sum"] += after - before
+    next_level = then.level_without_medication if then.level_without_medication is not None else then.level
+    if next_level is not None and next_level <= 3 and now.level is not None and next_level > now.level:
+        tally["level_improved"] += 1
+    if not _is_guidance_target(then):
+        tally["left_targets"] += 1
+
+
 def reference_follow_up(persons: list[PersonRef], *, insurer_id: int, fiscal_year: int) -> dict[str, FollowUpCell]:
     sums: dict[str, dict] = {}
     for person in persons:
-        facts = person.facts
-        if facts.insurer_id != insurer_id:
+        pair = _follow_up_pair(person, insurer_id=insurer_id, fiscal_year=fiscal_year)
+        if pair is None or (group := _follow_up_group(pair[0])) is None:
             continue
-        if not (is_target(facts, fiscal_year) and is_target(facts, fiscal_year + 1)):
-            continue
-        this = [c for c in person.checkups if c.fiscal_year == fiscal_year and c.counted]
-        following = [c for c in person.checkups if c.fiscal_year == fiscal_year + 1 and c.counted]
-        if not this or not following or not _is_guidance_target(this[0]):
-            continue
-        now, then = this[0], following[0]
-        programme = now.programme
-        if programme is not None and programme.status == "completed":
-            group = "completed"
-        elif programme is None or programme.initial_on is None:
-            group = "not_started"
-        else:
-            continue
-        tally = sums.setdefault(group, {"people": 0, "waist_pairs": 0, "waist_change_sum": Decimal(0),
-                                        "weight_pairs": 0, "weight_change_sum": Decimal(0), "level_improved": 0,
-                                        "left_targets": 0})  # fmt: skip
-        tally["people"] += 1
-        if now.waist is not None and then.waist is not None:
-            tally["waist_pairs"] += 1
-            tally["waist_change_sum"] += then.waist - now.waist
-        if now.weight is not None and then.weight is not None:
-            tally["weight_pairs"] += 1
-            tally["weight_change_sum"] += then.weight - now.weight
-        next_level = then.level_without_medication if then.level_without_medication is not None else then.level
-        if next_level is not None and next_level <= 3 and now.level is not None and next_level > now.level:
-            tally["level_improved"] += 1
-        if not _is_guidance_target(then):
-            tally["left_targets"] += 1
+        _count_pair(sums.setdefault(group, _new_tally()), *pair)
     return {group: FollowUpCell(group=group, **tally) for group, tally in sums.items()}
