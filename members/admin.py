@@ -19,7 +19,6 @@ from infra.i18n import StrOrPromise
 from . import access_words
 from .actors import ActorKind
 from .admin_base import ScopedAdmin
-from .admin_hub import person_hub_context
 from .codes import Relationship, Sex
 from .dates import day
 from .models import (
@@ -131,6 +130,9 @@ class AgeBandFilter(admin.SimpleListFilter):
 
 @admin.register(InsuredPerson)
 class InsuredPersonAdmin(ScopedAdmin):
+    """The list and the edit form (at <pk>/edit/). The change page on GET is the person page, which shows every
+    app's data and so lives in the top layer (config.person_page, routed by config.admin_site)."""
+
     staff_can_change = True
     list_display = ["card", "name_kana", "sex", "birth_date", "relationship", "employer"]
     list_filter = ["insurer", "sex", "relationship", AgeBandFilter, "employer"]
@@ -149,6 +151,7 @@ class InsuredPersonAdmin(ScopedAdmin):
     ]
     inlines = [EnrollmentInline, ExclusionInline, PersonChangeInline]
     audit_action = AccessLog.Action.ADMIN_VIEW
+    page_related = ("insurer", "employer", "user")
     show_full_result_count = False
 
     @admin.display(description=_("記号・番号"), ordering="card_number")
@@ -179,36 +182,12 @@ class InsuredPersonAdmin(ScopedAdmin):
         edit = self.admin_site.admin_view(self.edit_view)
         return [path("<int:pk>/edit/", edit, name="members_insuredperson_edit"), *super().get_urls()]
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
-    ) -> HttpResponse:
-        """The person page (hub) on GET; the edit form (enrollment, exclusions, roster fields) is at edit/."""
-        if request.method != "GET":
-            return super().change_view(request, object_id, form_url, extra_context)
-        person = self._person(request, object_id)
-        self.log_view(request, person)
-        context = {
-            **self.admin_site.each_context(request),
-            **person_hub_context(actor=self.actor(request), person=person),
-            "opts": self.model._meta,
-            "title": str(person),
-        }
-        return TemplateResponse(request, "admin/members/insuredperson/hub.html", context)
-
     def edit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self._person(request, pk)  # 404 for another insurer's person
-        return super().change_view(request, str(pk), extra_context={"hub_url": self._hub_url(pk)})
+        self.visible_or_404(request, pk)  # 404 for another insurer's person
+        return self.change_view(request, str(pk), extra_context={"hub_url": self._hub_url(pk)})
 
     def _hub_url(self, pk: int) -> str:
         return reverse("admin:members_insuredperson_change", args=[pk])
-
-    def _person(self, request: HttpRequest, object_id: Any) -> InsuredPerson:
-        if not str(object_id).isdigit():
-            raise Http404
-        person = self.get_queryset(request).select_related("insurer", "employer", "user").filter(pk=object_id).first()
-        if person is None:
-            raise Http404  # another insurer's person looks like no person at all
-        return person
 
     def response_change(self, request: HttpRequest, obj: InsuredPerson) -> HttpResponse:
         """After an edit, back to the person page."""

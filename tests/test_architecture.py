@@ -40,14 +40,6 @@ ALLOWED_UPWARD: set[tuple[str, str]] = {
     ("checkups.services", "guidance.services"),  # removed by the intake refactor
     ("checkups.services", "guidance.models"),  # removed by the intake refactor
     ("checkups.store", "guidance.services"),  # removed by the intake refactor
-    # The person page (issue #16) is an admin page in the bottom app that shows every app's data with their rule
-    # modules and codes; it moves up a layer (or reads only through selectors) in the staff work — staff helper.
-    ("members.admin_hub", "checkups.codes"),
-    ("members.admin_hub", "guidance.codes"),
-    ("members.admin_hub", "guidance.completion"),
-    ("members.admin_hub", "guidance.points"),
-    ("members.admin_hub", "guidance.wording"),
-    ("members.admin_hub", "rates.counting"),
 }
 
 # Private names imported across modules (module, name); none today.
