@@ -23,15 +23,14 @@ from guidance.completion import OPEN_STATUSES
 from guidance.points import COMPLETION_POINTS
 from guidance.selectors import person_programmes
 from guidance.wording import day, missing_points, next_action_label
-from portal.selectors import person_invitations
-from rates.counting import checkup_counting, year_facts
-
 from members import access_words
 from members.actors import Actor
 from members.admin_base import ScopedAdmin
 from members.audit import person_access_log
 from members.fiscal import age_on
 from members.models import InsuredPerson
+from portal.selectors import person_invitations
+from rates.counting import checkup_counting, year_facts
 
 
 def person_page_context(*, actor: Actor, person: InsuredPerson) -> dict[str, Any]:

@@ -22,7 +22,6 @@ class ScopedAdmin(admin.ModelAdmin):
     audit_action: str | None = None  # set to log each change-page view in the access log
     page_related: tuple[str, ...] = ()  # what a page of one record (visible_or_404) reads with it
 
-
     def actor(self, request: HttpRequest) -> Actor:
         return actor_from_request(request)
 
