@@ -24,9 +24,13 @@ class StaffAdminSite(AdminSite):
         return super().index(request, context)
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
-        """The person page first: it answers at the insured person's change URL (admin:members_insuredperson_change),
-        ahead of the model admin's own view, which keeps the edit form's save."""
-        page = path("members/insuredperson/<path:object_id>/change/", self.admin_view(self.person_page))
+        """The person page first: it answers at the insured person's change URL, ahead of the model admin's own view
+        (which keeps the edit form's save), under the same name, so the request resolves as it did."""
+        page = path(
+            "members/insuredperson/<path:object_id>/change/",
+            self.admin_view(self.person_page),
+            name="members_insuredperson_change",
+        )
         return [page, *super().get_urls()]
 
     def person_page(self, request: HttpRequest, object_id: str) -> HttpResponse:
