@@ -7,7 +7,7 @@ the access log of every person in it. Another insurer's run answers 404.
 """
 
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -39,8 +39,8 @@ class ExportForm(forms.Form):
     def __init__(self, *args: Any, insurers: list[Insurer], years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.insurers = {insurer.number: insurer for insurer in insurers}
-        self.fields["insurer"].choices = [(i.number, i.name) for i in insurers]  # type: ignore[attr-defined]
-        self.fields["fiscal_year"].choices = [(y, fiscal_year_label(y)) for y in years]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["insurer"]).choices = [(i.number, i.name) for i in insurers]
+        cast(forms.ChoiceField, self.fields["fiscal_year"]).choices = [(y, fiscal_year_label(y)) for y in years]
         if len(insurers) == 1:
             self.fields["insurer"].widget = forms.HiddenInput()
 

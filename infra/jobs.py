@@ -92,7 +92,7 @@ def job_run[Job: BackgroundJob](job: Job, build: Callable[[Progress], JobOutput]
         )
         job.refresh_from_db()
         return job
-    job.file.save(output.file_name, ContentFile(output.data), save=False)  # type: ignore[attr-defined]
+    job.file.save(output.file_name, ContentFile(output.data), save=False)  # type: ignore[attr-defined]  # each job model declares its FileField `file`
     job.file_name = output.file_name
     for name, value in output.fields.items():
         setattr(job, name, value)

@@ -35,12 +35,7 @@ RING_MAY_IMPORT = ("services", "selectors")
 
 # Known back-edges of today's code. Each one is removed by the intake refactor (issue #12, the one store path),
 # which then empties this set; the test fails when an entry is no longer needed, so the list only shrinks.
-ALLOWED_UPWARD: set[tuple[str, str]] = {
-    # checkups → guidance: judging then syncing programmes from inside the store path (removed by the intake refactor)
-    ("checkups.services", "guidance.services"),  # removed by the intake refactor
-    ("checkups.services", "guidance.models"),  # removed by the intake refactor
-    ("checkups.store", "guidance.services"),  # removed by the intake refactor
-}
+ALLOWED_UPWARD: set[tuple[str, str]] = set()  # emptied by the intake refactor and the person page moving to config
 
 # Private names imported across modules (module, name); none today.
 ALLOWED_PRIVATE: set[tuple[str, str]] = set()  # the intake refactor removed _DATE_FIELDS and _gc_paused

@@ -11,7 +11,7 @@ from django.db.models import Q
 from checkups.codes import Program, Source
 from checkups.items import columns_from_items
 from checkups.models import Checkup
-from checkups.services import checkups_choose_counted, checkups_restratify
+from intake.services import checkups_choose_counted, checkups_restratify
 from members.age_basis import age_basis, is_target_age
 from members.fiscal import fiscal_year_end, fiscal_year_start
 from members.models import Clinic, Enrollment, Exclusion, InsuredPerson, Insurer
