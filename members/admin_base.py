@@ -20,6 +20,7 @@ class ScopedAdmin(admin.ModelAdmin):
     staff_can_change = False
     staff_can_delete = False
     audit_action: str | None = None  # set to log each change-page view in the access log
+    page_related: tuple[str, ...] = ()  # what a page of one record (visible_or_404) reads with it
 
     def actor(self, request: HttpRequest) -> Actor:
         return actor_from_request(request)
@@ -55,6 +56,18 @@ class ScopedAdmin(admin.ModelAdmin):
         if request.method == "GET":
             self.log_view(request, obj)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def visible_or_404(self, request: HttpRequest, object_id: Any) -> Any:
+        """One record as the user sees it, with `page_related`; another insurer's record looks like no record."""
+        if not str(object_id).isdigit():
+            raise Http404
+        queryset = self.get_queryset(request)
+        if self.page_related:
+            queryset = queryset.select_related(*self.page_related)
+        obj = queryset.filter(pk=object_id).first()
+        if obj is None:
+            raise Http404
+        return obj
 
     def log_view(self, request: HttpRequest, obj: Any) -> None:
         """One access-log row for a staff read of this record's person (when the admin is audited)."""

@@ -35,16 +35,7 @@ RING_MAY_IMPORT = ("services", "selectors")
 
 # Known back-edges of today's code. Each one is removed by the intake refactor (issue #12, the one store path),
 # which then empties this set; the test fails when an entry is no longer needed, so the list only shrinks.
-ALLOWED_UPWARD: set[tuple[str, str]] = {
-    # The person page (issue #16) is an admin page in the bottom app that shows every app's data with their rule
-    # modules and codes; it moves up a layer (or reads only through selectors) in the staff work — staff helper.
-    ("members.admin_hub", "checkups.codes"),
-    ("members.admin_hub", "guidance.codes"),
-    ("members.admin_hub", "guidance.completion"),
-    ("members.admin_hub", "guidance.points"),
-    ("members.admin_hub", "guidance.wording"),
-    ("members.admin_hub", "rates.counting"),
-}
+ALLOWED_UPWARD: set[tuple[str, str]] = set()  # emptied by the intake refactor and the person page moving to config
 
 # Private names imported across modules (module, name); none today.
 ALLOWED_PRIVATE: set[tuple[str, str]] = set()  # the intake refactor removed _DATE_FIELDS and _gc_paused

@@ -3,10 +3,15 @@
 Enrollment periods and exclusions; every fiscal year's checkups (level, メタボ判定, counted for the rate or not and
 why); guidance programmes (state, points, next action); employer checkups; the self-service account; who viewed
 the record. A constant number of queries whatever the history (pinned in tests/staff/test_person_page.py).
+
+It shows every app's data with their rule modules and codes, so it lives in the top layer like the staff home
+(config.staff_home); config.admin_site serves it as the change page of an insured person on GET.
 """
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,17 +23,17 @@ from guidance.completion import OPEN_STATUSES
 from guidance.points import COMPLETION_POINTS
 from guidance.selectors import person_programmes
 from guidance.wording import day, missing_points, next_action_label
+from members import access_words
+from members.actors import Actor
+from members.admin_base import ScopedAdmin
+from members.audit import person_access_log
+from members.fiscal import age_on
+from members.models import InsuredPerson
 from portal.selectors import person_invitations
 from rates.counting import checkup_counting, year_facts
 
-from . import access_words
-from .actors import Actor
-from .audit import person_access_log
-from .fiscal import age_on
-from .models import InsuredPerson
 
-
-def person_hub_context(*, actor: Actor, person: InsuredPerson) -> dict[str, Any]:
+def person_page_context(*, actor: Actor, person: InsuredPerson) -> dict[str, Any]:
     today = timezone.localdate()
     checkups = person_checkups(actor=actor, person_id=person.pk)
     facts = year_facts(person=person, fiscal_years={c.fiscal_year for c in checkups})
@@ -98,3 +103,18 @@ def person_hub_context(*, actor: Actor, person: InsuredPerson) -> dict[str, Any]
         "edit_url": reverse("admin:members_insuredperson_edit", args=[person.pk]),
         "today": today,
     }
+
+
+def person_page(request: HttpRequest, model_admin: ScopedAdmin, object_id: str) -> HttpResponse:
+    """The person page on GET; any other method is the edit form's save (the admin's own change view)."""
+    if request.method != "GET":
+        return model_admin.change_view(request, object_id)
+    person = model_admin.visible_or_404(request, object_id)
+    model_admin.log_view(request, person)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        **person_page_context(actor=model_admin.actor(request), person=person),
+        "opts": model_admin.model._meta,
+        "title": str(person),
+    }
+    return TemplateResponse(request, "admin/members/insuredperson/hub.html", context)
