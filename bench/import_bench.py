@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import_bench.py --persons 10000
 
-* import — `checkups.uploads.upload_receive(..., process_now=True)`: ZIP checks, locked-down parse, validation
+* import — `intake.services.upload_receive(..., process_now=True)`: ZIP checks, locked-down parse, validation
   (SPEC §9.4), matching (SPEC §1.5), bulk store, counted-checkup choice and judgments (SPEC §2–§3), report.
 * floor — the same archive: read each DATA member, lxml parse (the same locked-down parser), take (person, item
   code, value) of every observation and COPY them into a scratch table. No validation, no rules. With
@@ -120,7 +120,7 @@ def run_import(name: str, data: bytes, processes: int) -> tuple[float, Any]:
     from django.conf import settings
 
     from checkups.intake_types import Submitter
-    from checkups.uploads import upload_receive
+    from intake.services import upload_receive
 
     settings.UPLOAD_IMPORT_PROCESSES = processes
     started = time.perf_counter()

@@ -36,7 +36,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from checkups.services import checkups_judge, checkups_restratify  # noqa: E402
+from intake.services import checkups_judge, checkups_restratify  # noqa: E402
 from members.models import Insurer  # noqa: E402
 
 BENCH_INSURER_NUMBER = "06777777"

@@ -132,8 +132,8 @@ def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: in
     from checkups.intake_types import Submitter
     from checkups.models import Checkup, Upload
     from checkups.tasks import checkups_upload_process_task
-    from checkups.uploads import upload_receive
     from config.celery import app
+    from intake.services import upload_receive
     from members.models import Clinic
 
     _clear()

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import StrOrPromise
+from intake.services import checkup_correct_item
 from members.admin_base import FiscalYearFilter, ScopedAdmin
 from members.age_basis import (
     LATTER_STAGE_AGE,
@@ -40,7 +41,7 @@ from .selectors import (
     questionnaire_answers,
     report_groups,
 )
-from .services import CorrectionRefused, checkup_correct_item
+from .services import CorrectionRefused
 
 # SPEC §1.2–§1.3, §2.5b: bands of the stored age basis (年度末年齢), from members.age_basis: checkup targets are
 # age basis 40–74 and 75 when born on April 1 (75th birthday on the next year's first day); 65 or more get §2.5b.

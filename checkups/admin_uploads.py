@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import StrOrPromise
+from intake.services import held_record_link
 from members.actors import actor_from_request
 from members.admin_base import ScopedAdmin
 from members.audit import access_log_record
@@ -29,11 +30,11 @@ from members.models import AccessLog, InsuredPerson, Insurer
 from members.normalize import normalize_card_part, normalize_kana
 
 from .admin_export import run_failure
+from .admin_staff_upload import staff_upload_view
 from .export_runs import ExportSequenceExhausted, export_run_build, export_run_downloaded, export_run_request
 from .models import HeldRecord, Upload
 from .selectors import REFUSAL_RECENT_DAYS, refusals_recent_since, uploads_with_refusals_q
-from .services import held_record_link, held_record_reject
-from .staff_upload import staff_upload_view
+from .services import held_record_reject
 from .upload_report import upload_report_rows
 
 CANDIDATE_LIMIT = 50
@@ -113,7 +114,7 @@ class UploadAdmin(ScopedAdmin):
         return [path("upload/", view, name="checkups_upload_upload"), *super().get_urls()]
 
     def staff_upload(self, request: HttpRequest) -> HttpResponse:
-        """健診結果ファイルの取込: a clinic's ZIP/XML through the same intake as the API (checkups.staff_upload)."""
+        """健診結果ファイルの取込: a clinic's ZIP/XML through the same intake as the API (admin_staff_upload)."""
         return staff_upload_view(self, request, self.actor(request))
 
     @admin.display(description=_("送信者"))

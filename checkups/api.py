@@ -1,23 +1,22 @@
 """Clinic and employer upload API: one JSON record, MHLW archive / CDA files, and reading back what was sent.
 
-Thin views: a serializer checks the shape, `checkups.uploads` does the work, the answer is serialized.
+Thin views: a serializer checks the shape, `intake.services` does the work, the answer is serialized.
 """
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
-from rest_framework.parsers import BaseParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from infra.api_errors import envelope, error_entry
 from infra.i18n import Message, message
+from intake.services import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, checkup_submit, upload_receive
 from members.actors import ActorKind
 from members.api_auth import ApiKeyRateThrottle
 from members.api_base import ActorKindPermission, ActorScopedMixin
@@ -32,9 +31,18 @@ from .api_follow_up import (
     UploadFilter,
     UploadListSerializer,
 )
+from .api_parsers import PayloadTooLarge, RawXmlParser, RawZipParser, TextXmlParser, max_upload_bytes
+from .api_upload_examples import (
+    CREATED_EXAMPLE,
+    ERRORS_EXAMPLE,
+    HELD_EXAMPLE,
+    IDEMPOTENCY_HEADER,
+    IDEMPOTENCY_PARAMETER,
+    UPDATED_EXAMPLE,
+    UPLOAD_EXAMPLE,
+)
 from .codes import GuidanceLevel, MetabolicJudgment
 from .intake_types import Submitter
-from .json_intake import checkup_submit
 from .models import Checkup, HeldRecord, Upload
 from .serializers import (
     CheckupCreatedSerializer,
@@ -46,58 +54,10 @@ from .serializers import (
     UploadSerializer,
     code_label,
 )
-from .uploads import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, upload_receive
 
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 200
 READ_KINDS = (ActorKind.CLINIC, ActorKind.EMPLOYER, ActorKind.STAFF, ActorKind.SUPERUSER)
 REPLAYED_HEADER = "Idempotent-Replayed"
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "アップロードが大きすぎます / upload too large"
-    default_code = "payload_too_large"
-
-
-def _max_bytes() -> int:
-    return int(settings.UPLOAD_MAX_BYTES)
-
-
-class RawFile:
-    """A file sent as the raw request body (Content-Type application/zip or application/xml)."""
-
-    def __init__(self, name: str, data: bytes) -> None:
-        self.name, self.data = name, data
-
-    def read(self) -> bytes:
-        return self.data
-
-
-class RawZipParser(BaseParser):
-    media_type = "application/zip"
-    default_name = "upload.zip"
-
-    def parse(
-        self, stream: Any, media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
-    ) -> dict:
-        limit = _max_bytes()
-        data = stream.read(limit + 1) if stream is not None else b""
-        if len(data) > limit:
-            raise PayloadTooLarge
-        request = (parser_context or {}).get("request")
-        disposition = request.META.get("HTTP_CONTENT_DISPOSITION", "") if request is not None else ""
-        name = disposition.partition("filename=")[2].strip('"; ') or self.default_name
-        return {"file": RawFile(name[:255], data)}
-
-
-class RawXmlParser(RawZipParser):
-    media_type = "application/xml"
-    default_name = "upload.xml"
-
-
-class TextXmlParser(RawXmlParser):
-    media_type = "text/xml"
 
 
 def _error(field: str, code: str, ja: str, en: str, value: Any = None) -> dict[str, Any]:
@@ -144,98 +104,6 @@ def _key_reused(exc: IdempotencyKeyReused) -> Response:
         text=message(IDEMPOTENCY_KEY_REUSED, key=exc.idempotency_key),
     )
     return Response(envelope([entry]), status=status.HTTP_422_UNPROCESSABLE_ENTITY)
-
-
-ERRORS_EXAMPLE = OpenApiExample(
-    "回答範囲外 (answer outside its set)",
-    value={
-        "errors": [
-            {
-                "field": "items[9N736000000000011]",
-                "code": "answer_not_in_set",
-                "value": "9",
-                "message_ja": "9N736000000000011 (喫煙) の回答 '9' は回答範囲 (1:はい、…) にありません (SPEC §4.4)。",
-                "message_en": "9N736000000000011 (喫煙): answer '9' is not in the allowed set (…) (SPEC §4.4).",
-            }
-        ]
-    },
-    response_only=True,
-    status_codes=["400"],
-)
-CREATED_EXAMPLE = OpenApiExample(
-    "取込済 (stored)",
-    value={
-        "id": 123,
-        "guidance_level": {"code": 1, "label": "積極的支援"},
-        "metabolic_syndrome": {"code": 2, "label": "予備群該当"},
-        "warnings": [],
-        "result": "created",
-        "changes": [],
-    },
-    response_only=True,
-    status_codes=["201"],
-)
-UPDATED_EXAMPLE = OpenApiExample(
-    "再送信による修正 (a re-send of the same person, exam date and programme with other values)",
-    value={
-        "id": 123,
-        "guidance_level": {"code": 2, "label": "動機付け支援"},
-        "metabolic_syndrome": {"code": 2, "label": "予備群該当"},
-        "warnings": [],
-        "result": "updated",
-        "changes": [{"code": "9N016160100000001", "from": "88.0", "to": "84.0"}],
-    },
-    response_only=True,
-    status_codes=["200"],
-)
-HELD_EXAMPLE = OpenApiExample(
-    "照合保留 (no matching insured person: held for staff review)",
-    value={
-        "held": 45,
-        "status": "held_for_review",
-        "message_ja": "記号・番号・枝番に一致する加入者がいません",
-        "message_en": "no insured person with this card",
-    },
-    response_only=True,
-    status_codes=["202"],
-)
-UPLOAD_EXAMPLE = OpenApiExample(
-    "処理結果 (report)",
-    value={
-        "id": 7,
-        "status": "done",
-        "kind": "archive",
-        "file_name": "9999999999_06999999_202604010_1.zip",
-        "sha256": "…",
-        "size": 48213,
-        "created_at": "2026-04-01T10:00:00+09:00",
-        "finished_at": "2026-04-01T10:00:01+09:00",
-        "progress": {"done": 3, "total": 3},
-        "summary": {"accepted": 1, "rejected": 1, "held": 1},
-        "errors": [],
-        "warnings": [],
-        "records": [
-            {"index": 0, "file": "…/DATA/h…0.xml", "status": "accepted", "checkup": 123, "created": True,
-             "result": "created", "changes": [], "errors": [], "warnings": []},
-            {"index": 1, "file": "…/DATA/h…1.xml", "status": "rejected", "errors": [
-                {"field": "items[3F015000002327101]", "code": "meal_timing_required", "value": None,
-                 "message_ja": "… 採血時間(食後) 9N141000000000011 = 2 が必要です …",
-                 "message_en": "… requires 採血時間 9N141000000000011 = 2 …"}], "warnings": []},
-            {"index": 2, "file": "…/DATA/h…2.xml", "status": "held", "held": 45,
-             "message_ja": "記号・番号・枝番に一致する加入者がいません",
-             "message_en": "no insured person with this card",
-             "errors": [], "warnings": []},
-        ],
-    },
-    response_only=True,
-)  # fmt: skip
-IDEMPOTENCY_PARAMETER = OpenApiParameter(
-    IDEMPOTENCY_HEADER,
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="Sent twice (same key, same sender), the request is processed once and answers the first result.",
-)
 
 
 class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
@@ -382,7 +250,7 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > _max_bytes():  # refuse before reading the body
+            if length > max_upload_bytes():  # refuse before reading the body
                 raise PayloadTooLarge
 
     @extend_schema(
@@ -422,7 +290,7 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
             error = _error("file", "required", "ファイル (file) がありません。", "No file (field 'file').")
             return Response({"errors": [error]}, status=status.HTTP_400_BAD_REQUEST)
         data = uploaded.read()
-        if len(data) > _max_bytes():
+        if len(data) > max_upload_bytes():
             raise PayloadTooLarge
         try:
             intake = upload_receive(

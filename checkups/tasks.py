@@ -2,8 +2,10 @@
 
 from celery import shared_task
 
+from intake.services import checkups_restratify, upload_process, uploads_resume_pending
+
 from .export_runs import export_run_build
-from .services import checkup_pk_slices, checkups_restratify
+from .services import checkup_pk_slices
 
 # A year's restratification runs as this many primary-key slices, one subtask each, so a worker of the imports
 # queue with two processes (or two workers) judges them side by side (issue #3: 1,000,000 checkups in < 60 s on
@@ -30,8 +32,6 @@ def checkups_restratify_slice_task(fiscal_year: int, insurer_id: int | None, low
 @shared_task(acks_late=True)
 def checkups_upload_process_task(upload_id: int) -> int:
     """Process (or resume) a large upload; idempotent: records already reported for it are skipped on retry."""
-    from .uploads import upload_process
-
     return upload_process(upload_id=upload_id).done
 
 
@@ -39,8 +39,6 @@ def checkups_upload_process_task(upload_id: int) -> int:
 def checkups_uploads_resume_task() -> int:
     """Every 5 minutes (config.celery beat_schedule): enqueue uploads stored while the broker was down
     or whose worker died; safe to run twice (the upload task resumes after its last committed chunk)."""
-    from .uploads import uploads_resume_pending
-
     return len(uploads_resume_pending())
 
 

@@ -1,6 +1,6 @@
 """Where the intake hands an upload's guidance files (特定保健指導情報ファイル, g…xml, SPEC §9.6).
 
-An archive may carry checkup files (h…) and guidance files (g…). The intake (checkups.uploads) reads both; the
+An archive may carry checkup files (h…) and guidance files (g…). The intake (intake.upload_chunks) reads both; the
 checkup files it stores itself, the guidance files it gives to the one handler the guidance app registers at
 start-up (guidance.apps.GuidanceConfig.ready → guidance.mhlw_import), so the checkup layer never imports the
 guidance layer above it. Without a handler (guidance not installed) a guidance file is refused, never dropped.

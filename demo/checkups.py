@@ -27,8 +27,8 @@ from checkups.items import columns_from_items
 from checkups.mhlw.document import Observation
 from checkups.models import Checkup
 from checkups.questionnaire import questions_for
-from checkups.services import checkups_choose_counted, checkups_restratify
 from demo.population import AGE_EDGE_CARD_PREFIX
+from intake.services import checkups_choose_counted, checkups_restratify
 from members.age_basis import age_basis, is_senior, is_target_age
 from members.codes import Relationship, Sex
 from members.fiscal import FOURTH_PERIOD_FIRST_FY, fiscal_year_end, fiscal_year_start

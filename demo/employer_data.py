@@ -9,11 +9,11 @@ from typing import Any
 
 from checkups.codes import Source
 from checkups.models import Checkup
-from checkups.services import checkup_receive
 from employer_data.csv_import import evaluate_row
 from employer_data.mapping import ColumnSpec
 from employer_data.models import CsvMapping, Submission
 from employer_data.services import submissions_refresh
+from intake.services import checkup_receive
 from members.age_basis import TARGET_AGE_MIN, age_basis, is_target_age
 from members.codes import Relationship
 from members.fiscal import fiscal_year_of

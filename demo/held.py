@@ -1,6 +1,6 @@
 """Demo held records (SPEC §1.5): records a clinic sent that match no insured person, waiting for staff.
 
-They come in through the real intake service (checkups.services.checkup_receive), so the queue shows what a
+They come in through the real intake service (intake.services.checkup_receive), so the queue shows what a
 clinic's mistakes look like: a card number that does not exist, a birth date that differs from the roster, and a
 record without the branch (枝番) for a card held by twins, so it matches both, and an exam after the person left
 the insurer (not enrolled on the exam date, SPEC §9.5).
@@ -14,9 +14,9 @@ from django.db import transaction
 from checkups.codes import Source
 from checkups.mhlw.document import CheckupDocument, Observation
 from checkups.models import HeldRecord
-from checkups.services import checkup_receive
 from demo.checkups import build_items
 from demo.population import TWIN_BIRTH_DATE, TWIN_CARD, TWINS
+from intake.services import checkup_receive
 from members.codes import Sex
 from members.fiscal import fiscal_year_of
 from members.models import Clinic, InsuredPerson

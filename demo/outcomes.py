@@ -17,10 +17,10 @@ from django.db import transaction
 
 from checkups.items import NUMERIC_ITEMS, WAIST_ITEMS, columns_from_items
 from checkups.models import Checkup
-from checkups.services import checkups_judge
 from guidance.codes import ContactKind, ProgrammeStatus
 from guidance.models import Contact, Programme
 from guidance.services import programmes_refresh
+from intake.services import checkups_judge
 from members.fiscal import fiscal_year_of
 
 WEIGHT_ITEM = NUMERIC_ITEMS["weight_kg"][0]

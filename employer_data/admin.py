@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkups.mhlw.itemtable import PROGRAM_SPECIFIC_CHECKUP, item, required_groups
 from checkups.services import CorrectionRefused
+from infra.i18n import in_page_language
 from members.admin_base import ScopedAdmin
 from members.audit import access_log_record
 from members.fiscal import fiscal_year_of
@@ -27,6 +28,7 @@ from .forms import CompleteItemsForm, CsvMappingForm, CsvUploadForm, PaperEntryF
 from .models import CsvImport, CsvMapping, IncompleteEmployerCheckup, Submission, SubmissionStatus
 from .selectors import Counts, outstanding_rows, requested_items, submission_counts, submission_status_rows
 from .services import (
+    ROW_RESULT_LABELS,
     checkup_complete_items,
     csv_import_confirm,
     csv_import_prepare,
@@ -217,7 +219,7 @@ class CsvImportAdmin(ScopedAdmin):
 
     list_display = ["created_at", "file_name", "employer", "status", "row_count", "stored_count", "held_count"]
     list_display += ["rejected_count", "incomplete_count"]
-    exclude = ["content"]
+    exclude = ["content", "report"]  # the report is shown as a table (report_table), never as raw JSON
     readonly_fields = [f.name for f in CsvImport._meta.fields if f.name not in ("content", "report")] + ["report_table"]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
@@ -238,15 +240,18 @@ class CsvImportAdmin(ScopedAdmin):
     def report_table(self, obj: CsvImport) -> str:
         rows = []
         for entry in obj.report:
-            problems = "; ".join(
-                f"{e['column']}='{e['value']}' {e['code']}: {e['message_ja']} / {e['message_en']}"
-                for e in entry["errors"]
-            )
+            problems = "; ".join(f"{e['column']}「{e['value']}」: {in_page_language(e)}" for e in entry["errors"])
             missing = ", ".join(m["field"] for m in entry.get("missing", []))
-            rows.append((entry["line"], entry.get("result", ""), problems or entry.get("reason_ja", ""), missing))
+            result = ROW_RESULT_LABELS.get(entry.get("result", ""), "")
+            rows.append((entry["line"], result, problems or in_page_language(entry, "reason"), missing))
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
         return format_html(
-            "<table><tr><th>行</th><th>結果</th><th>エラー</th><th>特定健診の不足項目</th></tr>{}</table>", body
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("行"),
+            _("結果"),
+            _("エラー"),
+            _("特定健診の不足項目"),
+            body,
         )
 
     def upload_view(self, request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,6 @@
 """Write paths for employer checkup data (SPEC §7): requests, CSV import, paper entry, completing items.
 
-Every record goes through `checkups.services.checkup_receive` (match → store or hold, judge, choose the counted
+Every record goes through `intake.services.checkup_receive` (match → store or hold, judge, choose the counted
 checkup of the person-year), so employer data follows the same path as a clinic's upload.
 """
 
@@ -12,18 +12,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from checkups.codes import Source
 from checkups.mhlw.document import CheckupDocument, Observation
 from checkups.mhlw.validation import RecordError, validate_document
 from checkups.models import Checkup, HeldRecord
-from checkups.services import (
-    StoreResult,
-    checkup_correct_item,
-    checkup_receive,
-    checkups_choose_counted,
-    checkups_judge,
-)
+from intake.services import StoreResult, checkup_correct_item, checkup_receive, checkups_choose_counted, checkups_judge
 from members.fiscal import fiscal_year_of
 from members.models import Employer, Insurer
 
@@ -146,16 +141,20 @@ def csv_import_prepare(
     return record, preview(rows, specs)
 
 
+ROW_REJECTED, ROW_HELD, ROW_STORED = "rejected", "held", "stored"  # a CSV row's result in CsvImport.report
+ROW_RESULT_LABELS = {ROW_REJECTED: _("取り込めません"), ROW_HELD: _("保留(照合待ち)"), ROW_STORED: _("登録しました")}
+
+
 def _row_report(outcome: RowOutcome, result: StoreResult | None) -> dict[str, Any]:
     entry = outcome.report()
     if result is None:
-        entry["result"] = "rejected"
+        entry["result"] = ROW_REJECTED
     elif result.held is not None:
-        entry.update(result="held", held_id=result.held.pk, reason_ja=result.held.reason_ja)
+        entry.update(result=ROW_HELD, held_id=result.held.pk, reason_ja=result.held.reason_ja)
         entry["reason_en"] = result.held.reason_en
     else:
         assert result.checkup is not None
-        entry.update(result="stored", checkup_id=result.checkup.pk, created=result.created)
+        entry.update(result=ROW_STORED, checkup_id=result.checkup.pk, created=result.created)
         entry["complete"] = result.checkup.is_complete
     return entry
 

@@ -6,10 +6,11 @@ in Japanese and in English from one definition. The API's error envelope fills `
 with `bilingual(...)`; pages render the message in the active language with `str(...)`.
 """
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise, lazy
-from django.utils.translation import override
+from django.utils.translation import get_language, override
 
 if TYPE_CHECKING:  # django-stubs' names for a lazy gettext string (the stubs package is not needed at run time)
     from django_stubs_ext import StrOrPromise, StrPromise
@@ -42,3 +43,11 @@ def in_language(text: Message, language: str) -> str:
 def bilingual(text: Message) -> tuple[str, str]:
     """(Japanese, English) renderings of one message."""
     return in_language(text, "ja"), in_language(text, "en")
+
+
+def in_page_language(finding: Any, stem: str = "message") -> str:
+    """`<stem>_ja` or `<stem>_en` of a finding (a dict or an object), whichever the active language reads: a staff page
+    shows one language, without the rule's code; the API answer carries both."""
+    key = f"{stem}_en" if (get_language() or "ja").startswith("en") else f"{stem}_ja"
+    value = finding.get(key) if isinstance(finding, Mapping) else getattr(finding, key, None)
+    return str(value or "")

@@ -36,10 +36,6 @@ RING_MAY_IMPORT = ("services", "selectors")
 # Known back-edges of today's code. Each one is removed by the intake refactor (issue #12, the one store path),
 # which then empties this set; the test fails when an entry is no longer needed, so the list only shrinks.
 ALLOWED_UPWARD: set[tuple[str, str]] = {
-    # checkups → guidance: judging then syncing programmes from inside the store path (removed by the intake refactor)
-    ("checkups.services", "guidance.services"),  # removed by the intake refactor
-    ("checkups.services", "guidance.models"),  # removed by the intake refactor
-    ("checkups.store", "guidance.services"),  # removed by the intake refactor
     # The person page (issue #16) is an admin page in the bottom app that shows every app's data with their rule
     # modules and codes; it moves up a layer (or reads only through selectors) in the staff work — staff helper.
     ("members.admin_hub", "checkups.codes"),

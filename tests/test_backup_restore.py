@@ -10,7 +10,7 @@ from django.db import connection
 from psycopg import sql
 
 from checkups.codes import Source
-from checkups.services import checkup_store
+from intake.services import checkup_store
 from members.actors import Actor, ActorKind
 from members.audit import access_log_record
 from members.models import AccessLog

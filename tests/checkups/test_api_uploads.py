@@ -5,8 +5,8 @@ import io
 import pytest
 from rest_framework.test import APIClient
 
-from checkups import uploads
 from checkups.models import Checkup, Upload
+from intake import uploads
 from members.models import AccessLog
 from tests.checkups.mhlw_samples import ROOT, SAMPLE_INDEX
 from tests.checkups.test_uploads_support import (

@@ -15,7 +15,7 @@ from checkups.mhlw.archive import open_archive
 from checkups.mhlw.cda import parse_cda
 from checkups.mhlw.safe_xml import validate_against_xsd
 from checkups.models import Checkup, ExportRun
-from checkups.uploads import upload_receive
+from intake.uploads import upload_receive
 from members.actors import Actor, ActorKind, actor_for_user
 from members.models import AccessLog
 from tests.checkups.mhlw_samples import SAMPLE_CDA

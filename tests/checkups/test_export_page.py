@@ -14,7 +14,7 @@ from django.utils import translation
 from checkups.export_runs import ExportSequenceExhausted, export_run_request
 from checkups.intake_types import Submitter
 from checkups.models import ExportRun
-from checkups.uploads import upload_receive
+from intake.uploads import upload_receive
 from members.models import AccessLog
 from tests.checkups.test_uploads_support import cda
 from tests.factories import PersonFactory, staff_user

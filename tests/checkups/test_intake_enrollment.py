@@ -9,9 +9,9 @@ from django.urls import reverse
 from checkups.codes import Source
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord
-from checkups.services import checkup_receive
-from checkups.uploads import upload_receive
 from guidance.models import Programme
+from intake.services import checkup_receive
+from intake.uploads import upload_receive
 from members.enrollment import enrolled_on, not_enrolled
 from members.hold_reasons import HoldReason
 from members.models import Enrollment
@@ -106,7 +106,7 @@ def test_staff_link_makes_it_counted(world, clinic_x_key, alice_client) -> None:
 
 
 def test_the_single_record_service_holds_the_same_way(world) -> None:
-    """services.checkup_receive (employer data, staff) calls the same rule as the upload path."""
+    """intake.services.checkup_receive (employer data, staff) calls the same rule as the upload path."""
     person = _left(world, lost_on=EXAM)
     result = checkup_receive(insurer=world.insurer_a, document=document(person), source=Source.CLINIC_API)
     assert result.checkup is None

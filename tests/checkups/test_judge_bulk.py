@@ -9,10 +9,11 @@ import pytest
 
 from checkups.judgments import PREVIOUS_FIELDS, READ_FIELDS, RESULT_FIELDS, judge_row
 from checkups.models import Checkup
-from checkups.services import checkup_pk_slices, checkups_judge
+from checkups.services import checkup_pk_slices
 from checkups.stratification import INPUT_FIELDS, StratificationInputs
 from checkups.tasks import checkups_restratify_task
 from guidance.models import Programme
+from intake.services import checkups_judge
 from tests.factories import CheckupFactory, PersonFactory
 
 EXAM = dt.date(2025, 6, 2)

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 
 from checkups.codes import GuidanceLevel, Source
 from checkups.models import Checkup
-from checkups.services import checkup_store, checkups_restratify
 from guidance.codes import ProgrammeLevel, ProgrammeStatus
 from guidance.models import Programme
+from intake.services import checkup_store, checkups_restratify
 from tests.checkups.documents import document
 from tests.factories import PersonFactory
 

@@ -6,14 +6,8 @@ import pytest
 from checkups.codes import GuidanceLevel, MetabolicJudgment, Source
 from checkups.mhlw.validation import validate_document
 from checkups.models import Checkup, CheckupCorrection, HeldRecord
-from checkups.services import (
-    CorrectionRefused,
-    checkup_correct_item,
-    checkup_receive,
-    checkup_store,
-    checkups_restratify,
-    held_record_link,
-)
+from checkups.services import CorrectionRefused
+from intake.services import checkup_correct_item, checkup_receive, checkup_store, checkups_restratify, held_record_link
 from tests.checkups.documents import document
 from tests.factories import PersonFactory, UserFactory
 

@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from checkups import uploads
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord, Upload
 from checkups.upload_report import staff_text
-from checkups.uploads import upload_process, upload_receive
+from intake import uploads
+from intake.uploads import upload_process, upload_receive
 from members.models import ClinicContract
 from tests.checkups.mhlw_samples import ROOT, SAMPLE_INDEX
 from tests.checkups.test_uploads_support import archive_of, cda

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from checkups.intake_types import Submitter
 from checkups.models import Checkup
-from checkups.records import prepare_document, records_receive
 from guidance.models import Programme
+from intake.records import prepare_document, records_receive
 from tests.checkups.documents import document
 from tests.factories import PersonFactory
 

@@ -1,4 +1,4 @@
-"""Upload intake and processing (checkups.uploads): per-record report, hardening, idempotency, employers."""
+"""Upload intake and processing (intake.uploads): per-record report, hardening, idempotency, employers."""
 
 import datetime as dt
 import json
@@ -6,13 +6,13 @@ import json
 import pytest
 from django.db import connection
 
-from checkups import uploads
 from checkups.codes import Source
 from checkups.intake_types import Submitter
 from checkups.mhlw.cda import parse_cda
 from checkups.models import Checkup, HeldRecord, Upload
-from checkups.services import checkup_store
-from checkups.uploads import IdempotencyKeyReused, upload_process, upload_receive
+from intake import upload_chunks, upload_members, uploads
+from intake.services import checkup_store
+from intake.uploads import IdempotencyKeyReused, upload_process, upload_receive
 from tests.checkups.documents import document
 from tests.checkups.mhlw_samples import ROOT, SAMPLE_CDA, SAMPLE_INDEX
 from tests.checkups.test_mhlw_safe_xml import BILLION_LAUGHS
@@ -209,7 +209,7 @@ def test_large_upload_runs_in_a_task_with_progress(
 ) -> None:
     people = [PersonFactory(insurer=world.insurer_a, card_number=f"7{i:03d}") for i in range(5)]
     monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 2)
-    monkeypatch.setattr(uploads, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(upload_chunks, "CHUNK_SIZE", 2)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         intake = upload_receive(
             submitter=clinic_submitter, data=archive_of([cda(p) for p in people]), file_name="big.zip"
@@ -229,7 +229,7 @@ def test_interrupted_processing_resumes_without_storing_twice(world, clinic_subm
     upload = upload_receive(
         submitter=clinic_submitter, data=archive_of([cda(p) for p in people]), file_name="big.zip", process_now=False
     ).upload
-    real = uploads.records_receive
+    real = upload_chunks.records_receive
     calls = {"n": 0}
 
     def crash_on_third_chunk(*args, **kwargs):
@@ -238,12 +238,12 @@ def test_interrupted_processing_resumes_without_storing_twice(world, clinic_subm
             raise RuntimeError("worker lost")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(uploads, "records_receive", crash_on_third_chunk)
+    monkeypatch.setattr(upload_chunks, "records_receive", crash_on_third_chunk)
     with pytest.raises(RuntimeError):
         upload_process(upload_id=upload.pk, chunk_size=2)
     upload.refresh_from_db()
     assert (upload.done, upload.status) == (4, Upload.Status.PROCESSING)
-    monkeypatch.setattr(uploads, "records_receive", real)
+    monkeypatch.setattr(upload_chunks, "records_receive", real)
     upload_process(upload_id=upload.pk, chunk_size=2)  # the retried task
     upload_process(upload_id=upload.pk, chunk_size=2)  # and once more: nothing left to do
     upload.refresh_from_db()
@@ -335,7 +335,7 @@ def test_worker_processes_give_the_same_result(world, clinic_submitter, monkeypa
     if connection.vendor != "postgresql":  # fork with an open in-memory SQLite test database
         pytest.skip("worker processes run on PostgreSQL imports")
     people = [PersonFactory(insurer=world.insurer_a, card_number=f"6{i:03d}") for i in range(7)]
-    monkeypatch.setattr(uploads, "WORKER_BATCH", 2)
+    monkeypatch.setattr(upload_members, "WORKER_BATCH", 2)
     data = archive_of([cda(p) for p in people] + [b"<bad", cda(None, card_number="0")])
     upload = upload_receive(submitter=clinic_submitter, data=data, file_name="big.zip", process_now=False).upload
     done = upload_process(upload_id=upload.pk, chunk_size=3, processes=2)
@@ -351,9 +351,9 @@ def test_worker_processes_give_the_same_result(world, clinic_submitter, monkeypa
 def test_interrupted_command_import_resumes_with_the_file(world, monkeypatch) -> None:
     people = [PersonFactory(insurer=world.insurer_a, card_number=f"5{i:03d}") for i in range(4)]
     monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 0)
-    monkeypatch.setattr(uploads, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(upload_chunks, "CHUNK_SIZE", 2)
     data = archive_of([cda(p) for p in people])
-    real, calls = uploads.records_receive, {"n": 0}
+    real, calls = upload_chunks.records_receive, {"n": 0}
 
     def crash_once(*args, **kwargs):
         calls["n"] += 1
@@ -361,7 +361,7 @@ def test_interrupted_command_import_resumes_with_the_file(world, monkeypatch) ->
             raise RuntimeError("killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(uploads, "records_receive", crash_once)
+    monkeypatch.setattr(upload_chunks, "records_receive", crash_once)
     with pytest.raises(RuntimeError):
         upload_receive(submitter=Submitter(label="command"), data=data, file_name="a.zip", process_now=True)
     assert Upload.objects.get().content in (b"", memoryview(b""))  # a command import keeps no copy of the file

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord, Upload
-from checkups.uploads import upload_receive
+from intake.uploads import upload_receive
 from members.models import AccessLog
 from tests.checkups.test_uploads_support import archive_of, cda
 from tests.factories import PersonFactory

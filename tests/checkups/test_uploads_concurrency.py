@@ -8,9 +8,9 @@ import pytest
 from django.db import connection, connections
 
 from checkups.intake_types import Submitter
-from checkups.json_intake import checkup_submit
 from checkups.models import Checkup, Upload
-from checkups.uploads import upload_receive
+from intake.services import checkup_submit
+from intake.uploads import upload_receive
 from tests.checkups.documents import document
 from tests.checkups.test_uploads_support import cda
 from tests.factories import ClinicFactory, InsurerFactory, PersonFactory

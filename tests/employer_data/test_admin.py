@@ -99,7 +99,8 @@ def test_csv_upload_preview_confirm(alice_client, world) -> None:
         {"employer": employer.pk, "mapping": mapping.pk, "file": upload},
     )
     html = response.content.decode()
-    assert response.status_code == 200 and "94 mg/dL" in html and "abc" in html and "not a number" in html
+    assert response.status_code == 200 and "94 mg/dL" in html and "abc" in html and "数値ではありません" in html
+    assert "not a number" not in html and "bad_number" not in html  # the page's language only, no rule codes
     record = CsvImport.objects.get()
     assert Checkup.objects.count() == 0
     response = alice_client.post(reverse("admin:employer_data_csvimport_confirm", args=[record.pk]))
@@ -107,7 +108,8 @@ def test_csv_upload_preview_confirm(alice_client, world) -> None:
     record.refresh_from_db()
     assert (record.status, record.stored_count, record.rejected_count) == ("imported", 1, 1)
     page = alice_client.get(reverse("admin:employer_data_csvimport_change", args=[record.pk])).content.decode()
-    assert "血圧上" in page and "bad_number" in page
+    assert "血圧上" in page and "数値ではありません" in page and "取り込めません" in page
+    assert "bad_number" not in page and "not a number" not in page
 
 
 def _paper_post(employer, person, **items: str) -> dict[str, str]:

@@ -9,7 +9,6 @@ import pytest
 
 from checkups.codes import Source
 from checkups.models import Checkup, CheckupCorrection, HeldRecord
-from checkups.services import checkup_store
 from employer_data.models import CsvImport, Submission, SubmissionStatus
 from employer_data.services import (
     checkup_complete_items,
@@ -17,6 +16,7 @@ from employer_data.services import (
     csv_import_prepare,
     submissions_refresh,
 )
+from intake.services import checkup_store
 from rates.computation import counted_checkups, fiscal_year_cells
 from tests.checkups.documents import document
 from tests.factories import UserFactory

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from checkups.codes import Source
 from checkups.models import Checkup, CheckupCorrection
-from checkups.services import checkup_correct_item, checkup_store
 from guidance.models import LevelDecisionRecord, MedicationRecheckRecord, Programme
 from guidance.services import GuidanceRefused, programme_decide_level, programme_set_goals, programmes_assign
+from intake.services import checkup_correct_item, checkup_store
 from members.actors import actor_for_user
 from tests.checkups.documents import document
 from tests.conftest import key_client

@@ -4,9 +4,9 @@ import datetime as dt
 
 from checkups.codes import Source
 from checkups.models import Checkup
-from checkups.services import checkup_store
 from guidance.models import Programme
 from guidance.services import programmes_create_for_new_checkups, programmes_sync_for_checkups
+from intake.services import checkup_store
 from tests.checkups.documents import document
 from tests.factories import PersonFactory
 

@@ -15,12 +15,12 @@ from rest_framework.test import APIClient
 from checkups.intake_types import Submitter
 from checkups.mhlw.archive import GUIDANCE_REPORT_CATEGORIES
 from checkups.models import Upload
-from checkups.uploads import upload_receive
 from guidance.codes import ContactForm, ContactKind
 from guidance.mhlw.document import GuidanceContactRecord, GuidanceDocument
 from guidance.mhlw.write import write_guidance_cda
 from guidance.mhlw_files import guidance_archive_for_fiscal_year, guidance_files_for_fiscal_year
 from guidance.models import Contact, LevelDecisionRecord, MedicationRecheckRecord, Programme
+from intake.uploads import upload_receive
 from members.actors import actor_for_user
 from tests.checkups.mhlw_samples import sample_archive
 from tests.factories import PersonFactory
@@ -66,7 +66,7 @@ def _import(data: bytes, name: str, submitter: Submitter = COMMAND) -> Upload:
 
 
 def test_round_trip_export_then_import_into_an_empty_guidance_database(world, alice, provider_p, monkeypatch) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     _states(world, alice, provider_p)
     before = _snapshot(world.insurer_a)
     actor = actor_for_user(alice)
@@ -148,7 +148,7 @@ def motivational(world):
 def test_a_provider_posts_a_start_file_and_the_programme_is_started_and_assigned(
     world, motivational, provider_p, provider_p_key, monkeypatch
 ) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     assert motivational.level == 2 and motivational.provider is None
     response = _post(provider_p_key, write_guidance_cda(_document(motivational.person)))
     assert response.status_code == 201, response.json()
@@ -169,7 +169,7 @@ def test_a_provider_posts_a_start_file_and_the_programme_is_started_and_assigned
 
 
 def test_the_same_file_twice_is_stored_once(world, motivational, provider_p_key, monkeypatch) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     data = write_guidance_cda(_document(motivational.person))
     assert _post(provider_p_key, data).status_code == 201
     assert _post(provider_p_key, data).status_code == 200
@@ -179,7 +179,7 @@ def test_the_same_file_twice_is_stored_once(world, motivational, provider_p_key,
 def test_another_providers_upload_is_not_found(
     world, motivational, provider_p_key, provider_q_key, monkeypatch
 ) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     upload_id = _post(provider_p_key, write_guidance_cda(_document(motivational.person))).json()["id"]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {provider_q_key}")
@@ -189,7 +189,7 @@ def test_another_providers_upload_is_not_found(
 def test_a_contact_the_rules_refuse_is_reported_with_its_rule_and_not_stored(
     world, motivational, provider_p_key, monkeypatch
 ) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     short = GuidanceContactRecord(ContactKind.INITIAL, ContactForm.INDIVIDUAL_IN_PERSON, EXAM, 19)  # SPEC §5.2: ≥ 20
     response = _post(provider_p_key, write_guidance_cda(_document(motivational.person, contacts=[short])))
     assert response.status_code == 201
@@ -219,7 +219,7 @@ def test_a_file_for_nobody_we_know_is_refused_with_a_neutral_reason(world, motiv
 def test_a_programme_of_another_provider_is_not_reported_on(
     world, motivational, provider_q, provider_p_key, monkeypatch
 ) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     Programme.objects.filter(pk=motivational.pk).update(provider=provider_q)
     response = _post(provider_p_key, write_guidance_cda(_document(motivational.person)))
     assert response.status_code == 422
@@ -252,7 +252,7 @@ def test_a_providers_checkup_file_is_refused(world, motivational, provider_p_key
 
 
 def test_points_that_differ_from_ours_are_a_warning(world, motivational, provider_p_key, monkeypatch) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     document = _document(motivational.person, total_points=180, process_points=180, outcome_points=0)
     response = _post(provider_p_key, write_guidance_cda(document))
     [record] = response.json()["records"]
@@ -263,7 +263,7 @@ def test_points_that_differ_from_ours_are_a_warning(world, motivational, provide
 def test_a_raw_body_without_a_g_name_is_told_a_guidance_file_by_its_report_category(
     world, motivational, provider_p_key, monkeypatch
 ) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     assert {"21", "22", "23", "24", "25"} == GUIDANCE_REPORT_CATEGORIES
     response = _post(provider_p_key, write_guidance_cda(_document(motivational.person)), name="upload.xml")
     assert response.status_code == 201, response.json()
@@ -271,7 +271,7 @@ def test_a_raw_body_without_a_g_name_is_told_a_guidance_file_by_its_report_categ
 
 
 def test_import_mhlw_imports_a_providers_guidance_files(world, motivational, provider_p, tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr("checkups.uploads.intake_today", lambda: TODAY)
+    monkeypatch.setattr("intake.upload_chunks.intake_today", lambda: TODAY)
     path = tmp_path / "g2700000001202601310000001.xml"
     path.write_bytes(write_guidance_cda(_document(motivational.person)))
     out = io.StringIO()

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from checkups.codes import Source
-from checkups.services import checkup_store
 from guidance.contacts import final_evaluation_earliest
 from guidance.models import Programme
 from guidance.services import programmes_assign
+from intake.services import checkup_store
 from members.actors import Actor, ActorKind, actor_for_user
 from members.models import AccessLog
 from portal.selectors import access_rows

@@ -1,5 +1,5 @@
 """The bulk insert of new programmes (COPY on PostgreSQL, a shared evaluation per identical inputs) stores exactly
-what a model instance built from the rules engine would (`guidance.services._new_programme`)."""
+what a model instance built from the rules engine would (`guidance.services.programme_creation.new_programme`)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -7,9 +7,11 @@ from decimal import Decimal
 import pytest
 
 from guidance.facts import EVALUATION_FIELDS, evaluation_fields, programme_facts
+from guidance.levels import LEVEL_FROM_CHECKUP
 from guidance.models import Programme
 from guidance.rules import evaluate
-from guidance.services import LEVEL_FROM_CHECKUP, _new_programme, programmes_sync_for_checkups
+from guidance.services import programmes_sync_for_checkups
+from guidance.services.programme_creation import new_programme, programmes_insert
 from tests.factories import PersonFactory
 from tests.guidance.conftest import TODAY, make_checkup
 
@@ -47,7 +49,7 @@ def test_inserted_programmes_equal_the_engine(world, today: dt.date) -> None:
         )
         expected = evaluation_fields(evaluate(facts), [])
         assert {name: getattr(stored, name) for name in EVALUATION_FIELDS} == expected
-        reference = _new_programme(
+        reference = new_programme(
             (checkup.pk, checkup.person_id, checkup.insurer_id, checkup.fiscal_year, checkup.guidance_level, False,
              checkup.exam_date, checkup.weight_kg, checkup.waist_cm),
             today,
@@ -62,8 +64,6 @@ def test_insert_skips_a_checkup_that_already_has_a_programme(world) -> None:
     checkup = make_checkup(world.person_a, level=1)
     assert programmes_sync_for_checkups(checkup_ids=[checkup.pk], today=TODAY) == 1
     Programme.objects.filter(checkup=checkup).update(version=7)
-    from guidance.services import _programmes_insert
-
-    _programmes_insert([{"checkup_id": checkup.pk, "person_id": checkup.person_id, "insurer_id": checkup.insurer_id,
+    programmes_insert([{"checkup_id": checkup.pk, "person_id": checkup.person_id, "insurer_id": checkup.insurer_id,
                          "fiscal_year": 2025, "level": 1}])  # fmt: skip
     assert Programme.objects.get(checkup=checkup).version == 7

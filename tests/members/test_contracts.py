@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord
-from checkups.uploads import upload_receive
+from intake.uploads import upload_receive
 from members.contracts import ContractRow, clinic_may_send
 from members.hold_reasons import HoldReason
 from members.models import ClinicContract

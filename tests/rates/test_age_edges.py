@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.translation import override
 
 from checkups.codes import GuidanceLevel, Source
-from checkups.services import checkup_store
 from guidance.models import Programme
+from intake.services import checkup_store
 from members.codes import Sex
 from rates.computation import fiscal_year_cells, target_persons
 from rates.counting import checkup_counting, year_facts

@@ -3,7 +3,7 @@
 
 Two knobs, from the environment, so a test can make a crash land between commits and see redelivery quickly:
 
-* FAULT_CHUNK_SIZE — records per committed chunk of an upload (checkups.uploads.CHUNK_SIZE, normally 500);
+* FAULT_CHUNK_SIZE — records per committed chunk of an upload (intake.upload_chunks.CHUNK_SIZE, normally 500);
 * FAULT_VISIBILITY_TIMEOUT — seconds after which this worker puts back messages that a dead worker had taken
   but never acknowledged (Redis transport; production keeps kombu's default of one hour).
 """
@@ -17,11 +17,11 @@ def main() -> None:
     import django
 
     django.setup()
-    import checkups.uploads
+    import intake.upload_chunks
     from config.celery import app
 
     if chunk := int(os.environ.get("FAULT_CHUNK_SIZE", "0")):
-        checkups.uploads.CHUNK_SIZE = chunk
+        intake.upload_chunks.CHUNK_SIZE = chunk
     if timeout := int(os.environ.get("FAULT_VISIBILITY_TIMEOUT", "0")):
         app.conf.broker_transport_options = {
             "visibility_timeout": timeout,

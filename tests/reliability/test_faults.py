@@ -27,9 +27,9 @@ import rates.services
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord, Upload
 from checkups.tasks import checkups_upload_process_task, checkups_uploads_resume_task
-from checkups.uploads import RESUME_AFTER, upload_receive, uploads_resume_pending
 from config.celery import app as celery_app
 from guidance.models import Contact
+from intake.uploads import RESUME_AFTER, upload_receive, uploads_resume_pending
 from members.models import Enrollment, InsuredPerson
 from rates.models import RateSnapshot
 from rates.services import rate_snapshot_compute

@@ -20,9 +20,9 @@ from lxml import etree
 
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord, Upload
-from checkups.records import prepare_member
-from checkups.uploads import upload_receive
 from guidance.models import Programme
+from intake.records import prepare_member
+from intake.uploads import upload_receive
 from members.models import InsuredPerson
 from tests.checkups.mhlw_samples import SAMPLE_CDA
 from tests.factories import ClinicFactory, InsurerFactory, PersonFactory

@@ -11,7 +11,7 @@ import pytest
 from checkups.export_runs import export_run_build, export_run_request
 from checkups.intake_types import Submitter
 from checkups.models import ExportRun
-from checkups.uploads import upload_receive
+from intake.uploads import upload_receive
 from tests.checkups.test_uploads_support import cda
 from tests.factories import PersonFactory, staff_user
 

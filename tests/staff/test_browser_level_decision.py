@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from checkups.codes import Source
 from checkups.models import Checkup
-from checkups.services import checkup_correct_item, checkup_store
 from guidance.codes import ContactForm, ContactKind, ProgrammeLevel
 from guidance.models import LevelDecisionRecord, Programme
 from guidance.services import contact_add
+from intake.services import checkup_correct_item, checkup_store
 from members.actors import actor_for_user
 from members.fiscal import fiscal_year_of
 from tests.checkups.documents import document

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from checkups.intake_types import Submitter
 from checkups.models import Upload
-from checkups.uploads import upload_receive
+from intake.services import upload_receive
 from members.models import GuidanceProvider
 
 COMMAND_SUBMITTER = "command"

@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from checkups.codes import GuidanceLevel
 from checkups.models import Checkup
-from checkups.services import checkups_restratify
+from intake.services import checkups_restratify
 from members.models import Insurer
 
 

@@ -1,0 +1,47 @@
+"""The intake's use cases, for the interface ring (API, admin, tasks, commands) and the apps above: receive an
+upload or a JSON record, one record through the service path, link a held record, correct a checkup item, judge
+or restratify with the programmes following (issue #12)."""
+
+from checkups.judging import checkups_choose_counted
+
+from .json_record import JsonResult, checkup_submit
+from .judging import checkup_correct_item, checkups_judge, checkups_restratify
+from .receive import StoreResult, checkup_receive, checkup_store, held_record_link
+from .records import records_receive
+from .store import checkups_receive_many
+from .upload_chunks import CHUNK_SIZE, upload_process
+from .uploads import (
+    RESUME_AFTER,
+    SMALL_UPLOAD_RECORDS,
+    IdempotencyKeyReused,
+    Intake,
+    existing_upload,
+    upload_enqueue,
+    upload_receive,
+    uploads_resume_pending,
+)
+
+__all__ = [
+    "CHUNK_SIZE",
+    "RESUME_AFTER",
+    "SMALL_UPLOAD_RECORDS",
+    "IdempotencyKeyReused",
+    "Intake",
+    "JsonResult",
+    "StoreResult",
+    "checkup_correct_item",
+    "checkup_receive",
+    "checkup_store",
+    "checkup_submit",
+    "checkups_choose_counted",
+    "checkups_judge",
+    "checkups_receive_many",
+    "checkups_restratify",
+    "existing_upload",
+    "held_record_link",
+    "records_receive",
+    "upload_enqueue",
+    "upload_process",
+    "upload_receive",
+    "uploads_resume_pending",
+]

@@ -1,0 +1,58 @@
+"""An upload's progress and report: counts and report entries written with each chunk, and its end."""
+
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from checkups.intake_types import Outcome
+from checkups.models import Upload
+from checkups.upload_handlers import FileOutcome
+from infra.bulk import append_to_json_list
+from members.models import Insurer
+
+from .records import Prepared
+
+
+def upload_finish(upload: Upload) -> None:
+    """Done. An upload whose every record was refused keeps only its metadata (who, when, size, sha256, the
+    report), never the body (issue #13)."""
+    upload.status, upload.finished_at = Upload.Status.DONE, timezone.now()
+    fields = ["status", "finished_at"]
+    if upload.total and upload.accepted == upload.held == 0:
+        upload.content, fields = b"", [*fields, "content"]
+    upload.save(update_fields=fields)
+
+
+def upload_advance(
+    upload: Upload,
+    names: list[str],
+    outcomes: Sequence[Outcome | FileOutcome],
+    chunk: Sequence[Prepared] = (),
+    *,
+    finished: bool = False,
+) -> None:
+    """Progress, counts and the chunk's report entries, in the chunk's transaction. `finished`: the upload's
+    only chunk (one JSON record): done, with its whole report, in one UPDATE."""
+    entries = [
+        outcome.to_entry(upload.done + offset, name)
+        for offset, (name, outcome) in enumerate(zip(names, outcomes, strict=True))
+    ]
+    upload.done += len(entries)
+    upload.accepted += sum(o.status == "accepted" for o in outcomes)
+    upload.rejected += sum(o.status == "rejected" for o in outcomes)
+    upload.held += sum(o.status == "held" for o in outcomes)
+    if upload.insurer_id is None and chunk:  # the first record's insurer: known when it was accepted or held
+        first = next((o for p, o in zip(chunk, outcomes, strict=False) if p.document is not None), None)
+        if isinstance(first, Outcome) and first.insurer_id is not None:
+            upload.insurer_id = first.insurer_id
+        else:
+            numbers = [p.document.insurer_number for p in chunk if p.document is not None]
+            upload.insurer = Insurer.objects.filter(number__in=numbers[:1]).first()
+    fields = ["done", "accepted", "rejected", "held", "insurer", "status"]
+    if finished and upload.done == len(entries):
+        upload.status, upload.finished_at, upload.report = Upload.Status.DONE, timezone.now(), entries
+        upload.save(update_fields=[*fields, "finished_at", "report"])
+        return
+    upload.status = Upload.Status.PROCESSING
+    upload.save(update_fields=fields)
+    append_to_json_list(Upload, upload.pk, "report", entries)  # the report so far is not re-sent per chunk
