@@ -8,6 +8,7 @@ more fails too, so it must be taken off the list.
 """
 
 import ast
+import itertools
 import re
 from pathlib import Path
 
@@ -30,6 +31,8 @@ CONVERTED = [
     "employer_data/mapping.py",
     "employer_data/csv_import.py",
     "guidance/mhlw/read.py",
+    "guidance/points.py",
+    "guidance/completion.py",
 ]
 # Hand-written pairs left (other helpers' modules, or not converted yet); shrink only.
 STILL_TO_CONVERT: list[str] = []
@@ -53,7 +56,7 @@ def hand_written_pairs(source: str) -> list[int]:
         if isinstance(node, (ast.Tuple, ast.List)):
             sequences.append(node.elts)
         for items in sequences:
-            for first, second in zip(items, items[1:], strict=False):
+            for first, second in itertools.pairwise(items):
                 ja, en = _text(first), _text(second)
                 if ja and en and JAPANESE.search(ja) and not JAPANESE.search(en) and ENGLISH_WORD.search(en):
                     lines.append(first.lineno)
