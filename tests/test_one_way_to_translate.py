@@ -33,6 +33,7 @@ CONVERTED = [
     "guidance/mhlw/read.py",
     "guidance/points.py",
     "guidance/completion.py",
+    "portal/report.py",
 ]
 # Hand-written pairs left (other helpers' modules, or not converted yet); shrink only.
 STILL_TO_CONVERT: list[str] = []
