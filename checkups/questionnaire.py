@@ -83,7 +83,7 @@ class Question:
     field: str
     item_code: str
     answer_set_oid: str
-    text: StrPromise
+    text: StrPromise = dataclasses.field(hash=False)  # a lazy text hashes by its rendering in the active language
     answers: Answers = dataclasses.field(hash=False, compare=False)  # `field` is an attribute name here
 
     @property

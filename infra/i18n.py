@@ -62,7 +62,8 @@ def _pair(text: Any) -> tuple[str, str]:
     if not isinstance(text, Promise):
         plain = str(text)
         return plain, plain
-    func, args, kw = text.__reduce__()[1][:3]  # type: ignore[index]  # a lazy proxy pickles as (unpickle, (func, args, kw, *resultclasses))
+    reduced: Any = text.__reduce__()  # a lazy proxy pickles as (unpickle, (func, args, kw, *resultclasses))
+    func, args, kw = reduced[1][:3]
     if func is _format and not kw:
         template, values = args
         template_ja, template_en = _pair(template)
@@ -81,7 +82,7 @@ def _pair(text: Any) -> tuple[str, str]:
     return _in_language(text, "ja"), _in_language(text, "en")
 
 
-def _in_language(text: Message, language: str) -> str:
+def _in_language(text: Any, language: str) -> str:
     with override(language):
         return str(text)
 
