@@ -131,9 +131,9 @@ def _round(url: str, broker: str, archives: list[tuple[str, bytes]], workers: in
     from bench.import_generate import INSURER_NUMBER
     from checkups.intake_types import Submitter
     from checkups.models import Checkup, Upload
-    from checkups.tasks import checkups_upload_process_task
     from config.celery import app
     from intake.services import upload_receive
+    from intake.tasks import checkups_upload_process_task
     from members.models import Clinic
 
     _clear()

@@ -42,6 +42,7 @@ from .selectors import (
     report_groups,
 )
 from .services import CorrectionRefused
+from .tasks import checkups_restratify_task
 
 # SPEC §1.2–§1.3, §2.5b: bands of the stored age basis (年度末年齢), from members.age_basis: checkup targets are
 # age basis 40–74 and 75 when born on April 1 (75th birthday on the next year's first day); 65 or more get §2.5b.
@@ -265,14 +266,12 @@ class CheckupAdmin(ScopedAdmin):
     @admin.action(description=_("選択した健診結果の年度を再階層化する(年度全体・バックグラウンド)"))
     def restratify_action(self, request: HttpRequest, queryset: QuerySet) -> None:
         """Enqueue one bulk restratification per fiscal year and insurer of the selection (SPEC §2)."""
-        from .tasks import checkups_restratify_task
-
         pairs = sorted(set(queryset.order_by().values_list("fiscal_year", "insurer_id").distinct()))
         for fiscal_year, insurer_id in pairs:
             transaction.on_commit(
                 partial(checkups_restratify_task.delay, fiscal_year=fiscal_year, insurer_id=insurer_id)
             )
-        years = ", ".join(sorted({f"{fy}年度" for fy, _ in pairs}))
+        years = ", ".join(fiscal_year_label(fy) for fy in sorted({fy for fy, _ in pairs}))
         self.message_user(request, _("再階層化を開始しました: %(years)s") % {"years": years}, messages.SUCCESS)
 
 

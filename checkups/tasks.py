@@ -1,8 +1,9 @@
-"""Celery tasks for checkups: thin wrappers around services, passing primary keys and numbers only."""
+"""Celery tasks for checkups: thin wrappers around services, passing primary keys and numbers only (the upload
+tasks are the intake's: `intake.tasks`)."""
 
 from celery import shared_task
 
-from intake.services import checkups_restratify, upload_process, uploads_resume_pending
+from intake.services import checkups_restratify
 
 from .export_runs import export_run_build
 from .services import checkup_pk_slices
@@ -27,19 +28,6 @@ def checkups_restratify_slice_task(fiscal_year: int, insurer_id: int | None, low
     """Restratify the year's checkups with primary keys in [low, high], in batches; idempotent (the same inputs
     give the same results, and unchanged rows are not written)."""
     return checkups_restratify(fiscal_year=fiscal_year, insurer_id=insurer_id, pk_range=(low, high))
-
-
-@shared_task(acks_late=True)
-def checkups_upload_process_task(upload_id: int) -> int:
-    """Process (or resume) a large upload; idempotent: records already reported for it are skipped on retry."""
-    return upload_process(upload_id=upload_id).done
-
-
-@shared_task(acks_late=True)
-def checkups_uploads_resume_task() -> int:
-    """Every 5 minutes (config.celery beat_schedule): enqueue uploads stored while the broker was down
-    or whose worker died; safe to run twice (the upload task resumes after its last committed chunk)."""
-    return len(uploads_resume_pending())
 
 
 @shared_task(acks_late=True)

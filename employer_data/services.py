@@ -179,7 +179,8 @@ def csv_import_confirm(*, csv_import: CsvImport, today: dt.date) -> CsvImport:
     """Store every valid row (matched → checkup, unmatched → held); bad rows are reported, the others imported.
 
     The same bytes are imported once per insurer (re-import → status duplicate, nothing stored); a row already
-    stored (same person, exam date, programme) is replaced, never duplicated (checkup_store).
+    stored (same person, exam date, programme) is a correction kept in its history, never a duplicate (the one
+    store path, `intake.store`).
     """
     record = CsvImport.objects.select_for_update().get(pk=csv_import.pk)
     already = CsvImport.objects.filter(

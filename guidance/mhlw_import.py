@@ -4,8 +4,8 @@ a 代行機関's archive or `import_mhlw`.
 Each file is validated against hg08_V08.xsd (SPEC §9.5), matched to its programme (`guidance.mhlw_match`), and
 its goals, contacts and ending are recorded through the same services as the API (`programme_set_goals`, `contact_add`,
 `programme_drop_out`, `programme_exclude`): a contact the rules refuse is reported with its rule and not stored.
-The intake (intake.upload_chunks) hands the files over through checkups.upload_handlers (registered in
-GuidanceConfig.ready), so the per-record report, the upload's idempotency and its progress are the checkup files'.
+The intake (intake.upload_chunks, the layer above) calls `guidance_files_receive` directly, so the per-record
+report, the upload's idempotency and its progress are the checkup files'.
 
 ◆ Decisions where SPEC is silent:
 - a file with no programme to report on is refused with one neutral reason (`guidance.mhlw_match`); the provider

@@ -1,6 +1,7 @@
-"""One record through the service path (SPEC §1.5, §9.5): match it to a person enrolled on the exam date and
-store it, or hold it for staff review; a held record linked by staff is stored the same way. Every path then
-chooses the counted checkup of the year and judges the person's checkups with the programmes following."""
+"""One record through the one store path (SPEC §1.5, §9.5, issue #12): a batch of one through
+`intake.store` — matched to a person enrolled on the exam date and stored, or held for staff review; a held
+record linked by staff is stored the same way for the person they chose. The store path then chooses the
+counted checkup of the year and judges the person's checkups with the programmes following."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,23 +10,27 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from checkups.items import columns_from_items
-from checkups.judging import checkups_choose_counted
+from checkups.intake_types import Incoming, Outcome
 from checkups.mhlw.document import CheckupDocument
+from checkups.mhlw.validation import RecordError
 from checkups.models import Checkup, HeldRecord
-from members.age_basis import age_basis
-from members.clinics import clinic_number, clinics_for
-from members.contracts import without_contract
-from members.enrollment import not_enrolled
-from members.fiscal import fiscal_year_of
-from members.hold_reasons import HoldReason
-from members.matching import held_match, person_match
+from checkups.resends import Sender
+from members.matching import PersonRow
 from members.models import Clinic, Employer, InsuredPerson, Insurer
 
-from .judging import checkups_judge
-from .matching import exam_day
+from .store import checkups_receive_many, checkups_store_matched
 
-_MODEL_FIELDS = {f.name for f in Checkup._meta.get_fields()}
+
+def person_row(person: InsuredPerson) -> PersonRow:
+    return PersonRow(
+        pk=person.pk,
+        insurer_id=person.insurer_id,
+        card_symbol=person.card_symbol,
+        card_number=person.card_number,
+        card_branch=person.card_branch,
+        birth_date=person.birth_date,
+        sex=person.sex,
+    )
 
 
 @dataclass(frozen=True)
@@ -35,9 +40,38 @@ class StoreResult:
     created: bool
 
 
-def _clinic_for(document: CheckupDocument) -> Clinic | None:
-    number = clinic_number(document.clinic_number, document.author_org_number)
-    return clinics_for([(number, document.clinic_name)]).get(number or "")
+class RecordRefused(ValueError):
+    """A record the store path rejects (e.g. an insurer number that is not the receiving insurer's)."""
+
+    def __init__(self, errors: Sequence[RecordError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.code}" for e in errors))
+        self.errors = list(errors)
+
+
+def _incoming(
+    document: CheckupDocument,
+    source: str,
+    submitted_by_clinic: Clinic | None,
+    submitted_by_employer: Employer | None,
+    missing_items: Sequence[dict[str, Any]],
+    sender: Sender | None = None,
+) -> Incoming:
+    return Incoming(
+        document=document,
+        source=source,
+        submitted_by_clinic=submitted_by_clinic,
+        submitted_by_employer=submitted_by_employer,
+        missing_items=list(missing_items),
+        sender=sender,
+    )
+
+
+def _result(outcome: Outcome) -> StoreResult:
+    if outcome.status == "held" and outcome.held_id is not None:
+        return StoreResult(checkup=None, held=HeldRecord.objects.get(pk=outcome.held_id), created=False)
+    if outcome.status != "accepted" or outcome.checkup_id is None:
+        raise RecordRefused(outcome.errors)
+    return StoreResult(checkup=Checkup.objects.get(pk=outcome.checkup_id), held=None, created=outcome.created)
 
 
 @transaction.atomic
@@ -50,45 +84,13 @@ def checkup_receive(
     submitted_by_employer: Employer | None = None,
     missing_items: Sequence[dict[str, Any]] = (),
 ) -> StoreResult:
-    """Match the record to a person enrolled on the exam date (SPEC §1.5, §9.5) and store it, or hold it for
-    staff review."""
-    match = person_match(
-        insurer=insurer,
-        card_symbol=document.card_symbol,
-        card_number=document.card_number,
-        card_branch=document.card_branch,
-        birth_date=document.birth_date,
-        sex=document.sex,
-    )
-    performing = clinic_number(document.clinic_number, document.author_org_number)
-    if submitted_by_clinic is not None and without_contract(
-        {0: (insurer.pk, performing or submitted_by_clinic.number, document.exam_date)}
-    ):
-        match = held_match(HoldReason.NO_CONTRACT)  # issue #13: the insurer has no contract with the clinic
-    elif match.person is not None and not_enrolled({0: (match.person.pk, document.exam_date)}):
-        match = held_match(HoldReason.NOT_ENROLLED_ON_EXAM_DATE)  # SPEC §9.5: never counted silently
-    if match.person is None:
-        held = HeldRecord.objects.create(
-            insurer=insurer,
-            submitted_by_clinic=submitted_by_clinic,
-            submitted_by_employer=submitted_by_employer,
-            source=source,
-            document={**document.to_json(), "missing_items": list(missing_items)},
-            exam_date=exam_day(document),
-            reason=match.reason,
-            reason_ja=match.reason_ja,
-            reason_en=match.reason_en,
-        )
-        return StoreResult(checkup=None, held=held, created=False)
-    checkup, created = checkup_store(
-        person=match.person,
-        document=document,
-        source=source,
-        submitted_by_clinic=submitted_by_clinic,
-        submitted_by_employer=submitted_by_employer,
-        missing_items=missing_items,
-    )
-    return StoreResult(checkup=checkup, held=None, created=created)
+    """One record through the one store path (a batch of one, `checkups_receive_many`): matched to a person
+    enrolled on the exam date (SPEC §1.5, §9.5) and stored, or held for staff review; a record addressed to
+    another insurer than `insurer` is refused (`RecordRefused`)."""
+    record = _incoming(document, source, submitted_by_clinic, submitted_by_employer, missing_items)
+    record.for_insurer = insurer
+    [outcome] = checkups_receive_many([record])
+    return _result(outcome)
 
 
 @transaction.atomic
@@ -100,40 +102,16 @@ def checkup_store(
     submitted_by_clinic: Clinic | None = None,
     submitted_by_employer: Employer | None = None,
     missing_items: Sequence[dict[str, Any]] = (),
+    sender: Sender | None = None,
 ) -> tuple[Checkup, bool]:
-    """Store one exam (one record per person, exam date and program; a re-send replaces it) and judge it."""
-    exam_date = exam_day(document)
-    fiscal_year = fiscal_year_of(exam_date)
-    items = document.items_dict()
-    columns = {k: v for k, v in columns_from_items(items, fiscal_year=fiscal_year).items() if k in _MODEL_FIELDS}
-    checkup, created = Checkup.objects.update_or_create(
-        person=person,
-        exam_date=exam_date,
-        program=document.program,
-        defaults={
-            "insurer_id": person.insurer_id,
-            "clinic": _clinic_for(document),
-            "submitted_by_clinic": submitted_by_clinic,
-            "submitted_by_employer": submitted_by_employer,
-            "fiscal_year": fiscal_year,
-            "age_at_fy_end": age_basis(person.birth_date, fiscal_year),  # SPEC §1.2
-            "source": source,
-            "items": items,
-            "is_complete": not missing_items,
-            "missing_items": list(missing_items),
-            "counts_for_fiscal_year": False,  # decided below, among all of the person's checkups of the year
-            **columns,
-        },
-    )
-    checkups_choose_counted(person_ids=[person.pk], fiscal_years=[fiscal_year])
-    # Re-judge the person's other checkups this year (the counted one may have changed, and with it which one
-    # carries a guidance programme) and next year's (its 2-consecutive-years flag reads this year's, SPEC §2.8).
-    for year in (fiscal_year, fiscal_year + 1):  # in order: next year's flag reads this year's fresh level
-        related = Checkup.objects.filter(person=person, fiscal_year=year).values_list("pk", flat=True)
-        if ids := list(related):
-            checkups_judge(checkup_ids=ids)
-    checkup.refresh_from_db()
-    return checkup, created
+    """Store one exam of a known person (staff chose them) through the one store path: one record per person,
+    exam date and programme; a re-send is a correction kept in the history; judged, counted checkup chosen and
+    programmes following, as every received record."""
+    record = _incoming(document, source, submitted_by_clinic, submitted_by_employer, missing_items, sender)
+    outcome = checkups_store_matched([record], {0: person_row(person)})[0]
+    result = _result(outcome)
+    assert result.checkup is not None  # a record of a known person is always stored
+    return result.checkup, result.created
 
 
 @transaction.atomic
@@ -146,6 +124,12 @@ def held_record_link(*, held: HeldRecord, person: InsuredPerson, user: Any) -> C
     data = dict(held.document)
     missing = data.pop("missing_items", [])
     document = CheckupDocument.from_json(data)
+    sender = Sender(
+        label=f"user:{user.pk}" if getattr(user, "pk", None) else "command",
+        clinic=held.submitted_by_clinic,
+        employer=held.submitted_by_employer,
+        user=user,
+    )
     checkup, _ = checkup_store(
         person=person,
         document=document,
@@ -153,6 +137,7 @@ def held_record_link(*, held: HeldRecord, person: InsuredPerson, user: Any) -> C
         submitted_by_clinic=held.submitted_by_clinic,
         submitted_by_employer=held.submitted_by_employer,
         missing_items=missing,
+        sender=sender,  # linking over a stored exam is a correction by the staff member, kept in its history
     )
     held.status, held.checkup = HeldRecord.Status.LINKED, checkup
     held.resolved_by, held.resolved_at = user, timezone.now()

@@ -6,20 +6,12 @@ from checkups.judging import checkups_choose_counted
 
 from .json_record import JsonResult, checkup_submit
 from .judging import checkup_correct_item, checkups_judge, checkups_restratify
-from .receive import StoreResult, checkup_receive, checkup_store, held_record_link
+from .receive import RecordRefused, StoreResult, checkup_receive, checkup_store, held_record_link
 from .records import records_receive
 from .store import checkups_receive_many
+from .tasks import RESUME_AFTER, upload_enqueue, uploads_resume_pending
 from .upload_chunks import CHUNK_SIZE, upload_process
-from .uploads import (
-    RESUME_AFTER,
-    SMALL_UPLOAD_RECORDS,
-    IdempotencyKeyReused,
-    Intake,
-    existing_upload,
-    upload_enqueue,
-    upload_receive,
-    uploads_resume_pending,
-)
+from .uploads import SMALL_UPLOAD_RECORDS, IdempotencyKeyReused, Intake, existing_upload, upload_receive
 
 __all__ = [
     "CHUNK_SIZE",
@@ -28,6 +20,7 @@ __all__ = [
     "IdempotencyKeyReused",
     "Intake",
     "JsonResult",
+    "RecordRefused",
     "StoreResult",
     "checkup_correct_item",
     "checkup_receive",

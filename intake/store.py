@@ -37,7 +37,7 @@ _UPDATE_FIELDS = [
 ]
 
 ExamKey = tuple[int, dt.date, str]  # person, exam date, programme: one stored checkup
-Existing = tuple[int, dict[str, Any], bool]  # a stored exam's pk, items and counted flag
+Existing = tuple[int, dict[str, Any], bool, list[Any]]  # a stored exam's pk, items, counted flag, missing items
 
 
 def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
@@ -51,7 +51,7 @@ def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
     """
     outcomes, matched = records_match(records)
     if matched:
-        for position, outcome in _store_many(records, matched).items():
+        for position, outcome in checkups_store_matched(records, matched).items():
             outcomes[position] = outcome
     return [o if o is not None else rejected() for o in outcomes]
 
@@ -68,8 +68,8 @@ class _Chunk:
     judgments: dict[ExamKey, dict[str, Any] | None] = field(default_factory=dict)
 
 
-def _store_many(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> dict[int, Outcome]:
-    """Bulk version of `checkup_store` for the matched records (same columns). A record of a stored exam
+def checkups_store_matched(records: Sequence[Incoming], matched: dict[int, PersonRow]) -> dict[int, Outcome]:
+    """Store the records whose person is known (`matched`: position → person), in bulk. A record of a stored exam
     (same person, exam date and programme) is a correction (issue #13): identical items → nothing written;
     other items → the checkup is updated, each changed item kept in its history with the sender, and re-judged
     (a started programme whose level changes then asks staff, SPEC §5.6)."""
@@ -92,12 +92,12 @@ def _existing_exams(keys: Iterable[ExamKey]) -> dict[ExamKey, Existing]:
     """The stored exams among `keys` (one query)."""
     keys = list(keys)
     return {
-        (person_id, exam_date, program): (pk, items, counted)
-        for pk, person_id, exam_date, program, items, counted in where_in(
+        (person_id, exam_date, program): (pk, items, counted, missing)
+        for pk, person_id, exam_date, program, items, counted, missing in where_in(
             where_in(Checkup.objects.order_by(), "person_id", {k[0] for k in keys}),
             "exam_date",
             {k[1] for k in keys},
-        ).values_list("pk", "person_id", "exam_date", "program", "items", "counts_for_fiscal_year")
+        ).values_list("pk", "person_id", "exam_date", "program", "items", "counts_for_fiscal_year", "missing_items")
     }
 
 
@@ -115,6 +115,8 @@ def _compare_and_build(
         elif changes := item_changes(before, _items(record)):
             chunk.results[position] = (UPDATED, changes)
             chunk.resent.append((key, record, changes))
+        elif key not in latest and key in chunk.existing and chunk.existing[key][3] != list(record.missing_items):
+            chunk.results[position] = (UPDATED, [])  # the same items judged (in)complete otherwise: written again
         else:
             chunk.results[position] = (UNCHANGED, [])
             continue  # an identical re-send writes nothing

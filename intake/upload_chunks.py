@@ -1,6 +1,6 @@
 """Processing an upload chunk by chunk (SPEC §9.1–§9.6): each chunk of checkup files is prepared, stored by
 `records_receive` and reported in one transaction, so a retried task resumes after the last committed chunk and
-never stores a record twice; then the guidance files, by the guidance app's handler."""
+never stores a record twice; then the guidance files, by the guidance app (`guidance.mhlw_import`)."""
 
 import datetime as dt
 import hashlib
@@ -16,20 +16,19 @@ from checkups.mhlw.errors import MhlwFormatError
 from checkups.mhlw.findings import finding
 from checkups.mhlw.validation import RecordError
 from checkups.models import Upload
-from checkups.upload_handlers import FileOutcome, guidance_files_handler
+from guidance.mhlw_import import guidance_files_receive
 from infra.bulk import commit_asynchronously, commit_synchronously, gc_paused
 from infra.i18n import Message
 from members.models import Insurer
 
 from .records import Prepared, records_receive
 from .upload_members import archive_limits, checkup_names, prepared_chunks
-from .upload_progress import upload_advance, upload_finish
+from .upload_progress import FileOutcome, upload_advance, upload_finish
 
 CHECKUP_FILE_FROM_PROVIDER: Message = _(
     "保健指導機関のキーで送れるのは特定保健指導情報ファイル(g…xml)です。健診結果は健診機関が送付します"
 )
 
-GUIDANCE_NOT_SUPPORTED: Message = _("特定保健指導情報ファイルを取り込む機能が有効ではありません")
 
 CHUNK_SIZE = 500  # records per transaction while processing
 EMPLOYER_SENDER = "6631111116"  # common sender number of an employer (事業主) archive (SPEC §7.2)
@@ -143,7 +142,8 @@ def _guidance_step(
     chunk_size: int,
 ) -> None:
     """The next guidance files (after the checkup files, so a file can follow its checkup in the same archive),
-    stored by the guidance app's handler and reported in the same transaction as their progress."""
+    stored by the guidance app (an explicit call: the intake sits above it) and reported in the same transaction
+    as their progress."""
     start = upload.done - checkup_count
     names = archive.guidance_names()[start : start + chunk_size]
     files: list[tuple[str, bytes | None, RecordError | None]] = []
@@ -152,12 +152,7 @@ def _guidance_step(
             files.append((name, archive.read_member(name) if archive.index is not None else data, None))
         except MhlwFormatError as exc:
             files.append((name, None, RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en)))
-    handler = guidance_files_handler()
-    outcomes: list[FileOutcome | Outcome] = (
-        list(handler(files, submitter, today))
-        if handler is not None
-        else [rejected(finding("file", "guidance_file_not_supported", name, GUIDANCE_NOT_SUPPORTED)) for name in names]
-    )
+    outcomes: list[FileOutcome | Outcome] = list(guidance_files_receive(files, submitter, today))
     if upload.insurer_id is None:
         numbers = [getattr(o, "insurer_number", "") for o in outcomes]
         upload.insurer = Insurer.objects.filter(number__in=[n for n in numbers if n][:1]).first()

@@ -1,16 +1,26 @@
 """An upload's progress and report: counts and report entries written with each chunk, and its end."""
 
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from django.utils import timezone
 
 from checkups.intake_types import Outcome
 from checkups.models import Upload
-from checkups.upload_handlers import FileOutcome
 from infra.bulk import append_to_json_list
 from members.models import Insurer
 
 from .records import Prepared
+
+
+class FileOutcome(Protocol):
+    """What happened to one guidance file (guidance.mhlw_import): `status` is "accepted", "rejected" or "held";
+    its entry in the upload's report."""
+
+    status: str
+    insurer_number: str
+
+    def to_entry(self, index: int, name: str) -> dict[str, Any]: ...
 
 
 def upload_finish(upload: Upload) -> None:

@@ -10,7 +10,6 @@ call per chunk (`intake.upload_chunks`). Progress (`done`) and the report advanc
 chunk's records, so a retried task resumes after the last committed chunk and never stores a record twice.
 """
 
-import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from members.models import Insurer
 
 from . import upload_chunks  # the module: tests and big imports set its CHUNK_SIZE
 from .matching import another_insurer_refusal
+from .tasks import upload_enqueue
 from .upload_chunks import upload_process
 from .upload_members import archive_limits, checkup_names, worker_processes
 
@@ -205,48 +205,3 @@ def _process_large(upload: Upload, seen: _Inspection, data: bytes, sha256: str, 
         )
     else:
         transaction.on_commit(lambda: upload_enqueue(upload_id=upload.pk))
-
-
-def upload_enqueue(*, upload_id: int) -> bool:
-    """Hand a stored upload to a Celery worker; False when the broker (Redis) cannot be reached.
-
-    The upload is already committed (status received), so the clinic gets its 202 either way and nothing is
-    half-stored; `uploads_resume_pending` (checkups_uploads_resume_task, every 5 minutes) enqueues it again
-    once the broker is back.
-    """
-    from kombu.exceptions import OperationalError as BrokerUnavailable
-
-    from checkups.tasks import checkups_upload_process_task  # the task calls back into this app (a cycle)
-
-    try:
-        checkups_upload_process_task.delay(upload_id)
-    except BrokerUnavailable:
-        logger.warning("upload %s stored but not enqueued (broker unavailable); it will be resumed", upload_id)
-        return False
-    return True
-
-
-# An upload still received/processing this long after it arrived is enqueued again: its message was never sent
-# (broker down at intake) or its worker died. A second run of a live one is safe (row lock, resumes after the
-# last committed chunk), so the delay only trades duplicate work against waiting.
-RESUME_AFTER = dt.timedelta(minutes=10)
-
-
-def uploads_resume_pending(*, now: dt.datetime | None = None, stale_after: dt.timedelta = RESUME_AFTER) -> list[int]:
-    """Enqueue again every upload left received or processing for `stale_after`; returns their ids.
-
-    Command imports keep no copy of the file (the operator re-runs the command), so only uploads with their
-    content stored are resumed.
-    """
-    cutoff = (now or timezone.now()) - stale_after
-    pending = list(
-        Upload.objects.filter(status__in=(Upload.Status.RECEIVED, Upload.Status.PROCESSING), created_at__lte=cutoff)
-        .exclude(kind=Upload.Kind.JSON)
-        .exclude(content=b"")
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for upload_id in pending:
-        if not upload_enqueue(upload_id=upload_id):
-            break  # the broker is still down: the next run tries again
-    return pending

@@ -25,8 +25,8 @@ from .models import (
     StandardPopulation,
     StatutoryReportPage,
 )
-from .services import rate_snapshot_request
 from .statutory_figures import REPORT_SEXES
+from .tasks import rate_snapshot_request
 
 STRATA = [(sex, band.low) for sex in REPORT_SEXES for band in AGE_BANDS]  # SPEC §6.3: 2 × 7 strata
 

@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 import time
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection
 from django.db.models import Max
 from django.utils import timezone
 
@@ -25,16 +25,6 @@ from .worklist_counts import SNAPSHOT_LISTS_KEY
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
-def rate_snapshot_request(*, insurer: Insurer, fiscal_year: int, requested_by_id: int | None = None) -> RateSnapshot:
-    """Create a pending snapshot and compute it in the background once this transaction commits."""
-    from .tasks import rate_snapshot_compute_task
-
-    snapshot = RateSnapshot.objects.create(insurer=insurer, fiscal_year=fiscal_year, requested_by_id=requested_by_id)
-    transaction.on_commit(lambda: rate_snapshot_compute_task.delay(snapshot.pk))
-    return snapshot
-
-
 def rates_nightly_fiscal_years(*, today: dt.date) -> list[int]:
     """Years whose figures can still change: the current one, and the previous one until its report (§5.4)."""
     return sorted({fiscal_year_of(today), *open_guidance_years(today=today)})
@@ -49,16 +39,6 @@ def rate_snapshots_prune(*, today: dt.date) -> int:
     cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=SNAPSHOT_HISTORY_DAYS), dt.time()))
     deleted, _ = RateSnapshot.objects.filter(requested_at__lt=cutoff).exclude(pk__in=keep).delete()
     return deleted
-
-
-def rates_request_nightly(*, today: dt.date) -> list[int]:
-    """One snapshot per insurer and open fiscal year; returns the new snapshot ids."""
-    rate_snapshots_prune(today=today)
-    return [
-        rate_snapshot_request(insurer=insurer, fiscal_year=year).pk
-        for insurer in Insurer.objects.order_by("number")
-        for year in rates_nightly_fiscal_years(today=today)
-    ]
 
 
 def _progress(snapshot: RateSnapshot, percent: int, **fields: object) -> None:

@@ -21,7 +21,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -165,16 +164,6 @@ def statutory_archive(
 
 
 # ---------------------------------------------------------------- in the background, with progress (admin page)
-
-
-@transaction.atomic
-def statutory_export_request(*, insurer: Insurer, fiscal_year: int, requested_by: Any) -> StatutoryExport:
-    """Create a pending export and build it in the background once this transaction commits (eager in dev)."""
-    from .tasks import statutory_export_task
-
-    export = StatutoryExport.objects.create(insurer=insurer, fiscal_year=fiscal_year, requested_by=requested_by)
-    transaction.on_commit(lambda: statutory_export_task.delay(export.pk))
-    return export
 
 
 def statutory_export_run(*, export_id: int) -> StatutoryExport:

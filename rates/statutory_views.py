@@ -35,10 +35,10 @@ from . import charts
 from .computation import counted_checkups
 from .models import StatutoryExport
 from .selectors import Targets, targets_for
-from .statutory_export import statutory_export_request
 from .statutory_figures import StatutoryReport, band_label, percent_half_up
 from .statutory_format import FIGURE_HEADERS, SEX_LABELS, csv_rows
 from .statutory_report import statutory_report
+from .tasks import statutory_export_request
 from .views import csv_response, insurer_and_year, page_url
 
 

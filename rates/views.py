@@ -25,7 +25,7 @@ from . import worklists
 from .models import RateSnapshot, ReductionBase
 from .reduction import target_applies
 from .selectors import Targets, insurers_for, snapshots_by_year, targets_for
-from .services import rate_snapshot_request
+from .tasks import rate_snapshot_request
 
 BREAKDOWN_TITLES = {"sex": "性別", "age_band": "年齢階級", "relationship": "本人・家族", "employer": "事業所"}
 WORKLIST_PAGE_SIZE = 100

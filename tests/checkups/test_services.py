@@ -7,7 +7,14 @@ from checkups.codes import GuidanceLevel, MetabolicJudgment, Source
 from checkups.mhlw.validation import validate_document
 from checkups.models import Checkup, CheckupCorrection, HeldRecord
 from checkups.services import CorrectionRefused
-from intake.services import checkup_correct_item, checkup_receive, checkup_store, checkups_restratify, held_record_link
+from intake.services import (
+    RecordRefused,
+    checkup_correct_item,
+    checkup_receive,
+    checkup_store,
+    checkups_restratify,
+    held_record_link,
+)
 from tests.checkups.documents import document
 from tests.factories import PersonFactory, UserFactory
 
@@ -76,6 +83,30 @@ def test_unmatched_person_is_held_then_linked(world) -> None:
     assert checkup.person == target
     held.refresh_from_db()
     assert held.status == HeldRecord.Status.LINKED
+
+
+def test_linking_a_held_record_over_a_stored_exam_keeps_each_change_in_the_history(world) -> None:
+    """One store path (issue #12): a held record linked onto an exam already stored is a correction with the
+    staff member as its sender, not a silent replacement."""
+    person = world.person_a
+    stored, _ = checkup_store(person=person, document=document(person), source=Source.CLINIC_API)
+    doc = document(person, card_number="999", items={"9N016160100000001": "80.0"})
+    held = checkup_receive(insurer=world.insurer_a, document=doc, source=Source.CLINIC_API).held
+    assert held is not None
+    staff = UserFactory(username="staff2")
+    linked = held_record_link(held=held, person=person, user=staff)
+    assert linked.pk == stored.pk and Checkup.objects.count() == 1
+    assert linked.guidance_level == GuidanceLevel.INFORMATION  # waist 80, BMI 24.9: neither group
+    change = CheckupCorrection.objects.get(checkup=stored)
+    assert (change.item_code, change.new_value["value"], change.kind) == ("9N016160100000001", "80.0", "resend")
+    assert change.corrected_by == staff and change.submitter == f"user:{staff.pk}"
+
+
+def test_a_record_for_another_insurer_is_refused_by_the_one_store_path(world) -> None:
+    doc = document(world.person_b)
+    with pytest.raises(RecordRefused) as refused:
+        checkup_receive(insurer=world.insurer_a, document=doc, source=Source.EMPLOYER)
+    assert refused.value.errors and not Checkup.objects.exists() and not HeldRecord.objects.exists()
 
 
 def test_card_matches_but_birth_date_differs_is_held(world) -> None:

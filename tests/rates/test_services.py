@@ -8,13 +8,8 @@ from django.core.management import CommandError, call_command
 from django_celery_beat.models import PeriodicTask
 
 from rates.models import RateSnapshot, RateTarget, ReductionBase, StandardPopulation
-from rates.services import (
-    rate_snapshot_compute_now,
-    rate_snapshot_request,
-    rate_snapshots_prune,
-    rates_nightly_fiscal_years,
-)
-from rates.tasks import rate_snapshot_compute_task, rates_nightly_task
+from rates.services import rate_snapshot_compute_now, rate_snapshots_prune, rates_nightly_fiscal_years
+from rates.tasks import rate_snapshot_compute_task, rate_snapshot_request, rates_nightly_task
 from tests.factories import InsurerFactory
 
 from . import population as pop

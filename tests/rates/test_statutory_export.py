@@ -15,6 +15,7 @@ from checkups.mhlw.safe_xml import parse_xml, validate_against_xsd
 from checkups.models import Checkup, ExportRun, ExportRunKind
 from members.models import AccessLog
 from rates import statutory_export
+from rates import tasks as rates_tasks
 from rates.models import StatutoryExport
 from rates.statutory_export import SUMMARY_CSV, SUMMARY_JSON
 from rates.statutory_format import as_json
@@ -122,7 +123,7 @@ def test_a_failed_build_says_why(hand_built, monkeypatch, django_capture_on_comm
 
     monkeypatch.setattr(statutory_export, "build_archive", lambda **kwargs: (_ for _ in ()).throw(ValueError("boom")))
     with django_capture_on_commit_callbacks(execute=True):
-        export = statutory_export.statutory_export_request(insurer=hand_built, fiscal_year=FY, requested_by=None)
+        export = rates_tasks.statutory_export_request(insurer=hand_built, fiscal_year=FY, requested_by=None)
     export.refresh_from_db()
     assert export.status == StatutoryExport.Status.FAILED and "boom" in export.error and not export.file
 

@@ -22,14 +22,19 @@ import pytest
 from django.db import connection, connections
 from django.db.models import Count
 
-import checkups.tasks
+import intake.tasks
 import rates.services
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord, Upload
-from checkups.tasks import checkups_upload_process_task, checkups_uploads_resume_task
 from config.celery import app as celery_app
 from guidance.models import Contact
-from intake.uploads import RESUME_AFTER, upload_receive, uploads_resume_pending
+from intake.tasks import (
+    RESUME_AFTER,
+    checkups_upload_process_task,
+    checkups_uploads_resume_task,
+    uploads_resume_pending,
+)
+from intake.uploads import upload_receive
 from members.models import Enrollment, InsuredPerson
 from rates.models import RateSnapshot
 from rates.services import rate_snapshot_compute
@@ -503,7 +508,7 @@ def test_every_task_acknowledges_late() -> None:
     assert all(task.acks_late for task in tasks.values()), [n for n, t in tasks.items() if not t.acks_late]
     assert celery_app.conf.task_reject_on_worker_lost and celery_app.conf.task_acks_late
     assert celery_app.conf.worker_prefetch_multiplier == 1
-    assert checkups.tasks.checkups_uploads_resume_task.acks_late
+    assert intake.tasks.checkups_uploads_resume_task.acks_late
 
 
 def test_pending_uploads_are_resumed_on_a_schedule() -> None:
