@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from checkups.codes import MetabolicJudgment
 from checkups.stratification import (
     FACT_TEXT,
@@ -27,6 +30,7 @@ from checkups.stratification import (
     rules_for,
     stratify_judged,
 )
+from infra.i18n import Message, StrPromise, bilingual, in_language, message
 
 _MEETS, _PRE, _NOT = MetabolicJudgment.MEETS, MetabolicJudgment.PRE, MetabolicJudgment.NOT_APPLICABLE
 # SPEC §3.3: with the required item met, the result by number of items met (0–3).
@@ -35,18 +39,30 @@ JUDGMENT_BY_ITEM_COUNT: tuple[MetabolicJudgment, ...] = (_NOT, _PRE, _MEETS, _ME
 MEDICATION_FIELD_BY_ITEM = {"glucose": "med_glucose", "lipids": "med_lipids", "blood_pressure": "med_blood_pressure"}
 METABOLIC_FACTS = ("waist", "glucose", "lipids", "blood_pressure")
 
-_ITEM_OUTCOME_TEXT = {True: ("該当", "met"), False: ("非該当", "not met"), None: ("判定できない", "cannot be judged")}
-_REQUIRED_TEXT = {
-    True: ("必須項目(腹囲・内臓脂肪面積)を満たす", "required item (waist / visceral fat) met"),
-    False: ("必須項目(腹囲・内臓脂肪面積)を満たさない", "required item (waist / visceral fat) not met"),
-    None: ("腹囲・内臓脂肪面積なし: 必須項目を判定できない", "no waist or visceral fat area: required item unknown"),
+# The explanation's words (English in locale/en; contexts keep them apart from the choice labels' wording).
+_ITEM = "metabolic item"
+_ITEM_OUTCOME_TEXT: dict[bool | None, StrPromise] = {
+    True: pgettext_lazy(_ITEM, "該当"),
+    False: pgettext_lazy(_ITEM, "非該当"),
+    None: pgettext_lazy(_ITEM, "判定できない"),
 }
-_JUDGMENT_TEXT = {
-    1: ("基準該当", "meets the criteria"),
-    2: ("予備群該当", "pre-metabolic"),
-    3: ("非該当", "not applicable"),
-    4: ("判定不能", "undetermined"),
+_REQUIRED_TEXT: dict[bool | None, StrPromise] = {
+    True: _("必須項目(腹囲・内臓脂肪面積)を満たす"),
+    False: _("必須項目(腹囲・内臓脂肪面積)を満たさない"),
+    None: _("腹囲・内臓脂肪面積なし: 必須項目を判定できない"),
 }
+_JUDGMENT = "metabolic judgment"
+_JUDGMENT_TEXT: dict[int, StrPromise] = {
+    1: pgettext_lazy(_JUDGMENT, "基準該当"),
+    2: pgettext_lazy(_JUDGMENT, "予備群該当"),
+    3: pgettext_lazy(_JUDGMENT, "非該当"),
+    4: pgettext_lazy(_JUDGMENT, "判定不能"),
+}
+_VERSION_TEXT: dict[str, StrPromise] = {
+    "4th": pgettext_lazy("rules version", "第4期"),
+    "3rd": pgettext_lazy("rules version", "第3期"),
+}
+_LIST_SEPARATOR = _("、")
 
 
 def _with_medication(finding: Finding, inputs: StratificationInputs, rules: RuleSet) -> Finding:
@@ -101,20 +117,24 @@ class MetabolicResult:
 
     def explanation(self, lang: str = "ja") -> list[str]:
         i = 0 if lang == "ja" else 1
-        sep = "、" if i == 0 else "; "
+        language = ("ja", "en")[i]
+        sep = in_language(_LIST_SEPARATOR, language)
         parts = [describe_criterion(c, lang, self.sex) for c in self.required_criteria]
-        required = _REQUIRED_TEXT[self.required_met][i]
+        required = in_language(_REQUIRED_TEXT[self.required_met], language)
         lines = [f"{sep.join(parts)} → {required}" if parts else required]
-        lines += [describe_finding(f, lang, _ITEM_OUTCOME_TEXT) for f in self.items]
+        outcomes = {present: bilingual(text) for present, text in _ITEM_OUTCOME_TEXT.items()}
+        lines += [describe_finding(f, lang, outcomes) for f in self.items]
+        texts: list[Message] = []
         if self.required_met and self.items_met is not None:
-            lines.append((f"該当項目 {self.items_met} 個", f"{self.items_met} item(s) met")[i])
+            texts.append(message(_("該当項目 %(count)s 個"), count=self.items_met))
         if self.undetermined_reasons:
             names = sep.join(FACT_TEXT[r][i] for r in self.undetermined_reasons)
-            lines.append((f"欠測により結果が変わりうる: {names}", f"missing data could change the result: {names}")[i])
-        version = ("第4期" if self.rules_version == "4th" else "第3期", f"{self.rules_version}-period rules")[i]
-        label = _JUDGMENT_TEXT[self.code][i]
-        lines.append((f"メタボ判定: {label} ({version})", f"metabolic: {label} ({version})")[i])
-        return lines
+            texts.append(message(_("欠測により結果が変わりうる: %(names)s"), names=names))
+        version = _VERSION_TEXT.get(self.rules_version, _VERSION_TEXT["3rd"])
+        texts.append(
+            message(_("メタボ判定: %(label)s (%(version)s)"), label=_JUDGMENT_TEXT[self.code], version=version)
+        )
+        return lines + [in_language(text, language) for text in texts]
 
 
 def judge_metabolic(inputs: StratificationInputs, *, fiscal_year: int) -> MetabolicResult:

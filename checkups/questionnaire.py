@@ -1,7 +1,8 @@
 """標準的な質問票 (standard questionnaire, 22 items), versioned by fiscal year: SPEC §4.
 
 One table per period (`QUESTIONS_4TH`, `QUESTIONS_3RD`) holds, per question: number, model field, MHLW item code,
-answer-set OID, question text (ja, en) and the answers {code: (label_ja, label_en)}. Item codes and answer sets are
+answer-set OID, question text and the answers {code: label}, each text a gettext_lazy string (English in
+locale/en). Item codes and answer sets are
 from the 4th-period item table XMLhc24tab (formats-notes §2.3); the 3rd-period differences are formats-notes §1.8.
 """
 
@@ -10,72 +11,69 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from django.utils.translation import gettext_lazy as _
+
+from infra.i18n import Message, StrPromise, in_language, message
 from members.codes import Sex
 from members.fiscal import FOURTH_PERIOD_FIRST_FY
 
 OID_PREFIX = "1.2.392.200119.6."
 
-Answers = Mapping[int, tuple[str, str]]
+Answers = Mapping[int, StrPromise]
 
 
-def _answers(*labels: tuple[str, str]) -> Answers:
+def _answers(*labels: StrPromise) -> Answers:
     """Codes are the 1-based positions of the choices (rules-notes §4: ① = 1, ② = 2, …)."""
     return MappingProxyType(dict(enumerate(labels, start=1)))
 
 
 # Answer sets, by OID (SPEC §4.1, §4.2; rules-notes Appendix A; formats-notes §2.3).
-YES_NO = _answers(("はい", "Yes"), ("いいえ", "No"))  # .2003
+YES_NO = _answers(_("はい"), _("いいえ"))  # .2003
 SMOKING_4TH = _answers(  # .24060, SPEC §4.2
-    ("はい", "Yes"),
-    ("以前は吸っていたが、最近1か月間は吸っていない", "Used to smoke, but not in the last month"),
-    ("いいえ", "No"),
+    _("はい"),
+    _("以前は吸っていたが、最近1か月間は吸っていない"),
+    _("いいえ"),
 )
 CHEWING = _answers(  # .18030
-    ("何でもかんで食べることができる", "Can chew anything"),
-    (
-        "歯や歯ぐき、かみあわせなど気になる部分があり、かみにくいことがある",
-        "Sometimes hard to chew because of teeth, gums or bite",
-    ),
-    ("ほとんどかめない", "Can hardly chew"),
+    _("何でもかんで食べることができる"),
+    _("歯や歯ぐき、かみあわせなど気になる部分があり、かみにくいことがある"),
+    _("ほとんどかめない"),
 )
-EATING_SPEED = _answers(("速い", "Fast"), ("ふつう", "Normal"), ("遅い", "Slow"))  # .2004
-SNACKING = _answers(("毎日", "Every day"), ("時々", "Sometimes"), ("ほとんど摂取しない", "Hardly ever"))  # .18040
+EATING_SPEED = _answers(_("速い"), _("ふつう"), _("遅い"))  # .2004
+SNACKING = _answers(_("毎日"), _("時々"), _("ほとんど摂取しない"))  # .18040
 DRINKING_FREQUENCY_4TH = _answers(  # .24040, SPEC §4.2
-    ("毎日", "Every day"),
-    ("週5〜6日", "5–6 days a week"),
-    ("週3〜4日", "3–4 days a week"),
-    ("週1〜2日", "1–2 days a week"),
-    ("月に1〜3日", "1–3 days a month"),
-    ("月に1日未満", "Less than 1 day a month"),
-    ("やめた", "Quit"),
-    ("飲まない(飲めない)", "Does not (cannot) drink"),
+    _("毎日"),
+    _("週5〜6日"),
+    _("週3〜4日"),
+    _("週1〜2日"),
+    _("月に1〜3日"),
+    _("月に1日未満"),
+    _("やめた"),
+    _("飲まない(飲めない)"),
 )
 DRINKING_AMOUNT_4TH = _answers(  # .24050, SPEC §4.2 (1 合 = 180 ml of sake)
-    ("1合未満", "Less than 1 gō"),
-    ("1〜2合未満", "1 to under 2 gō"),
-    ("2〜3合未満", "2 to under 3 gō"),
-    ("3〜5合未満", "3 to under 5 gō"),
-    ("5合以上", "5 gō or more"),
+    _("1合未満"),
+    _("1〜2合未満"),
+    _("2〜3合未満"),
+    _("3〜5合未満"),
+    _("5合以上"),
 )
 LIFESTYLE_INTENTION = _answers(  # .2007
-    ("改善するつもりはない", "No intention to improve"),
-    ("改善するつもりである(概ね6か月以内)", "Intends to improve (within about 6 months)"),
-    (
-        "近いうちに(概ね1か月以内)改善するつもりであり、少しずつ始めている",
-        "Intends to improve soon (within about 1 month) and has started",
-    ),
-    ("既に改善に取り組んでいる(6か月未満)", "Already improving (less than 6 months)"),
-    ("既に改善に取り組んでいる(6か月以上)", "Already improving (6 months or more)"),
+    _("改善するつもりはない"),
+    _("改善するつもりである(概ね6か月以内)"),
+    _("近いうちに(概ね1か月以内)改善するつもりであり、少しずつ始めている"),
+    _("既に改善に取り組んでいる(6か月未満)"),
+    _("既に改善に取り組んでいる(6か月以上)"),
 )
 # 3rd period (FY2018–FY2023), formats-notes §1.8 / §2.3.
 DRINKING_FREQUENCY_3RD = _answers(  # .2005
-    ("毎日", "Every day"), ("時々", "Sometimes"), ("ほとんど飲まない(飲めない)", "Hardly ever (cannot drink)")
+    _("毎日"), _("時々"), _("ほとんど飲まない(飲めない)")
 )
 DRINKING_AMOUNT_3RD = _answers(  # .2006
-    ("1合未満", "Less than 1 gō"),
-    ("1〜2合未満", "1 to under 2 gō"),
-    ("2〜3合未満", "2 to under 3 gō"),
-    ("3合以上", "3 gō or more"),
+    _("1合未満"),
+    _("1〜2合未満"),
+    _("2〜3合未満"),
+    _("3合以上"),
 )
 
 
@@ -85,80 +83,73 @@ class Question:
     field: str
     item_code: str
     answer_set_oid: str
-    text_ja: str
-    text_en: str
+    text: StrPromise = dataclasses.field(hash=False)  # a lazy text hashes by its rendering in the active language
     answers: Answers = dataclasses.field(hash=False, compare=False)  # `field` is an attribute name here
+
+    @property
+    def text_ja(self) -> str:
+        return in_language(self.text, "ja")
+
+    @property
+    def text_en(self) -> str:
+        return in_language(self.text, "en")
 
     @property
     def allowed_codes(self) -> tuple[int, ...]:
         return tuple(self.answers)
 
 
-def _q(number: int, fld: str, item: str, oid: str, ja: str, en: str, answers: Answers) -> Question:
-    return Question(number, fld, item, OID_PREFIX + oid, ja, en, answers)
+def _q(number: int, fld: str, item: str, oid: str, text: StrPromise, answers: Answers) -> Question:
+    return Question(number, fld, item, OID_PREFIX + oid, text, answers)
 
 
-_MEDICINE = "現在、aからcの薬の使用の有無"
 # SPEC §4.1: items, codes and answer sets of the 4th period (FY2024–), rules-notes §4, formats-notes §2.3.
 QUESTIONS_4TH: tuple[Question, ...] = (
     _q(1, "med_blood_pressure", "9N701000000000011", "2003",
-       f"{_MEDICINE} a. 血圧を下げる薬", "Taking medicine to lower blood pressure", YES_NO),
+       _("現在、aからcの薬の使用の有無 a. 血圧を下げる薬"), YES_NO),
     _q(2, "med_glucose", "9N706000000000011", "2003",
-       f"{_MEDICINE} b. 血糖を下げる薬又はインスリン注射",
-       "Taking medicine or insulin to lower blood glucose", YES_NO),
+       _("現在、aからcの薬の使用の有無 b. 血糖を下げる薬又はインスリン注射"), YES_NO),
     _q(3, "med_lipids", "9N711000000000011", "2003",
-       f"{_MEDICINE} c. コレステロールや中性脂肪を下げる薬",
-       "Taking medicine to lower cholesterol or triglycerides", YES_NO),
+       _("現在、aからcの薬の使用の有無 c. コレステロールや中性脂肪を下げる薬"), YES_NO),
     _q(4, "history_stroke", "9N716000000000011", "2003",
-       "医師から、脳卒中(脳出血、脳梗塞等)にかかっているといわれたり、治療を受けたことがありますか。",
-       "Ever told by a doctor that you have had a stroke, or treated for one?", YES_NO),
+       _("医師から、脳卒中(脳出血、脳梗塞等)にかかっているといわれたり、治療を受けたことがありますか。"), YES_NO),
     _q(5, "history_heart", "9N721000000000011", "2003",
-       "医師から、心臓病(狭心症、心筋梗塞等)にかかっているといわれたり、治療を受けたことがありますか。",
-       "Ever told by a doctor that you have heart disease, or treated for it?", YES_NO),
+       _("医師から、心臓病(狭心症、心筋梗塞等)にかかっているといわれたり、治療を受けたことがありますか。"), YES_NO),
     _q(6, "history_kidney", "9N726000000000011", "2003",
-       "医師から、慢性腎臓病や腎不全にかかっているといわれたり、治療(人工透析など)を受けていますか。",
-       "Told by a doctor that you have chronic kidney disease or kidney failure, or treated (e.g. dialysis)?",
+       _("医師から、慢性腎臓病や腎不全にかかっているといわれたり、治療(人工透析など)を受けていますか。"),
        YES_NO),
     _q(7, "anaemia", "9N731000000000011", "2003",
-       "医師から、貧血といわれたことがある。", "Ever told by a doctor that you are anaemic.", YES_NO),
+       _("医師から、貧血といわれたことがある。"), YES_NO),
     _q(8, "smoking", "9N736000000000011", "24060",
-       "現在、たばこを習慣的に吸っていますか。", "Do you currently smoke habitually?", SMOKING_4TH),
+       _("現在、たばこを習慣的に吸っていますか。"), SMOKING_4TH),
     _q(9, "weight_gain_since_20", "9N741000000000011", "2003",
-       "20歳の時の体重から10kg以上増加している。", "Gained 10 kg or more since age 20.", YES_NO),
+       _("20歳の時の体重から10kg以上増加している。"), YES_NO),
     _q(10, "exercise_habit", "9N746000000000011", "2003",
-       "1回30分以上の軽く汗をかく運動を週2日以上、1年以上実施",
-       "Light sweating exercise of 30 min or more, twice a week or more, for over a year", YES_NO),
+       _("1回30分以上の軽く汗をかく運動を週2日以上、1年以上実施"), YES_NO),
     _q(11, "physical_activity", "9N751000000000011", "2003",
-       "日常生活において歩行又は同等の身体活動を1日1時間以上実施",
-       "Walking or similar activity in daily life for 1 hour or more a day", YES_NO),
+       _("日常生活において歩行又は同等の身体活動を1日1時間以上実施"), YES_NO),
     _q(12, "walking_speed", "9N756000000000011", "2003",
-       "ほぼ同じ年齢の同性と比較して歩く速度が速い。",
-       "Walks faster than people of the same sex and about the same age.", YES_NO),
+       _("ほぼ同じ年齢の同性と比較して歩く速度が速い。"), YES_NO),
     _q(13, "chewing", "9N872000000000011", "18030",
-       "食事をかんで食べる時の状態はどれにあてはまりますか。", "How well can you chew when eating?", CHEWING),
+       _("食事をかんで食べる時の状態はどれにあてはまりますか。"), CHEWING),
     _q(14, "eating_speed", "9N766000000000011", "2004",
-       "人と比較して食べる速度が速い。", "Eating speed compared with other people.", EATING_SPEED),
+       _("人と比較して食べる速度が速い。"), EATING_SPEED),
     _q(15, "late_dinner", "9N771000000000011", "2003",
-       "就寝前の2時間以内に夕食をとることが週に3回以上ある。",
-       "Eats dinner within 2 hours before bedtime 3 or more times a week.", YES_NO),
+       _("就寝前の2時間以内に夕食をとることが週に3回以上ある。"), YES_NO),
     _q(16, "snacking", "9N782000000000011", "18040",
-       "朝昼夕の3食以外に間食や甘い飲み物を摂取していますか。",
-       "Do you have snacks or sweet drinks besides the three meals?", SNACKING),
+       _("朝昼夕の3食以外に間食や甘い飲み物を摂取していますか。"), SNACKING),
     _q(17, "skips_breakfast", "9N781000000000011", "2003",
-       "朝食を抜くことが週に3回以上ある。", "Skips breakfast 3 or more times a week.", YES_NO),
+       _("朝食を抜くことが週に3回以上ある。"), YES_NO),
     _q(18, "drinking_frequency", "9N786000000000011", "24040",
-       "お酒(日本酒、焼酎、ビール、洋酒など)を飲む頻度はどのくらいですか。",
-       "How often do you drink alcohol (sake, shochu, beer, spirits, etc.)?", DRINKING_FREQUENCY_4TH),
+       _("お酒(日本酒、焼酎、ビール、洋酒など)を飲む頻度はどのくらいですか。"), DRINKING_FREQUENCY_4TH),
     _q(19, "drinking_amount", "9N791000000000011", "24050",
-       "飲酒日の1日当たりの飲酒量", "Amount per drinking day (1 gō of sake = 180 ml)", DRINKING_AMOUNT_4TH),
+       _("飲酒日の1日当たりの飲酒量"), DRINKING_AMOUNT_4TH),
     _q(20, "sleep_rest", "9N796000000000011", "2003",
-       "睡眠で休養が十分とれている。", "Gets enough rest from sleep.", YES_NO),
+       _("睡眠で休養が十分とれている。"), YES_NO),
     _q(21, "lifestyle_intention", "9N801000000000011", "2007",
-       "運動や食生活等の生活習慣を改善してみようと思いますか。",
-       "Would you like to improve your lifestyle, such as exercise and diet?", LIFESTYLE_INTENTION),
+       _("運動や食生活等の生活習慣を改善してみようと思いますか。"), LIFESTYLE_INTENTION),
     _q(22, "guidance_history", "9N808000000000011", "2003",
-       "生活習慣の改善について、これまでに特定保健指導を受けたことがありますか。",
-       "Have you received specific health guidance (特定保健指導) before?", YES_NO),
+       _("生活習慣の改善について、これまでに特定保健指導を受けたことがありますか。"), YES_NO),
 )  # fmt: skip
 
 # 3rd period (before FY2024): Q8, Q18, Q19 had other answer sets and Q22 asked for the wish to use guidance
@@ -166,15 +157,14 @@ QUESTIONS_4TH: tuple[Question, ...] = (
 # answer means something else.
 _THIRD_PERIOD_CHANGES: Mapping[int, Question] = {
     8: _q(8, "smoking", "9N736000000000011", "2003",
-          "現在、たばこを習慣的に吸っている。", "Currently smokes habitually.", YES_NO),
+          _("現在、たばこを習慣的に吸っている。"), YES_NO),
     18: _q(18, "drinking_frequency", "9N786000000000011", "2005",
-           "お酒(日本酒、焼酎、ビール、洋酒など)を飲む頻度", "How often do you drink alcohol?",
+           _("お酒(日本酒、焼酎、ビール、洋酒など)を飲む頻度"),
            DRINKING_FREQUENCY_3RD),
     19: _q(19, "drinking_amount", "9N791000000000011", "2006",
-           "飲酒日の1日当たりの飲酒量", "Amount per drinking day (1 gō of sake = 180 ml)", DRINKING_AMOUNT_3RD),
+           _("飲酒日の1日当たりの飲酒量"), DRINKING_AMOUNT_3RD),
     22: _q(22, "guidance_wish", "9N806000000000011", "2003",
-           "生活習慣の改善について保健指導を受ける機会があれば、利用しますか。",
-           "Would you use health guidance on lifestyle if you had the chance?", YES_NO),
+           _("生活習慣の改善について保健指導を受ける機会があれば、利用しますか。"), YES_NO),
 }  # fmt: skip
 QUESTIONS_3RD: tuple[Question, ...] = tuple(_THIRD_PERIOD_CHANGES.get(q.number, q) for q in QUESTIONS_4TH)
 
@@ -201,8 +191,15 @@ class AnswerError:
     item_code: str
     value: object
     allowed: tuple[int, ...]
-    message_ja: str
-    message_en: str
+    message: Message
+
+    @property
+    def message_ja(self) -> str:
+        return in_language(self.message, "ja")
+
+    @property
+    def message_en(self) -> str:
+        return in_language(self.message, "en")
 
 
 def validate_answer(question: Question, value: object) -> AnswerError | None:
@@ -227,11 +224,12 @@ def validate_answer(question: Question, value: object) -> AnswerError | None:
         item_code=question.item_code,
         value=value,
         allowed=allowed,
-        message_ja=(
-            f"質問{question.number} ({question.item_code}) の回答 {value!r} は選択肢 {allowed_text} にありません。"
-        ),
-        message_en=(
-            f"Answer {value!r} to question {question.number} ({question.item_code}) is not one of {allowed_text}."
+        message=message(
+            _("質問%(number)s (%(item_code)s) の回答 %(value)s は選択肢 %(allowed)s にありません。"),
+            number=question.number,
+            item_code=question.item_code,
+            value=repr(value),
+            allowed=allowed_text,
         ),
     )
 
@@ -241,10 +239,8 @@ def answer_label(field_name: str, code: int | None, fiscal_year: int, lang: str 
 
     Raises KeyError for a field the period's questionnaire does not have.
     """
-    labels = question(field_name, fiscal_year).answers.get(code) if code is not None else None
-    if labels is None:
-        return None
-    return labels[0] if lang == "ja" else labels[1]
+    label = question(field_name, fiscal_year).answers.get(code) if code is not None else None
+    return None if label is None else in_language(label, "ja" if lang == "ja" else "en")
 
 
 SMOKER_CODE = 1  # SPEC §4.3 / §2.3 ④: Q8 = 1 はい is a current habitual smoker, in both periods

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from infra.i18n import in_language
+
 from . import standards
 from .codes import GuidanceLevel, MealTiming, MetabolicJudgment, WaistMethod
 from .items import CODED_ITEMS, NUMERIC_ITEMS, RECONFIRM_ITEMS, WAIST_ITEMS
@@ -215,8 +217,7 @@ def questionnaire_answers(checkup: Checkup) -> list[AnswerRow]:
         label = answer_label(q.field, code, checkup.fiscal_year, lang)
         if label is None and code is not None:
             label = _("回答コード %(code)s(選択肢にない値)") % {"code": code}
-        text = q.text_en if lang == "en" else q.text_ja
-        rows.append(AnswerRow(q.number, text, label or _("未回答"), code is not None))
+        rows.append(AnswerRow(q.number, in_language(q.text, lang), label or _("未回答"), code is not None))
     return rows
 
 

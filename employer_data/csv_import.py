@@ -11,9 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.itemtable import PROGRAM_EMPLOYER_CHECKUP, PROGRAM_SPECIFIC_CHECKUP, item, required_groups
 from checkups.mhlw.validation import validate_document
+from infra.i18n import Message, bilingual, message
 from members.age_basis import TARGET_AGE_MIN, age_basis
 from members.fiscal import fiscal_year_of
 
@@ -27,6 +30,11 @@ class CsvUnreadable(Exception):
     def __init__(self, message_ja: str, message_en: str) -> None:
         super().__init__(message_en)
         self.message_ja, self.message_en = message_ja, message_en
+
+    @classmethod
+    def of(cls, text: Message) -> "CsvUnreadable":
+        """The error of one gettext message (English in locale/en)."""
+        return cls(*bilingual(text))
 
 
 @dataclass
@@ -62,7 +70,7 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(encoding), "shift_jis" if encoding == "cp932" else "utf-8"
         except UnicodeDecodeError:
             continue
-    raise CsvUnreadable("文字コードがUTF-8でもShift_JISでもありません。", "The file is neither UTF-8 nor Shift_JIS.")
+    raise CsvUnreadable.of(_("文字コードがUTF-8でもShift_JISでもありません。"))
 
 
 def read_rows(text: str, specs: Sequence[ColumnSpec]) -> list[tuple[int, dict[str, str | None]]]:
@@ -72,9 +80,8 @@ def read_rows(text: str, specs: Sequence[ColumnSpec]) -> list[tuple[int, dict[st
     reader.fieldnames = header
     missing = [s.column for s in specs if s.role != "ignore" and s.column not in header]
     if missing:
-        raise CsvUnreadable(
-            f"見出し行に対応付けた列がありません: {', '.join(missing)}",
-            f"Mapped columns missing from the header row: {', '.join(missing)}",
+        raise CsvUnreadable.of(
+            message(_("見出し行に対応付けた列がありません: %(columns)s"), columns=", ".join(missing))
         )
     return [
         (line, row)

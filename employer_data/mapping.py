@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from checkups.mhlw.document import CheckupDocument, Observation
 from checkups.mhlw.itemtable import PROGRAM_EMPLOYER_CHECKUP, author_parents, format_digits, item
+from infra.i18n import Message, bilingual, message
 
 from .units import CONVERSIONS, convert
 
@@ -132,8 +135,9 @@ def parse_date(raw: str) -> dt.date | None:
     return None
 
 
-def _error(spec: ColumnSpec, raw: str, code: str, ja: str, en: str) -> CellError:
-    return CellError(spec.column, raw, code, ja, en)
+def _error(spec: ColumnSpec, raw: str, code: str, text: Message) -> CellError:
+    """A cell's error from one gettext message, in Japanese and English (locale/en)."""
+    return CellError(spec.column, raw, code, *bilingual(text))
 
 
 def _header_value(spec: ColumnSpec, raw: str, errors: list[CellError]) -> Any:
@@ -145,8 +149,11 @@ def _header_value(spec: ColumnSpec, raw: str, errors: list[CellError]) -> Any:
                     spec,
                     raw,
                     "bad_date",
-                    f"{spec.column} の日付 '{raw}' を読めません (例: 2025-06-10, 令和7年6月10日)。",
-                    f"{spec.column}: cannot read the date '{raw}' (e.g. 2025-06-10, R7.6.10).",
+                    message(
+                        _("%(column)s の日付 '%(raw)s' を読めません (例: 2025-06-10, 令和7年6月10日)。"),
+                        column=spec.column,
+                        raw=raw,
+                    ),
                 )
             )
         return parsed
@@ -159,8 +166,11 @@ def _header_value(spec: ColumnSpec, raw: str, errors: list[CellError]) -> Any:
                     spec,
                     raw,
                     "bad_sex",
-                    f"{spec.column} の性別 '{raw}' は 1/2/男/女 のいずれかでなければなりません (SPEC §1.5)。",
-                    f"{spec.column}: sex '{raw}' must be 1/2/男/女 (SPEC §1.5).",
+                    message(
+                        _("%(column)s の性別 '%(raw)s' は 1/2/男/女 のいずれかでなければなりません (SPEC §1.5)。"),
+                        column=spec.column,
+                        raw=raw,
+                    ),
                 )
             )
             return None
@@ -184,7 +194,7 @@ def _answer(spec: ColumnSpec, raw: str, answers: Mapping[str, str]) -> str | Non
 def _observation(spec: ColumnSpec, raw: str, errors: list[CellError]) -> Observation | None:
     definition = item(spec.item_code)
     if definition is None:
-        errors.append(_error(spec, raw, "unknown_item_code", "項目コードが不明です。", "Unknown item code."))
+        errors.append(_error(spec, raw, "unknown_item_code", _("項目コードが不明です。")))
         return None
     observation = Observation(
         code=definition.code,
@@ -206,8 +216,7 @@ def _observation(spec: ColumnSpec, raw: str, errors: list[CellError]) -> Observa
                     spec,
                     raw,
                     "bad_number",
-                    f"{label} の値 '{raw}' は数値ではありません。",
-                    f"{label}: '{raw}' is not a number.",
+                    message(_("%(label)s の値 '%(raw)s' は数値ではありません。"), label=label, raw=raw),
                 )
             )
             return None
@@ -224,8 +233,12 @@ def _observation(spec: ColumnSpec, raw: str, errors: list[CellError]) -> Observa
                     spec,
                     raw,
                     "answer_not_in_set",
-                    f"{label} の値 '{raw}' を回答 ({allowed}) に読み替えられません (SPEC §4.4)。",
-                    f"{label}: '{raw}' cannot be recoded to an answer ({allowed}) (SPEC §4.4).",
+                    message(
+                        _("%(label)s の値 '%(raw)s' を回答 (%(allowed)s) に読み替えられません (SPEC §4.4)。"),
+                        label=label,
+                        raw=raw,
+                        allowed=allowed,
+                    ),
                 )
             )
             return None
@@ -286,8 +299,11 @@ def map_row(
                     spec,
                     value,
                     "author_without_item",
-                    f"{spec.column} (医師の氏名) を付ける項目 ({', '.join(parents)}) がありません。",
-                    f"{spec.column} (doctor's name) needs one of the items {', '.join(parents)}.",
+                    message(
+                        _("%(column)s (医師の氏名) を付ける項目 (%(items)s) がありません。"),
+                        column=spec.column,
+                        items=", ".join(parents),
+                    ),
                 )
             )
             continue

@@ -1,7 +1,10 @@
 """Code lists of 特定保健指導 (SPEC §5): contact kinds and forms, programme level and status, outcomes."""
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from infra.i18n import StrPromise, language_pure_lazy
 
 
 class ContactKind(models.TextChoices):
@@ -155,3 +158,17 @@ _JA_NAMES: dict[type, dict[str | int, str]] = {
 def ja_name(choice: models.Choices) -> str:
     """The Japanese name of a code, independent of Django settings and the active language."""
     return _JA_NAMES[type(choice)][choice.value]
+
+
+def _code_name(choice: models.Choices, english: str) -> str:
+    language = get_language() or "ja"
+    return english if language.startswith("en") else ja_name(choice)
+
+
+_code_name_lazy = language_pure_lazy(_code_name)
+
+
+def code_name(choice: models.Choices, english: str) -> StrPromise:
+    """A code as a value in a message: its Japanese name (`ja_name`) in Japanese, `english` (the code itself, as
+    the English texts of the evaluation have always shown it) in English."""
+    return _code_name_lazy(choice, english)

@@ -1,11 +1,17 @@
 """Completion, status and next action of a guidance programme (SPEC §5.4–§5.7).
 
-`evaluate` is the one place that decides whether a programme is 終了 and shows how (SPEC §5.7).
+`evaluate` is the one place that decides whether a programme is 終了 and shows how (SPEC §5.7). Its texts are
+gettext templates rendered in Japanese and English (English in locale/en).
 """
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from guidance.action_plan import action_plan_complete
 from guidance.codes import (
@@ -16,7 +22,7 @@ from guidance.codes import (
     ExclusionCause,
     ProgrammeLevel,
     ProgrammeStatus,
-    ja_name,
+    code_name,
 )
 from guidance.contacts import (
     ContactFacts,
@@ -35,8 +41,10 @@ from guidance.points import (
     PointLine,
     early_interview_line,
     outcome_lines,
+    point_line,
     process_lines,
 )
+from infra.i18n import Message, bilingual, message
 
 # SPEC §5.4 and §2.8: 動機付け支援相当 completes like 動機付け支援, without points
 MOTIVATIONAL_LEVELS = frozenset({ProgrammeLevel.MOTIVATIONAL, ProgrammeLevel.MOTIVATIONAL_EQUIVALENT})
@@ -56,6 +64,11 @@ class NextAction:
     overdue: bool
     message_ja: str
     message_en: str
+
+
+def _action(code: str, due_on: dt.date | None, overdue: bool, text: Message) -> NextAction:
+    message_ja, message_en = bilingual(text)
+    return NextAction(code, due_on, overdue, message_ja, message_en)
 
 
 @dataclass(frozen=True)
@@ -126,16 +139,8 @@ def _finals(
     for index, final in (pair for pair in by_date(programme.contacts) if pair[1].kind == ContactKind.FINAL):
         problem = _final_problem(programme, final)
         if problem:
-            rejected.append(
-                PointLine(
-                    "final_evaluation_unusable",
-                    0,
-                    index,
-                    f"実績評価 {final.date} は使用できません ({problem})",
-                    f"Final evaluation on {final.date} cannot be used: {problem}",
-                    "SPEC §5.3",
-                )
-            )
+            text = message(_("実績評価 %(date)s は使用できません (%(problem)s)"), date=final.date, problem=problem)
+            rejected.append(point_line("final_evaluation_unusable", 0, index, text, "SPEC §5.3"))
             continue
         used_final = (index, final)
         lines = _lines_until(programme, start_index, final.date) + outcome_lines(programme, index, final)
@@ -161,17 +166,8 @@ def evaluate(programme: ProgrammeFacts) -> Evaluation:
             lines += outcome_lines(programme, *used_final)
     lines = rejected + lines
     if used_final is not None and not plan_ok:
-        lines.append(
-            PointLine(
-                "action_plan_missing",
-                0,
-                None,
-                "行動計画(行動目標、積極的支援では支援計画)が初回面接で設定されていないため終了できません",
-                "No action plan (goals; for intensive support also the planned support) was set at the initial "
-                "interview: the programme cannot complete",
-                "SPEC §5.2",
-            )
-        )
+        text = _("行動計画(行動目標、積極的支援では支援計画)が初回面接で設定されていないため終了できません")
+        lines.append(point_line("action_plan_missing", 0, None, text, "SPEC §5.2"))
     outcome, process = _points(lines)
     total = outcome + process
 
@@ -225,15 +221,30 @@ def _status(
 
 def _hint(programme: ProgrammeFacts, missing: int) -> tuple[str, str]:
     """What would reach 180 (SPEC §5.5): the waist/weight target alone, or more support contacts."""
+    weight = programme.exam_weight_kg
+    return _hint_text(missing, None if weight is None else str(weight))
+
+
+# The texts of `_hint` and `_decision` are functions of a few plain values that many programmes share (level, exam
+# and due dates, points): cached, so a sync of 20,000 programmes renders each text once, not once per programme.
+@functools.lru_cache(maxsize=4096)
+def _hint_text(missing: int, exam_weight: str | None) -> tuple[str, str]:
     individual = math.ceil(missing / INDIVIDUAL_CONTACT_POINTS)
     short = math.ceil(missing / EMAIL_ROUND_TRIP_POINTS)
-    ja = f"あと{missing}ポイント: 個別/グループ支援{individual}回、または電話・メール支援{short}回"
-    en = f"{missing} points missing: {individual} more individual/group contacts, or {short} telephone/email"
-    if programme.exam_weight_kg is not None:
-        target = recordable_change(programme.exam_weight_kg)  # 1.464 → 1.5: weight and waist are recorded to 0.1
-        ja += f"。実績評価時に体重{target}kg以上かつ腹囲{target}cm以上の減少で180ポイント"
-        en += f"; or weight −{target} kg and waist −{target} cm at the final evaluation gives 180 alone"
-    return ja, en
+    hint = message(
+        _("あと%(missing)sポイント: 個別/グループ支援%(individual)s回、または電話・メール支援%(short)s回"),
+        missing=missing,
+        individual=individual,
+        short=short,
+    )
+    if exam_weight is not None:
+        target = recordable_change(Decimal(exam_weight))  # 1.464 → 1.5: weight and waist are recorded to 0.1
+        hint = message(
+            _("%(hint)s。実績評価時に体重%(target)skg以上かつ腹囲%(target)scm以上の減少で180ポイント"),
+            hint=hint,
+            target=target,
+        )
+    return bilingual(hint)
 
 
 def _decision(
@@ -245,31 +256,60 @@ def _decision(
     motivational: bool,
 ) -> tuple[str, str]:
     """How the status was reached, with dates and the rule row (SPEC §5.7)."""
-    if programme.excluded_cause is not None and status == ProgrammeStatus.EXCLUDED:
-        cause = ExclusionCause(programme.excluded_cause)
-        return f"対象外: {ja_name(cause)}", f"Excluded (SPEC §5.6): {cause.value}"
-    if status == ProgrammeStatus.DROPPED_OUT:
-        reason = DropoutReason(programme.dropout_reason) if programme.dropout_reason else None
-        return (
-            f"途中終了 {programme.dropped_out_on}: {ja_name(reason) if reason else '理由未登録'}",
-            f"Dropped out on {programme.dropped_out_on} (SPEC §5.6): {reason or 'no reason'}",
-        )
-    level = ProgrammeLevel(programme.level)
-    if motivational:
-        rule_ja, rule_en = (
-            "初回面接と実績評価の実施 (SPEC §5.4)",
-            "initial interview and final evaluation (SPEC §5.4)",
-        )
-    else:
-        rule_ja = f"実績評価の実施かつ合計{COMPLETION_POINTS}ポイント以上 (SPEC §5.5)"
-        rule_en = f"final evaluation and total ≥ {COMPLETION_POINTS} (SPEC §5.5)"
-    final_ja, final_en = (str(final_on), str(final_on)) if final_on else ("未実施", "not held")
-    return (
-        f"{ja_name(level)}: 終了条件 = {rule_ja}。実績評価 {final_ja}(実施可能日 {earliest or '未定'})、"
-        f"合計 {total}ポイント → {ja_name(status)}",
-        f"{level.name.lower()}: completion rule = {rule_en}; final evaluation {final_en} "
-        f"(earliest {earliest or 'unknown'}), total {total} → {status.value}",
+    return _decision_text(
+        programme.excluded_cause,
+        programme.dropout_reason,
+        programme.dropped_out_on,
+        programme.level,
+        status,
+        total,
+        final_on,
+        earliest,
+        motivational,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _decision_text(
+    excluded_cause: str | None,
+    dropout_reason: str | None,
+    dropped_out_on: dt.date | None,
+    programme_level: str,
+    status: ProgrammeStatus,
+    total: int,
+    final_on: dt.date | None,
+    earliest: dt.date | None,
+    motivational: bool,
+) -> tuple[str, str]:
+    if excluded_cause is not None and status == ProgrammeStatus.EXCLUDED:
+        cause = ExclusionCause(excluded_cause)
+        return bilingual(message(_("対象外: %(cause)s"), cause=code_name(cause, cause.value)))
+    if status == ProgrammeStatus.DROPPED_OUT:
+        reason = DropoutReason(dropout_reason) if dropout_reason else None
+        text = message(
+            _("途中終了 %(date)s: %(reason)s"),
+            date=dropped_out_on,
+            reason=code_name(reason, reason.value) if reason else _("理由未登録"),
+        )
+        return bilingual(text)
+    level = ProgrammeLevel(programme_level)
+    if motivational:
+        rule: Message = _("初回面接と実績評価の実施 (SPEC §5.4)")
+    else:
+        rule = message(_("実績評価の実施かつ合計%(points)sポイント以上 (SPEC §5.5)"), points=COMPLETION_POINTS)
+    text = message(
+        _(
+            "%(level)s: 終了条件 = %(rule)s。実績評価 %(final)s(実施可能日 %(earliest)s)、"
+            "合計 %(total)sポイント → %(status)s"
+        ),
+        level=code_name(level, level.name.lower()),
+        rule=rule,
+        final=str(final_on) if final_on else pgettext_lazy("final evaluation", "未実施"),
+        earliest=earliest or _("未定"),
+        total=total,
+        status=code_name(status, status.value),
+    )
+    return bilingual(text)
 
 
 def _next_action(
@@ -284,79 +324,37 @@ def _next_action(
 ) -> NextAction:
     today = programme.today
     if status in (ProgrammeStatus.COMPLETED, ProgrammeStatus.DROPPED_OUT, ProgrammeStatus.EXCLUDED):
-        return NextAction("none", None, False, "対応不要", "Nothing to do")
+        return _action("none", None, False, pgettext_lazy("next action", "対応不要"))
     if programme.pending_level is not None:  # SPEC §5.6: a level change is never applied silently
         new = ProgrammeLevel(programme.pending_level)
-        return NextAction(
-            "level_decision_required",
-            today,
-            False,
-            f"健診結果の修正で保健指導区分が{ja_name(new)}になりました: 継続か切り替えかを決めてください",
-            f"A checkup correction gives the level {new.name.lower()}: decide to keep or switch",
+        text = message(
+            _("健診結果の修正で保健指導区分が%(level)sになりました: 継続か切り替えかを決めてください"),
+            level=code_name(new, new.name.lower()),
         )
+        return _action("level_decision_required", today, False, text)
     if programme.pending_level_loss:  # SPEC §5.6: the corrected checkup gives no programme level at all
-        return NextAction(
-            "level_decision_required",
-            today,
-            False,
-            "健診結果の修正で保健指導の対象となる区分ではなくなりました: 継続するか途中終了にするかを決めてください",
-            "A checkup correction gives no guidance level: decide to keep the programme or end it (drop-out)",
+        text = _(
+            "健診結果の修正で保健指導の対象となる区分ではなくなりました: 継続するか途中終了にするかを決めてください"
         )
+        return _action("level_decision_required", today, False, text)
     if status == ProgrammeStatus.NOT_STARTED:
-        return NextAction("initial_interview_not_held", None, False, "初回面接未実施", "Initial interview not held")
+        return _action("initial_interview_not_held", None, False, _("初回面接未実施"))
     if final_held and not plan_ok:
-        return NextAction(
-            "action_plan_missing",
-            today,
-            False,
-            "行動計画が未設定のため終了できません: 行動計画を登録してください",
-            "No action plan: record it so the programme can complete",
-        )
+        text = _("行動計画が未設定のため終了できません: 行動計画を登録してください")
+        return _action("action_plan_missing", today, False, text)
     if next_contact_by is not None and today > next_contact_by:
-        return NextAction(
-            "contact_overdue",
-            next_contact_by,
-            True,
-            f"{CONTACT_OVERDUE_DAYS}日以上支援なし({next_contact_by}までに要連絡)",
-            f"No contact for over {CONTACT_OVERDUE_DAYS} days (was due by {next_contact_by})",
-        )
+        text = message(_("%(days)s日以上支援なし(%(due)sまでに要連絡)"), days=CONTACT_OVERDUE_DAYS, due=next_contact_by)
+        return _action("contact_overdue", next_contact_by, True, text)
     if status == ProgrammeStatus.INITIAL_INCOMPLETE:
-        return NextAction(
-            "initial_interview_part2_pending",
-            next_contact_by,
-            False,
-            "初回面接②未実施",
-            "Initial interview ② pending",
-        )
+        text = pgettext_lazy("next action", "初回面接②未実施")
+        return _action("initial_interview_part2_pending", next_contact_by, False, text)
     if final_held and missing > 0:
-        return NextAction(
-            "points_below_180",
-            next_contact_by,
-            False,
-            f"実績評価時点で{missing}ポイント不足: 支援を継続し再評価",
-            f"{missing} points short at the final evaluation: continue support and evaluate again",
-        )
+        text = message(_("実績評価時点で%(missing)sポイント不足: 支援を継続し再評価"), missing=missing)
+        return _action("points_below_180", next_contact_by, False, text)
     if final_held:  # an earlier final fell short, later support has closed the gap
-        return NextAction(
-            "final_evaluation_due",
-            today,
-            False,
-            "再度の実績評価で終了可能",
-            "A new final evaluation can complete it",
-        )
+        return _action("final_evaluation_due", today, False, _("再度の実績評価で終了可能"))
     assert earliest is not None  # in progress implies an initial interview
     if today > earliest:
-        return NextAction(
-            "final_evaluation_overdue",
-            earliest,
-            True,
-            f"実績評価が未実施({earliest}から実施可能)",
-            f"Final evaluation overdue (possible since {earliest})",
-        )
-    return NextAction(
-        "final_evaluation_due",
-        earliest,
-        False,
-        f"実績評価 {earliest}以降",
-        f"Final evaluation due on {earliest}",
-    )
+        text = message(_("実績評価が未実施(%(earliest)sから実施可能)"), earliest=earliest)
+        return _action("final_evaluation_overdue", earliest, True, text)
+    return _action("final_evaluation_due", earliest, False, message(_("実績評価 %(earliest)s以降"), earliest=earliest))

@@ -1,15 +1,19 @@
 """Points of 積極的支援 (SPEC §5.5): outcome (アウトカム評価) and process (プロセス評価), a line per rule.
 
-Every line carries its points, the contact it came from and a reason in Japanese and English (SPEC §5.7).
+Every line carries its points, the contact it came from and a reason in Japanese and English (SPEC §5.7), both
+rendered from one gettext template (`point_line`, English in locale/en).
 """
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from guidance.behaviour import BEHAVIOUR_SUSTAINED_MONTHS, counts_from, first_per_category, sustained
-from guidance.codes import BehaviourCategory, ContactForm, ja_name
+from guidance.codes import BehaviourCategory, ContactForm, code_name
 from guidance.contacts import SUPPORT_KINDS, ContactFacts, ProgrammeFacts, by_date
+from infra.i18n import Message, bilingual, message
 
 COMPLETION_POINTS = 180  # SPEC §5.5: outcome + process ≥ 180 completes 積極的支援
 MAIN_TARGET_POINTS = 180  # SPEC §5.5: waist 2.0 cm and weight 2.0 kg, or the 0.024 rule
@@ -53,6 +57,12 @@ class PointLine:
     spec: str = SPEC_OUTCOME
 
 
+def point_line(rule: str, points: int, contact_index: int | None, text: Message, spec: str = SPEC_OUTCOME) -> PointLine:
+    """A line whose detail is one gettext message, in Japanese and English."""
+    detail_ja, detail_en = bilingual(text)
+    return PointLine(rule, points, contact_index, detail_ja, detail_en, spec)
+
+
 def main_target_threshold(exam_weight_kg: Decimal) -> Decimal:
     """The smaller change (kg and cm alike) that earns 180: 2.0 or exam weight × 0.024, unrounded (SPEC §5.5)."""
     return min(MAIN_TARGET_WEIGHT_KG, exam_weight_kg * PROPORTIONAL_FACTOR)
@@ -67,58 +77,31 @@ def _measurement_lines(programme: ProgrammeFacts, index: int, final: ContactFact
     exam_weight, exam_waist = programme.exam_weight_kg, programme.exam_waist_cm
     final_weight, final_waist = final.weight_kg, final.waist_cm
     if exam_weight is None or exam_waist is None or final_weight is None or final_waist is None:
-        return [
-            PointLine(
-                "outcome_measurements_missing",
-                0,
-                index,
-                "健診時または実績評価時の腹囲・体重がないため、腹囲・体重の評価はできません。",
-                "Waist or weight is missing at the exam or the final evaluation; no waist/weight outcome.",
-            )
-        ]
+        text = _("健診時または実績評価時の腹囲・体重がないため、腹囲・体重の評価はできません。")
+        return [point_line("outcome_measurements_missing", 0, index, text)]
     weight_loss, waist_loss = exam_weight - final_weight, exam_waist - final_waist
     proportional = exam_weight * PROPORTIONAL_FACTOR  # not rounded: 60.0 kg → 1.440 (SPEC §5.5)
-    facts_ja = f"体重 {weight_loss} kg・腹囲 {waist_loss} cm 減少(健診時体重 {exam_weight} kg)"
-    facts_en = f"weight −{weight_loss} kg, waist −{waist_loss} cm (exam weight {exam_weight} kg)"
+    facts = message(
+        _("体重 %(weight)s kg・腹囲 %(waist)s cm 減少(健診時体重 %(exam)s kg)"),
+        weight=weight_loss,
+        waist=waist_loss,
+        exam=exam_weight,
+    )
     if waist_loss >= MAIN_TARGET_WAIST_CM and weight_loss >= MAIN_TARGET_WEIGHT_KG:
-        return [
-            PointLine(
-                "outcome_2cm_2kg",
-                MAIN_TARGET_POINTS,
-                index,
-                f"腹囲2.0cm以上かつ体重2.0kg以上減少: {facts_ja}",
-                f"Waist ≥ 2.0 cm and weight ≥ 2.0 kg: {facts_en}",
-            )
-        ]
+        text = message(_("腹囲2.0cm以上かつ体重2.0kg以上減少: %(facts)s"), facts=facts)
+        return [point_line("outcome_2cm_2kg", MAIN_TARGET_POINTS, index, text)]
     if weight_loss >= proportional and waist_loss >= proportional:
-        return [
-            PointLine(
-                "outcome_weight_0024",
-                MAIN_TARGET_POINTS,
-                index,
-                f"体重・腹囲とも健診時体重×0.024 = {proportional} 以上減少: {facts_ja}",
-                f"Weight and waist both ≥ exam weight × 0.024 = {proportional}: {facts_en}",
-            )
-        ]
-    if waist_loss >= MINOR_TARGET_WAIST_CM and weight_loss >= MINOR_TARGET_WEIGHT_KG:
-        return [
-            PointLine(
-                "outcome_1cm_1kg",
-                MINOR_TARGET_POINTS,
-                index,
-                f"腹囲1.0cm以上かつ体重1.0kg以上減少: {facts_ja}",
-                f"Waist ≥ 1.0 cm and weight ≥ 1.0 kg: {facts_en}",
-            )
-        ]
-    return [
-        PointLine(
-            "outcome_not_met",
-            0,
-            index,
-            f"腹囲・体重の目標に達していません: {facts_ja}",
-            f"No waist/weight target met: {facts_en}",
+        text = message(
+            _("体重・腹囲とも健診時体重×0.024 = %(proportional)s 以上減少: %(facts)s"),
+            proportional=proportional,
+            facts=facts,
         )
-    ]
+        return [point_line("outcome_weight_0024", MAIN_TARGET_POINTS, index, text)]
+    if waist_loss >= MINOR_TARGET_WAIST_CM and weight_loss >= MINOR_TARGET_WEIGHT_KG:
+        text = message(_("腹囲1.0cm以上かつ体重1.0kg以上減少: %(facts)s"), facts=facts)
+        return [point_line("outcome_1cm_1kg", MINOR_TARGET_POINTS, index, text)]
+    text = message(_("腹囲・体重の目標に達していません: %(facts)s"), facts=facts)
+    return [point_line("outcome_not_met", 0, index, text)]
 
 
 def _behaviour_lines(index: int, final: ContactFacts) -> list[PointLine]:
@@ -130,42 +113,30 @@ def _behaviour_lines(index: int, final: ContactFacts) -> list[PointLine]:
         change = changes.get(category.value)
         if change is None:
             continue
-        name = ja_name(category)
+        name = code_name(category, category.value)
+        months = BEHAVIOUR_SUSTAINED_MONTHS
         if change.since is None:
-            lines.append(
-                PointLine(
-                    "behaviour_no_start_date",
-                    0,
-                    index,
-                    f"{name}: 行動変容の開始日がないため0ポイント",
-                    f"{category.value} improvement sent without the date it began: 0 points",
-                )
-            )
+            text = message(_("%(name)s: 行動変容の開始日がないため0ポイント"), name=name)
+            lines.append(point_line("behaviour_no_start_date", 0, index, text))
         elif sustained(change.since, final.date):
             points = BEHAVIOUR_POINTS[category]
-            lines.append(
-                PointLine(
-                    f"behaviour_{category.value}",
-                    points,
-                    index,
-                    f"{name}: {change.since}から{BEHAVIOUR_SUSTAINED_MONTHS}か月以上継続: {points}",
-                    f"{category.value} improvement kept since {change.since} "
-                    f"(≥ {BEHAVIOUR_SUSTAINED_MONTHS} whole months): {points}",
-                )
+            text = message(
+                _("%(name)s: %(since)sから%(months)sか月以上継続: %(points)s"),
+                name=name,
+                since=change.since,
+                months=months,
+                points=points,
             )
+            lines.append(point_line(f"behaviour_{category.value}", points, index, text))
         else:
-            earliest = counts_from(change.since)
-            lines.append(
-                PointLine(
-                    "behaviour_not_sustained",
-                    0,
-                    index,
-                    f"{name}: {change.since}からの継続が{BEHAVIOUR_SUSTAINED_MONTHS}か月未満"
-                    f"({earliest}以降の実績評価で算定)のため0ポイント",
-                    f"{category.value} improvement since {change.since}, kept less than "
-                    f"{BEHAVIOUR_SUSTAINED_MONTHS} whole months (counts from {earliest}): 0 points",
-                )
+            text = message(
+                _("%(name)s: %(since)sからの継続が%(months)sか月未満(%(earliest)s以降の実績評価で算定)のため0ポイント"),
+                name=name,
+                since=change.since,
+                months=months,
+                earliest=counts_from(change.since),
             )
+            lines.append(point_line("behaviour_not_sustained", 0, index, text))
     return lines
 
 
@@ -174,22 +145,15 @@ def early_interview_line(programme: ProgrammeFacts, index: int, start: ContactFa
     days = (start.date - programme.exam_date).days
     for first, last, points in EARLY_INTERVIEW_BONUS:
         if first <= days <= last:
-            return PointLine(
+            return point_line(
                 "early_interview_exam_day" if last == 0 else "early_interview_within_week",
                 points,
                 index,
-                f"初回面接が健診日から{days}日後: +{points}",
-                f"Initial interview {days} days after the exam: +{points}",
+                message(_("初回面接が健診日から%(days)s日後: +%(points)s"), days=days, points=points),
                 SPEC_PROCESS,
             )
-    return PointLine(
-        "early_interview_none",
-        0,
-        index,
-        f"初回面接が健診日から{days}日後のため早期実施加算なし",
-        f"Initial interview {days} days after the exam: no early bonus",
-        SPEC_PROCESS,
-    )
+    text = message(_("初回面接が健診日から%(days)s日後のため早期実施加算なし"), days=days)
+    return point_line("early_interview_none", 0, index, text, SPEC_PROCESS)
 
 
 def process_lines(programme: ProgrammeFacts, *, period_start: dt.date, period_end: dt.date | None) -> list[PointLine]:
@@ -197,71 +161,45 @@ def process_lines(programme: ProgrammeFacts, *, period_start: dt.date, period_en
     lines = []
     for index, contact in by_date(programme.contacts):
         if contact.kind not in SUPPORT_KINDS:
-            lines.append(_line("no_contact_points", 0, index, *_NO_CONTACT_POINTS))
+            lines.append(_line("no_contact_points", 0, index, _NO_CONTACT_POINTS))
         elif contact.date < period_start or (period_end is not None and contact.date > period_end):
-            lines.append(_line("process_outside_period", 0, index, *_OUTSIDE_PERIOD))
+            lines.append(_line("process_outside_period", 0, index, _OUTSIDE_PERIOD))
         else:
             lines.append(_support_line(index, contact))
     return lines
 
 
-_NO_CONTACT_POINTS = (
-    "初回面接・実績評価は支援ポイントの対象外(早期実施加算を除く)",
-    "The initial interview and final evaluation earn no contact points (apart from the early bonus)",
-)
-_OUTSIDE_PERIOD = (
-    "初回面接前、評価に用いた実績評価の後、または途中終了後の支援のため0ポイント",
-    "Held before the initial interview, after the final evaluation used, or after dropout: 0 points",
-)
+_NO_CONTACT_POINTS = _("初回面接・実績評価は支援ポイントの対象外(早期実施加算を除く)")
+_OUTSIDE_PERIOD = _("初回面接前、評価に用いた実績評価の後、または途中終了後の支援のため0ポイント")
 
 
-def _line(rule: str, points: int, index: int, ja: str, en: str) -> PointLine:
-    return PointLine(rule, points, index, ja, en, SPEC_PROCESS)
+def _line(rule: str, points: int, index: int, text: Message) -> PointLine:
+    return point_line(rule, points, index, text, SPEC_PROCESS)
 
 
 def _support_line(index: int, contact: ContactFacts) -> PointLine:
     form = ContactForm(contact.form)
     if contact.automated:
-        return _line(
-            "process_automated",
-            0,
-            index,
-            "自動応答・AI生成による支援は0ポイント",
-            "Automated contact: 0 points",
-        )
+        return _line("process_automated", 0, index, _("自動応答・AI生成による支援は0ポイント"))
     if form == ContactForm.EMAIL_CHAT:
         if not contact.has_guidance_content:
-            return _line(
-                "process_email_no_content",
-                0,
-                index,
-                "実践的な指導内容のないメール・チャットは0ポイント",
-                "Email/chat without real guidance content: 0 points",
-            )
-        return _line(
-            "process_email",
-            EMAIL_ROUND_TRIP_POINTS,
-            index,
-            f"電子メール・チャット等 1往復: {EMAIL_ROUND_TRIP_POINTS}",
-            f"Email/chat round trip: {EMAIL_ROUND_TRIP_POINTS}",
-        )
+            return _line("process_email_no_content", 0, index, _("実践的な指導内容のないメール・チャットは0ポイント"))
+        text = message(_("電子メール・チャット等 1往復: %(points)s"), points=EMAIL_ROUND_TRIP_POINTS)
+        return _line("process_email", EMAIL_ROUND_TRIP_POINTS, index, text)
     minimum, points = TIMED_CONTACT_POINTS[form]
     minutes = contact.minutes or 0
     if minutes < minimum:
         # Accepted but worthless: staff may record a short call, it just does not score (SPEC §5.5 ◆).
-        return _line(
-            "process_below_minimum",
-            0,
-            index,
-            f"{ja_name(form)} {minutes}分(最低{minimum}分未満)のため0ポイント",
-            f"{form.name.lower()} {minutes} min, below the {minimum} min minimum: 0 points",
+        text = message(
+            _("%(form)s %(minutes)s分(最低%(minimum)s分未満)のため0ポイント"),
+            form=code_name(form, form.name.lower()),
+            minutes=minutes,
+            minimum=minimum,
         )
+        return _line("process_below_minimum", 0, index, text)
     group = "group" if form in (ContactForm.GROUP_IN_PERSON, ContactForm.GROUP_REMOTE) else "individual"
     rule = "process_telephone" if form == ContactForm.TELEPHONE else f"process_{group}"
-    return _line(
-        rule,
-        points,
-        index,
-        f"{ja_name(form)} {minutes}分: {points}",
-        f"{form.name.lower()} {minutes} min: {points}",
+    text = message(
+        _("%(form)s %(minutes)s分: %(points)s"), form=code_name(form, form.name.lower()), minutes=minutes, points=points
     )
+    return _line(rule, points, index, text)

@@ -6,11 +6,12 @@ in Japanese and in English from one definition. The API's error envelope fills `
 with `bilingual(...)`; pages render the message in the active language with `str(...)`.
 """
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise, lazy
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext, override, pgettext
 
 if TYPE_CHECKING:  # django-stubs' names for a lazy gettext string (the stubs package is not needed at run time)
     from django_stubs_ext import StrOrPromise, StrPromise
@@ -35,14 +36,68 @@ def message(template: Message, /, **values: Any) -> StrPromise:
     return promise
 
 
-def in_language(text: Message, language: str) -> str:
+# Lazy functions whose result depends only on their arguments and the active language: their renderings are
+# cached per language, so rules evaluated for 100,000 programmes look each text up once, not twice per line.
+_LANGUAGE_PURE: set[Callable[..., Any]] = {gettext, pgettext}
+
+
+def language_pure_lazy(func: Callable[..., str]) -> Callable[..., StrPromise]:
+    """`lazy(func, str)` for a function whose result depends only on its (hashable) arguments and the active
+    language (e.g. a code's name in that language); `in_language`/`bilingual` cache its renderings."""
+    _LANGUAGE_PURE.add(func)
+    return lazy(func, str)  # type: ignore[return-value]  # lazy() is typed as returning func's own type; at run time it makes lazy proxies
+
+
+@functools.lru_cache(maxsize=65536)
+def _pure_pair(func: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, str]:
+    with override("ja"):
+        japanese = str(func(*args))
+    with override("en"):
+        return japanese, str(func(*args))
+
+
+def _pair(text: Any) -> tuple[str, str]:
+    """(Japanese, English) of `text` in one walk, without activating a language for the common lazy shapes (a
+    gettext string, a `message(...)` template with values, a language-pure lazy function)."""
+    if not isinstance(text, Promise):
+        plain = str(text)
+        return plain, plain
+    reduced: Any = text.__reduce__()  # a lazy proxy pickles as (unpickle, (func, args, kw, *resultclasses))
+    func, args, kw = reduced[1][:3]
+    if func is _format and not kw:
+        template, values = args
+        template_ja, template_en = _pair(template)
+        if not any(isinstance(value, Promise) for value in values.values()):
+            return template_ja % values, template_en % values
+        values_ja, values_en = dict(values), dict(values)
+        for name, value in values.items():
+            if isinstance(value, Promise):
+                values_ja[name], values_en[name] = _pair(value)
+        return template_ja % values_ja, template_en % values_en
+    if func in _LANGUAGE_PURE and not kw:
+        try:
+            return _pure_pair(func, tuple(args))
+        except TypeError:  # an unhashable argument: rendered uncached below
+            pass
+    return _in_language(text, "ja"), _in_language(text, "en")
+
+
+def _in_language(text: Any, language: str) -> str:
     with override(language):
         return str(text)
 
 
+def in_language(text: Message, language: str) -> str:
+    if language == "ja":
+        return _pair(text)[0]
+    if language == "en":
+        return _pair(text)[1]
+    return _in_language(text, language)
+
+
 def bilingual(text: Message) -> tuple[str, str]:
     """(Japanese, English) renderings of one message."""
-    return in_language(text, "ja"), in_language(text, "en")
+    return _pair(text)
 
 
 def in_page_language(finding: Any, stem: str = "message") -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from checkups.questionnaire import question
+from infra.i18n import in_language
 
 from .report import ResultRow, program_name, referral_rows, report_rows
 
@@ -38,14 +39,14 @@ class CheckupDocument:
 
 def medication_answers(checkup: Any, lang: str = "ja") -> list[Answer]:
     """Q1–Q3 as asked in that checkup's fiscal year, with the person's answer in words."""
-    i = 0 if lang == "ja" else 1
+    language = "ja" if lang == "ja" else "en"
     answers = []
     for field in MEDICATION_FIELDS:
         asked = question(field, checkup.fiscal_year)
         code = getattr(checkup, field, None)
         words = asked.answers.get(code) if code is not None else None
-        text = (asked.text_ja, asked.text_en)[i]
-        answers.append(Answer(asked.number, text, words[i] if words else "", code == YES))
+        text = in_language(asked.text, language)
+        answers.append(Answer(asked.number, text, in_language(words, language) if words else "", code == YES))
     return answers
 
 

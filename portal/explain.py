@@ -5,7 +5,7 @@ and anything unknown is skipped rather than shown wrongly.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from django.utils.formats import date_format
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from checkups.standards import STANDARDS
 from checkups.stratification import INPUT_FIELDS, ITEM_TEXT, StratificationInputs, stratify
 from guidance.codes import ProgrammeStatus
-from infra.i18n import Message, message
+from infra.i18n import Message, StrPromise, bilingual, in_language, message
 from members.age_basis import (
     AGE_BASIS_DAY,
     AGE_BASIS_MONTH,
@@ -29,55 +29,67 @@ from members.age_basis import (
     reaches_75_within_year,
 )
 
-LEVEL_MEANING: Mapping[int, tuple[str, str]] = {  # GuidanceLevel codes (SPEC §2.7)
-    1: (
+LEVEL_TEXT: Mapping[int, StrPromise] = {  # GuidanceLevel codes (SPEC §2.7)
+    1: _(
         "生活習慣病のリスクが重なっている状態です。専門職(保健師・管理栄養士など)が3か月以上、"
-        "目標づくりと実行をいっしょに支える「積極的支援」の対象です。",
-        "Several risks add up. You can receive intensive support: a health professional helps you set and "
-        "keep goals for three months or more.",
+        "目標づくりと実行をいっしょに支える「積極的支援」の対象です。"
     ),
-    2: (
+    2: _(
         "生活習慣病のリスクが出はじめている状態です。専門職との面接で目標と行動計画をつくり、"
-        "3か月後に振り返る「動機付け支援」の対象です。",
-        "Some risks are starting to show. You can receive motivational support: one interview to set goals "
-        "and a plan, and a review after three months.",
+        "3か月後に振り返る「動機付け支援」の対象です。"
     ),
-    3: (
-        "今回は特定保健指導の対象ではありません。健診結果と生活習慣の情報をお届けします(情報提供)。",
-        "You are not a guidance target this time. We send you information on your results and habits.",
-    ),
-    4: (
-        "必要な検査値がそろわず、保健指導のレベルを決められませんでした。保険者にお問い合わせください。",
-        "Some results were missing, so no guidance level could be set. Please contact your insurer.",
-    ),
+    3: _("今回は特定保健指導の対象ではありません。健診結果と生活習慣の情報をお届けします(情報提供)。"),
+    4: _("必要な検査値がそろわず、保健指導のレベルを決められませんでした。保険者にお問い合わせください。"),
 }
-OFFERS: Mapping[int, tuple[str, str]] = {
-    1: (
+OFFER_TEXT: Mapping[int, StrPromise] = {
+    1: _(
         "面接(対面またはオンライン)と、3か月以上の電話・メールなどでのサポートを受けられます。"
-        "保険者から案内が届きます。",
-        "Interviews (in person or online) and support by phone or e-mail; your insurer sends an invitation.",
+        "保険者から案内が届きます。"
     ),
-    2: (
-        "面接(対面またはオンライン)1回と3か月後の振り返りを受けられます。保険者から案内が届きます。",
-        "One interview (in person or online) and a review after three months; your insurer sends an invitation.",
-    ),
-    3: (
-        "健康づくりの情報や相談窓口をご利用いただけます。",
-        "Health information and advice lines are available to you.",
-    ),
-    4: ("保険者の窓口でご相談ください。", "Please ask your insurer."),
+    2: _("面接(対面またはオンライン)1回と3か月後の振り返りを受けられます。保険者から案内が届きます。"),
+    3: _("健康づくりの情報や相談窓口をご利用いただけます。"),
+    4: _("保険者の窓口でご相談ください。"),
 }
-_RISK_TEXT: Mapping[str, tuple[str, str]] = {
-    "blood_pressure": ("血圧", "Blood pressure"),
-    "lipids": ("脂質(中性脂肪・HDL)", "Lipids (triglycerides, HDL)"),
-    "glucose": ("血糖", "Blood sugar"),
-    "smoking": ("喫煙", "Smoking"),
+
+
+class _Bilingual(Mapping[int, tuple[str, str]]):
+    """(Japanese, English) renderings of a mapping of messages, for callers that still pick one by index."""
+
+    def __init__(self, messages: Mapping[int, StrPromise]) -> None:
+        self._messages = messages
+
+    def __getitem__(self, key: int) -> tuple[str, str]:
+        return bilingual(self._messages[key])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+
+LEVEL_MEANING: Mapping[int, tuple[str, str]] = _Bilingual(LEVEL_TEXT)  # prefer LEVEL_TEXT with str()
+OFFERS: Mapping[int, tuple[str, str]] = _Bilingual(OFFER_TEXT)  # prefer OFFER_TEXT with str()
+_RISK_TEXT: Mapping[str, StrPromise] = {
+    "blood_pressure": _("血圧"),
+    "lipids": _("脂質(中性脂肪・HDL)"),
+    "glucose": _("血糖"),
+    "smoking": _("喫煙"),
 }
-_OP_WORD: Mapping[str, tuple[str, str]] = {">=": ("以上", "or more"), "<": ("未満", "below")}
+_OP_MARK: Mapping[str, StrPromise] = {">=": _("%(limit)s 以上"), "<": _("%(limit)s 未満")}  # as checkups.standards
+_LIST_SEPARATOR = _("、")
 
 
 def _i(lang: str) -> int:
     return 0 if lang == "ja" else 1
+
+
+def _language(lang: str) -> str:
+    return "ja" if lang == "ja" else "en"
+
+
+def _joined(texts: list[str], lang: str) -> str:
+    return in_language(_LIST_SEPARATOR, _language(lang)).join(texts)
 
 
 def _item(name: str, lang: str) -> tuple[str, str]:
@@ -87,66 +99,70 @@ def _item(name: str, lang: str) -> tuple[str, str]:
     field = name.removesuffix("_cm").removesuffix("_mean")
     if field in STANDARDS:
         standard = STANDARDS[field]
-        return (standard.label_ja, standard.label_en)[_i(lang)], standard.unit
+        return in_language(standard.label, _language(lang)), standard.unit
     return name, ""
 
 
 def _criterion(raw: Any, lang: str) -> str | None:
     """'収縮期血圧 132 mmHg(基準 130 以上)' for a criterion that was met."""
-    if not isinstance(raw, Mapping) or raw.get("met") is not True or raw.get("op") not in _OP_WORD:
+    if not isinstance(raw, Mapping) or raw.get("met") is not True or raw.get("op") not in _OP_MARK:
         return None
     label, unit = _item(str(raw.get("item", "")), lang)
     unit = f" {unit}" if unit else ""
-    word = _OP_WORD[raw["op"]][_i(lang)]
-    if lang == "ja":
-        return f"{label} {raw.get('value')}{unit}(基準 {raw.get('threshold')}{unit} {word})"
-    return f"{label} {raw.get('value')}{unit} (mark: {raw.get('threshold')}{unit} {word})"
+    mark = message(_OP_MARK[raw["op"]], limit=f"{raw.get('threshold')}{unit}")
+    text = message(
+        _("%(label)s %(value)s%(unit)s(基準 %(mark)s)"), label=label, value=raw.get("value"), unit=unit, mark=mark
+    )
+    return in_language(text, _language(lang))
 
 
 def _group_line(record: Mapping[str, Any], lang: str) -> str | None:
     group = record.get("group", "missing")
     met = [t for c in record.get("group_criteria") or [] if (t := _criterion(c, lang))]
-    detail = ("、".join(met) if lang == "ja" else "; ".join(met)) if met else ""
+    detail = _joined(met, lang)
     texts = {
-        "A": ("おなかまわり(内臓脂肪)が基準以上でした", "Your waist (visceral fat) was at or above the mark"),
-        "B": ("腹囲は基準未満でしたが、BMIが25以上でした", "Your waist was below the mark, but BMI was 25 or more"),
-        None: ("腹囲・BMIとも基準未満でした", "Waist and BMI were both below the marks"),
-        "undetermined": ("腹囲またはBMIの値がなく、判定できませんでした", "Waist or BMI was missing"),
+        "A": _("おなかまわり(内臓脂肪)が基準以上でした"),
+        "B": _("腹囲は基準未満でしたが、BMIが25以上でした"),
+        None: _("腹囲・BMIとも基準未満でした"),
+        "undetermined": _("腹囲またはBMIの値がなく、判定できませんでした"),
     }
     if group not in texts:
         return None
-    text = texts[group][_i(lang)]
+    text = in_language(texts[group], _language(lang))
     return f"{text}: {detail}" if detail else text
 
 
 def _risk_line(name: str, finding: Any, lang: str) -> str | None:
     if not isinstance(finding, Mapping) or name not in _RISK_TEXT:
         return None
-    title = _RISK_TEXT[name][_i(lang)]
+    language = _language(lang)
     present = finding.get("present")
     if present is None:
-        return f"{title}: " + ("値がなく判定できませんでした", "could not be judged (no value)")[_i(lang)]
-    if not present:
-        return f"{title}: " + ("基準内", "within the mark")[_i(lang)]
-    if name == "smoking":
-        return f"{title}: " + ("たばこを吸っている(質問票の回答)", "you smoke (questionnaire)")[_i(lang)]
-    met = [t for c in finding.get("criteria") or [] if (t := _criterion(c, lang))]
-    detail = ("、".join(met) if lang == "ja" else "; ".join(met)) or ("基準以上", "above the mark")[_i(lang)]
-    return f"{title}: {detail}"
+        detail = in_language(_("値がなく判定できませんでした"), language)
+    elif not present:
+        detail = in_language(_("基準内"), language)
+    elif name == "smoking":
+        detail = in_language(_("たばこを吸っている(質問票の回答)"), language)
+    else:
+        met = [t for c in finding.get("criteria") or [] if (t := _criterion(c, lang))]
+        detail = _joined(met, lang) or in_language(_("基準以上"), language)
+    return f"{in_language(_RISK_TEXT[name], language)}: {detail}"
 
 
 def plain_explanation(record: Any, lang: str = "ja") -> list[str]:
     """Sentences saying why the level was given; [] when there is no usable record."""
     if not isinstance(record, Mapping) or not record:
         return []
-    i = _i(lang)
+    language = _language(lang)
     lines: list[str] = []
     if record.get("medication_excluded") or record.get("exception") == "medication":
         lines.append(
-            (
-                "血圧・血糖・脂質のいずれかの薬を飲んでいるため、特定保健指導の対象になりません(主治医の管理を優先します)。",
-                "You take medicine for blood pressure, sugar or lipids, so guidance is left to your own doctor.",
-            )[i]
+            in_language(
+                _(
+                    "血圧・血糖・脂質のいずれかの薬を飲んでいるため、特定保健指導の対象になりません(主治医の管理を優先します)。"
+                ),
+                language,
+            )
         )
     group_line = _group_line(record, lang)
     if group_line:
@@ -156,11 +172,9 @@ def plain_explanation(record: Any, lang: str = "ja") -> list[str]:
         lines += [line for name in _RISK_TEXT if (line := _risk_line(name, risks.get(name), lang))]
         smoking = risks.get("smoking")
         if record.get("smoking_counted") is False and isinstance(smoking, Mapping) and smoking.get("present"):
-            lines.append(("喫煙は、ほかのリスクがないため数えていません。", "Smoking is not counted alone.")[i])
+            lines.append(in_language(_("喫煙は、ほかのリスクがないため数えていません。"), language))
     if record.get("exception") == "age_65_74":
-        lines.append(
-            ("65歳以上のため、積極的支援ではなく動機付け支援になります。", "Aged 65 or over: motivational support.")[i]
-        )
+        lines.append(in_language(_("65歳以上のため、積極的支援ではなく動機付け支援になります。"), language))
     return lines
 
 

@@ -7,12 +7,13 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from checkups import standards
 from checkups.codes import Program
 from checkups.feedback import feedback
 from checkups.standards import Band
-from infra.i18n import Message
+from infra.i18n import Message, in_language
 
 # Report order: (row key, Checkup column or derived value, standards field or None for "no standard")
 REPORT_ITEMS: Sequence[tuple[str, str | None]] = (
@@ -37,9 +38,9 @@ REPORT_ITEMS: Sequence[tuple[str, str | None]] = (
     ("urine_protein", "urine_protein"),
     ("hemoglobin", "hemoglobin"),
 )
-PLAIN_ITEMS: Mapping[str, tuple[str, str, str]] = {  # items shown without standard values
-    "height_cm": ("身長", "Height", "cm"),
-    "weight_kg": ("体重", "Weight", "kg"),
+PLAIN_ITEMS: Mapping[str, tuple[Message, str]] = {  # items shown without standard values: (label, unit)
+    "height_cm": (_("身長"), "cm"),
+    "weight_kg": (_("体重"), "kg"),
 }
 # One name per kind of checkup on every page and letter of the site (issue #18); the MHLW code list calls 030
 # 事業者健診, the person knows it as the checkup at work (事業主健診, SPEC §7).
@@ -115,8 +116,10 @@ def report_rows(checkup: Any, *, sex: int, lang: str = "ja") -> list[ResultRow]:
             continue
         field = dict(REPORT_ITEMS)[key]
         if field is None:
-            ja, en, unit = PLAIN_ITEMS[key]
-            rows.append(ResultRow(key, ja if lang == "ja" else en, _show(key, value), unit, None, "", "", "", ""))
+            label, unit = PLAIN_ITEMS[key]
+            rows.append(
+                ResultRow(key, in_language(label, _language(lang)), _show(key, value), unit, None, "", "", "", "")
+            )
             continue
         standard = standards.STANDARDS[field]
         band = standards.judge(field, value, sex)
@@ -137,25 +140,28 @@ def report_rows(checkup: Any, *, sex: int, lang: str = "ja") -> list[ResultRow]:
     return rows
 
 
+def _language(lang: str) -> str:
+    return "ja" if lang == "ja" else "en"
+
+
 def referral_rows(rows: Iterable[ResultRow]) -> list[ResultRow]:
     """The values at the 受診勧奨判定値 (SPEC §8): each a reason to talk to a doctor, never a diagnosis."""
     return [row for row in rows if row.referral_level]
 
 
-# Trend charts (issue #8): chart id → (ja title, en title, unit, [(value key, ja, en)], standards field for a line)
-TREND_CHARTS: Sequence[tuple[str, str, str, str, Sequence[tuple[str, str, str]], str | None]] = (
-    ("weight", "体重", "Weight", "kg", (("weight_kg", "体重", "Weight"),), None),
-    ("waist", "腹囲", "Waist", "cm", (("waist_cm", "腹囲", "Waist"),), "waist"),
-    ("bp", "血圧", "Blood pressure", "mmHg",
-     (("systolic", "収縮期", "Systolic"), ("diastolic", "拡張期", "Diastolic")), "systolic"),
-    ("tg", "中性脂肪", "Triglycerides", "mg/dl",
-     (("triglycerides_fasting", "空腹時", "Fasting"), ("triglycerides_random", "随時", "Non-fasting")),
-     "triglycerides_fasting"),
-    ("hdl", "HDLコレステロール", "HDL cholesterol", "mg/dl", (("hdl", "HDL", "HDL"),), "hdl"),
-    ("hba1c", "HbA1c", "HbA1c", "%", (("hba1c", "HbA1c", "HbA1c"),), "hba1c"),
-    ("glucose", "血糖", "Glucose", "mg/dl",
-     (("glucose_fasting", "空腹時", "Fasting"), ("glucose_random", "随時", "Non-fasting")), "glucose_fasting"),
+# Trend charts (issue #8): chart id → (title, unit, [(value key, series name)], standards field for a line)
+TREND_CHARTS: Sequence[tuple[str, Message, str, Sequence[tuple[str, Message]], str | None]] = (
+    ("weight", _("体重"), "kg", (("weight_kg", _("体重")),), None),
+    ("waist", _("腹囲"), "cm", (("waist_cm", _("腹囲")),), "waist"),
+    ("bp", _("血圧"), "mmHg", (("systolic", _("収縮期")), ("diastolic", _("拡張期"))), "systolic"),
+    ("tg", _("中性脂肪"), "mg/dl",
+     (("triglycerides_fasting", _("空腹時")), ("triglycerides_random", _("随時"))), "triglycerides_fasting"),
+    ("hdl", _("HDLコレステロール"), "mg/dl", (("hdl", "HDL"),), "hdl"),
+    ("hba1c", "HbA1c", "%", (("hba1c", "HbA1c"),), "hba1c"),
+    ("glucose", pgettext_lazy("trend chart", "血糖"), "mg/dl",
+     (("glucose_fasting", _("空腹時")), ("glucose_random", _("随時"))), "glucose_fasting"),
 )  # fmt: skip
+GUIDANCE_LINE_LABEL = _("保健指導判定値")
 
 
 def trend_data(checkups: Iterable[Any], *, sex: int, lang: str = "ja") -> list[dict[str, Any]]:
@@ -163,14 +169,14 @@ def trend_data(checkups: Iterable[Any], *, sex: int, lang: str = "ja") -> list[d
     ordered = sorted(checkups, key=lambda c: c.exam_date)
     labels = [date_label(c.exam_date) for c in ordered]
     values = [values_of(c) for c in ordered]
-    i = 0 if lang == "ja" else 1
+    language = _language(lang)
     charts = []
-    for chart_id, title_ja, title_en, unit, series, line_field in TREND_CHARTS:
+    for chart_id, title, unit, series, line_field in TREND_CHARTS:
         datasets = []
-        for key, name_ja, name_en in series:
+        for key, name in series:
             points = [None if v[key] is None else float(v[key]) for v in values]
             if any(p is not None for p in points):
-                datasets.append({"label": (name_ja, name_en)[i], "data": points})
+                datasets.append({"label": in_language(name, language), "data": points})
         if not datasets:
             continue
         guidance = None
@@ -179,12 +185,12 @@ def trend_data(checkups: Iterable[Any], *, sex: int, lang: str = "ja") -> list[d
         charts.append(
             {
                 "id": chart_id,
-                "title": (title_ja, title_en)[i],
+                "title": in_language(title, language),
                 "unit": unit,
                 "labels": labels,
                 "datasets": datasets,
                 "guidance": guidance,
-                "guidanceLabel": ("保健指導判定値", "Guidance level")[i],
+                "guidanceLabel": in_language(GUIDANCE_LINE_LABEL, language),
             }
         )
     return charts

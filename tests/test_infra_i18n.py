@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from guidance.codes import ProgrammeLevel, code_name
 from infra.i18n import bilingual, in_language, message
 
 
@@ -24,3 +25,12 @@ def test_rendering_does_not_change_the_active_language() -> None:
     with override("ja"):
         in_language(_("保険者"), "en")
         assert str(_("保険者")) == "保険者"
+
+
+def test_a_language_pure_lazy_value_renders_in_each_language() -> None:
+    text = message(_("対象外: %(cause)s"), cause=code_name(ProgrammeLevel.INTENSIVE, "intensive"))
+    assert bilingual(text) == ("対象外: 積極的支援", "Excluded (SPEC §5.6): intensive")
+
+
+def test_other_languages_render_under_override() -> None:
+    assert in_language(_("保険者"), "fr") == "保険者"  # no French catalogue: the source text

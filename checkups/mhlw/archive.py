@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from checkups.mhlw.archive_index import (
@@ -31,6 +32,7 @@ from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.errors import ArchiveError, MhlwFormatError
 from checkups.mhlw.file_checks import archive_findings
 from checkups.mhlw.safe_xml import XSD_DIR, parse_xml
+from infra.i18n import Message, message
 
 MB = 1024 * 1024
 READ_CHUNK = 64 * 1024
@@ -50,8 +52,8 @@ class ArchiveLimits:
     max_member: int = 20 * MB
 
 
-def _reject(message_ja: str, message_en: str, name: str = "") -> ArchiveError:
-    return ArchiveError(message_ja, message_en, name)
+def _reject(text: Message, name: str = "") -> ArchiveError:
+    return ArchiveError.of(text, name)
 
 
 def _check_name(info: zipfile.ZipInfo) -> None:
@@ -64,48 +66,37 @@ def _check_name(info: zipfile.ZipInfo) -> None:
         or _DRIVE_LETTER.match(name)
         or any(part == ".." for part in parts)
     ):
-        raise _reject(f"不正なパスを含むエントリがあります: {name!r}", f"Entry with an unsafe path: {name!r}", name)
+        raise _reject(message(_("不正なパスを含むエントリがあります: %(name)s"), name=repr(name)), name)
     mode = info.external_attr >> 16
     if info.create_system == 3 and stat.S_ISLNK(mode):  # 3 = Unix
-        raise _reject(
-            f"シンボリックリンクは受け付けません: {name!r}", f"Symbolic links are not accepted: {name!r}", name
-        )
+        raise _reject(message(_("シンボリックリンクは受け付けません: %(name)s"), name=repr(name)), name)
 
 
 def _check_entries(infos: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None:
     if len(infos) > limits.max_entries:
-        raise _reject(
-            f"エントリ数 {len(infos)} が上限 {limits.max_entries} を超えています。",
-            f"{len(infos)} entries exceed the limit of {limits.max_entries}.",
-        )
+        text = _("エントリ数 %(count)s が上限 %(limit)s を超えています。")
+        raise _reject(message(text, count=len(infos), limit=limits.max_entries))
     seen: set[str] = set()
     total = 0
     for info in infos:
         _check_name(info)
         if info.filename in seen:
-            raise _reject(
-                f"同名のエントリが重複しています: {info.filename}", f"Duplicate entry: {info.filename}", info.filename
-            )
+            raise _reject(message(_("同名のエントリが重複しています: %(name)s"), name=info.filename), info.filename)
         seen.add(info.filename)
         if info.file_size > limits.max_member:
+            text = _("%(name)s の展開後サイズ %(size)s が上限 %(limit)s を超えています。")
             raise _reject(
-                f"{info.filename} の展開後サイズ {info.file_size} が上限 {limits.max_member} を超えています。",
-                f"{info.filename} unpacks to {info.file_size} bytes, over the limit of {limits.max_member}.",
-                info.filename,
+                message(text, name=info.filename, size=info.file_size, limit=limits.max_member), info.filename
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size >= RATIO_CHECK_MIN_BYTES and ratio > limits.max_ratio:
-            raise _reject(
-                f"{info.filename} の圧縮率 {ratio:.0f} が上限 {limits.max_ratio} を超えています。",
-                f"{info.filename} has a compression ratio of {ratio:.0f}, over the limit of {limits.max_ratio}.",
-                info.filename,
-            )
+            text = _("%(name)s の圧縮率 %(ratio)s が上限 %(limit)s を超えています。")
+            shown = f"{ratio:.0f}"
+            raise _reject(message(text, name=info.filename, ratio=shown, limit=limits.max_ratio), info.filename)
         total += info.file_size
     if total > limits.max_total_uncompressed:
-        raise _reject(
-            f"展開後の合計サイズ {total} が上限 {limits.max_total_uncompressed} を超えています。",
-            f"Archive unpacks to {total} bytes, over the limit of {limits.max_total_uncompressed}.",
-        )
+        text = _("展開後の合計サイズ %(total)s が上限 %(limit)s を超えています。")
+        raise _reject(message(text, total=total, limit=limits.max_total_uncompressed))
 
 
 @dataclass
@@ -132,13 +123,12 @@ class Archive:
                     size += len(chunk)
                     self._read_total += len(chunk)
                     if size > self._limits.max_member or self._read_total > self._limits.max_total_uncompressed:
-                        raise _reject(
-                            f"{name} の展開後サイズが上限を超えました。", f"{name} unpacks beyond the limits.", name
-                        )
+                        raise _reject(message(_("%(name)s の展開後サイズが上限を超えました。"), name=name), name)
                     chunks.append(chunk)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
             # CRC or size mismatch: zipfile stops at the declared size, so a lying header ends here
-            raise _reject(f"{name} を展開できません: {exc}", f"{name} cannot be unpacked: {exc}", name) from exc
+            text = message(_("%(name)s を展開できません: %(error)s"), name=name, error=str(exc))
+            raise _reject(text, name) from exc
         return b"".join(chunks)
 
     def data_names(self) -> list[str]:
@@ -207,16 +197,14 @@ def open_archive(data: bytes, limits: ArchiveLimits | None = None) -> Archive:
         archive_zip = zipfile.ZipFile(io.BytesIO(data))
         infos = archive_zip.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
-        raise _reject(f"ZIPファイルとして読めません: {exc}", f"Not a readable ZIP file: {exc}") from exc
+        raise _reject(message(_("ZIPファイルとして読めません: %(error)s"), error=str(exc))) from exc
     _check_entries(infos, limits)
     root, index_name, data_names, claims = _locate([info.filename for info in infos])
     summary_path = f"{root}/{SUMMARY_FILE_NAME}" if root else SUMMARY_FILE_NAME
     summary_name = summary_path if any(info.filename == summary_path for info in infos) else None
     archive = Archive(index=None, root_name=root, _zip=archive_zip, _limits=limits, _data_names=data_names)
     if index_name is None:
-        raise _reject(
-            f"{INDEX_FILE_NAME} がありません (SPEC §9.1)。", f"{INDEX_FILE_NAME} is missing (SPEC §9.1).", root
-        )
+        raise _reject(message(_("%(file)s がありません (SPEC §9.1)。"), file=INDEX_FILE_NAME), root)
     archive.index = parse_index(archive.read_member(index_name))
     archive.warnings = archive_findings(
         root_name=root,
@@ -256,15 +244,10 @@ def open_upload(data: bytes, filename: str, limits: ArchiveLimits | None = None)
     if data[:4] in _ZIP_MAGIC:
         return open_archive(data, limits)
     if len(data) > limits.max_member:
-        raise _reject(
-            f"{filename} のサイズが上限 {limits.max_member} を超えています。",
-            f"{filename} is larger than the limit of {limits.max_member} bytes.",
-            filename,
-        )
+        text = _("%(name)s のサイズが上限 %(limit)s を超えています。")
+        raise _reject(message(text, name=filename, limit=limits.max_member), filename)
     if not data.lstrip()[:1] == b"<" and not data.startswith(b"\xef\xbb\xbf"):
-        raise _reject(
-            f"{filename} はZIPでもXMLでもありません。", f"{filename} is neither a ZIP nor an XML file.", filename
-        )
+        raise _reject(message(_("%(name)s はZIPでもXMLでもありません。"), name=filename), filename)
     return Archive(index=None, _single=(filename, data))
 
 

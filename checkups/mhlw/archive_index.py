@@ -7,10 +7,12 @@ totalRecordCount (number of DATA + CLAIMS files).
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from checkups.mhlw.errors import ArchiveError, UnsafeXmlError
 from checkups.mhlw.safe_xml import parse_xml
+from infra.i18n import message
 
 INDEX_FILE_NAME = "ix08_V08.xml"
 NAMESPACE_PERIOD_3 = "http://tokuteikenshin.jp/checkup/2007"  # SPEC §9.3
@@ -39,11 +41,9 @@ def _int_attribute(root: etree._Element, namespace: str, name: str, attribute: s
     element = root.find(f"{{{namespace}}}{name}")
     raw = element.get(attribute, "") if element is not None else ""
     if not raw.strip().isdigit():
-        raise ArchiveError(
-            f"{INDEX_FILE_NAME} の {name}/@{attribute} がありません、または数値ではありません: {raw!r}",
-            f"{INDEX_FILE_NAME}: {name}/@{attribute} is missing or not a number: {raw!r}",
-            f"/index/{name}/@{attribute}",
-        )
+        text = _("%(file)s の %(name)s/@%(attribute)s がありません、または数値ではありません: %(raw)s")
+        where = f"/index/{name}/@{attribute}"
+        raise ArchiveError.of(message(text, file=INDEX_FILE_NAME, name=name, attribute=attribute, raw=repr(raw)), where)
     return int(raw)
 
 
@@ -54,9 +54,12 @@ def parse_index(data: bytes) -> ArchiveIndex:
         raise ArchiveError(exc.message_ja, exc.message_en, INDEX_FILE_NAME) from exc
     namespace = etree.QName(root).namespace or ""
     if etree.QName(root).localname != "index" or namespace not in PERIOD_BY_NAMESPACE:
-        raise ArchiveError(
-            f"{INDEX_FILE_NAME} の名前空間 {namespace!r} は第3期・第4期のいずれでもありません。",
-            f"{INDEX_FILE_NAME} namespace {namespace!r} is neither the 3rd- nor the 4th-period one.",
+        raise ArchiveError.of(
+            message(
+                _("%(file)s の名前空間 %(namespace)s は第3期・第4期のいずれでもありません。"),
+                file=INDEX_FILE_NAME,
+                namespace=repr(namespace),
+            ),
             "/index",
         )
     sender = root.find(f"{{{namespace}}}sender/{{{namespace}}}id")

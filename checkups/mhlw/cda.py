@@ -8,6 +8,7 @@ from local values.
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from checkups.mhlw.cda_codes import (
@@ -27,6 +28,7 @@ from checkups.mhlw.errors import CdaError, UnsafeXmlError
 from checkups.mhlw.file_checks import CHECKUP_SCHEMA, check_schema
 from checkups.mhlw.itemtable import ITEM_CODE_OID, item
 from checkups.mhlw.safe_xml import parse_xml
+from infra.i18n import message
 
 __all__ = ["CdaError", "parse_cda", "write_cda"]
 
@@ -72,7 +74,7 @@ def _children(element: etree._Element) -> dict[str, etree._Element]:
 
 
 def _missing(path: str) -> CdaError:
-    return CdaError(f"必須要素 {path} がありません。", f"Required element {path} is missing.", path)
+    return CdaError.of(message(_("必須要素 %(path)s がありません。"), path=path), path)
 
 
 def _require(element: etree._Element | None, name: str, path: str) -> etree._Element:
@@ -97,10 +99,8 @@ def _parse_date(value: str | None, path: str) -> dt.date | None:
             raise ValueError(value)
         return dt.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
     except ValueError as exc:
-        raise CdaError(
-            f"{path} の日付 '{value}' がYYYYMMDD形式ではありません。",
-            f"Date '{value}' at {path} is not YYYYMMDD.",
-            path,
+        raise CdaError.of(
+            message(_("%(path)s の日付 '%(value)s' がYYYYMMDD形式ではありません。"), path=path, value=value), path
         ) from exc
 
 
@@ -235,7 +235,7 @@ def _parse_group(relationships: list[etree._Element], section: str) -> list[Obse
 def _parse_body(top: dict[str, etree._Element]) -> list[Observation]:
     body = _child(_required(top, "component", "/ClinicalDocument/component"), "structuredBody")
     if body is None:
-        raise CdaError("structuredBody がありません。", "structuredBody is missing.", "/ClinicalDocument/component")
+        raise CdaError.of(_("structuredBody がありません。"), "/ClinicalDocument/component")
     observations: list[Observation] = []
     append = observations.append
     for component in body.iterchildren(_TAG_COMPONENT):
@@ -265,10 +265,8 @@ def parse_cda(data: bytes, *, period: int | None = None, schema: str | None = CH
     except UnsafeXmlError as exc:
         raise CdaError(exc.message_ja, exc.message_en, exc.location) from exc
     if root.tag != _TAG_ROOT:
-        raise CdaError(
-            f"ルート要素が ClinicalDocument ({NS}) ではありません: {root.tag!s}",
-            f"Root element is not ClinicalDocument in {NS}: {root.tag!s}",
-            "/",
+        raise CdaError.of(
+            message(_("ルート要素が ClinicalDocument (%(ns)s) ではありません: %(tag)s"), ns=NS, tag=str(root.tag)), "/"
         )
     if schema is not None:
         schema_error = check_schema(root, schema)
@@ -309,11 +307,7 @@ def _parse_patient(top: dict[str, etree._Element], doc: CheckupDocument) -> None
         elif tag == _TAG_PATIENT:
             patient = child if patient is None else patient
     if not doc.insurer_number:
-        raise CdaError(
-            "保険者番号 (id root=1.2.392.200119.6.101) がありません。",
-            "Insurer number (id root=1.2.392.200119.6.101) is missing.",
-            path + "/id",
-        )
+        raise CdaError.of(_("保険者番号 (id root=1.2.392.200119.6.101) がありません。"), path + "/id")
     if address is not None:
         doc.postal_code = _text(_child(address, "postalCode"))
         doc.address = _own_text(address)
@@ -375,7 +369,7 @@ def _parse_service_event(top: dict[str, etree._Element], doc: CheckupDocument) -
     time = _required(event, "effectiveTime", path + "/effectiveTime")
     doc.exam_date = _parse_date(time.get("value"), path + "/effectiveTime")
     if doc.exam_date is None:
-        raise CdaError("健診実施日がありません。", "Exam date is missing.", path + "/effectiveTime/@value")
+        raise CdaError.of(_("健診実施日がありません。"), path + "/effectiveTime/@value")
     organization = _child(_child(event.get(_V + "performer"), "assignedEntity"), "representedOrganization")
     fields = _organization_fields(organization)
     doc.clinic_number, doc.clinic_name, doc.clinic_phone, doc.clinic_postal_code, doc.clinic_address = fields

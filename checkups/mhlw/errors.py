@@ -1,4 +1,9 @@
-"""Errors raised while reading MHLW standard-format files (SPEC §9). Each carries a Japanese and an English text."""
+"""Errors raised while reading MHLW standard-format files (SPEC §9). Each carries a Japanese and an English text,
+rendered from one gettext message (`MhlwFormatError.of`, English in locale/en)."""
+
+from typing import Self
+
+from infra.i18n import Message, bilingual
 
 
 class MhlwFormatError(Exception):
@@ -13,6 +18,12 @@ class MhlwFormatError(Exception):
         self.location = location
         if code:
             self.code = code
+
+    @classmethod
+    def of(cls, text: Message, location: str = "", *, code: str = "") -> Self:
+        """The error of one gettext message (a `message(...)` template or gettext_lazy text)."""
+        message_ja, message_en = bilingual(text)
+        return cls(message_ja, message_en, location, code=code)
 
 
 class UnsafeXmlError(MhlwFormatError):

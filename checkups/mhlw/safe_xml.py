@@ -10,9 +10,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from checkups.mhlw.errors import UnsafeXmlError
+from infra.i18n import message
 
 XSD_DIR = (Path(__file__).parent / "data" / "xsd-v4").resolve()
 # SPEC §9.3: the schema files of the 4th-period set (formats-notes §1.2).
@@ -63,20 +65,16 @@ def _parser() -> etree.XMLParser:
 def parse_xml(data: bytes) -> etree._Element:
     """Parse untrusted bytes; raise UnsafeXmlError for malformed XML or any DOCTYPE/ENTITY declaration."""
     if _declares_doctype(data):
-        raise UnsafeXmlError(
-            "DOCTYPE宣言(DTD・実体参照)を含むXMLは受け付けません。",
-            "XML documents with a DOCTYPE (DTD or entity declarations) are not accepted.",
-        )
+        raise UnsafeXmlError.of(_("DOCTYPE宣言(DTD・実体参照)を含むXMLは受け付けません。"))
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
-        raise UnsafeXmlError(
-            f"XMLの形式が正しくありません: {exc.msg}",
-            f"Malformed XML: {exc.msg}",
+        raise UnsafeXmlError.of(
+            message(_("XMLの形式が正しくありません: %(error)s"), error=exc.msg),
             f"line {exc.lineno}" if exc.lineno else "",
         ) from exc
     if root.getroottree().docinfo.doctype:
-        raise UnsafeXmlError("DOCTYPE宣言を含むXMLは受け付けません。", "XML documents with a DOCTYPE are not accepted.")
+        raise UnsafeXmlError.of(_("DOCTYPE宣言を含むXMLは受け付けません。"))
     return root
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from checkups.mhlw.cda import parse_cda
@@ -18,6 +19,7 @@ from guidance.behaviour import BehaviourChange
 from guidance.codes import ContactForm
 from guidance.mhlw.document import GUIDANCE_REPORT_CATEGORIES, GuidanceContactRecord, GuidanceDocument
 from guidance.mhlw.items import BY_CODE, ITEMS, KIND_BY_CODE, PROGRAM_GUIDANCE
+from infra.i18n import message
 
 _V = "{" + NS + "}"
 _XSI_TYPE = "{" + XSI + "}type"
@@ -41,7 +43,7 @@ def _date(raw: str | None, where: str) -> dt.date | None:
     try:
         return dt.datetime.strptime(raw[:8], "%Y%m%d").date()  # noqa: DTZ007 - a calendar day
     except ValueError as exc:
-        raise CdaError(f"日付 {raw!r} を読めません", f"Cannot read the date {raw!r}", where) from exc
+        raise CdaError.of(message(_("日付 %(raw)s を読めません"), raw=repr(raw)), where) from exc
 
 
 def _value(observation: etree._Element, key: str) -> Any:
@@ -66,9 +68,8 @@ def _value(observation: etree._Element, key: str) -> Any:
             case _:
                 return element.text or ""
     except (InvalidOperation, ValueError) as exc:
-        raise CdaError(
-            f"{item.name} ({item.code}) の値を読めません", f"Cannot read the value of {item.name} ({item.code})", where
-        ) from exc
+        text = message(_("%(name)s (%(code)s) の値を読めません"), name=item.name, code=item.code)
+        raise CdaError.of(text, where) from exc
 
 
 def _on(observation: etree._Element) -> dt.date | None:
@@ -87,9 +88,7 @@ def _contact(act: etree._Element, position: int) -> GuidanceContactRecord:
     kind = KIND_BY_CODE.get(code.get("code", "") if code is not None else "")
     day = _on(act)
     if kind is None or day is None:
-        raise CdaError(
-            "支援記録の実施内容(.18150)または実施日がありません", "A contact lacks its kind (.18150) or date", where
-        )
+        raise CdaError.of(_("支援記録の実施内容(.18150)または実施日がありません"), where)
     fields: dict[str, Any] = {}
     changes: list[BehaviourChange] = []
     for relationship in act.iterchildren(_V + "entryRelationship"):
@@ -97,7 +96,7 @@ def _contact(act: etree._Element, position: int) -> GuidanceContactRecord:
         key = _key(observation) if observation is not None else None
         if observation is None or key is None:
             continue
-        group, _, suffix = key.partition(".")
+        group, _dot, suffix = key.partition(".")
         if group == "behaviour":
             changes.append(BehaviourChange(suffix, _on(observation)))
         elif group == "contact":
@@ -106,9 +105,7 @@ def _contact(act: etree._Element, position: int) -> GuidanceContactRecord:
             fields[_FIELD_BY_SUFFIX[suffix]] = _value(observation, key)
     form = fields.pop("form", None)
     if form is None or not str(form).isdigit() or int(form) not in ContactForm.values:
-        raise CdaError(
-            f"支援形態(.24010) {form!r} を読めません", f"Cannot read the form (.24010) {form!r}", where + "/form"
-        )
+        raise CdaError.of(message(_("支援形態(.24010) %(form)s を読めません"), form=repr(form)), where + "/form")
     minutes = fields.pop("minutes", None)
     return GuidanceContactRecord(
         kind=kind,
@@ -132,9 +129,10 @@ def parse_guidance_cda(data: bytes, root: etree._Element) -> GuidanceDocument:
     """`root` is the parsed document (the caller validated it against hg08); `data` the same bytes."""
     header = parse_cda(data, schema=None)  # the caller validated it against hg08_V08.xsd (SPEC §9.5)
     if header.report_category not in GUIDANCE_REPORT_CATEGORIES and header.program != PROGRAM_GUIDANCE:
-        raise CdaError(
-            f"特定保健指導情報ファイルではありません(報告区分 {header.report_category})",
-            f"Not a guidance file (report category {header.report_category})",
+        raise CdaError.of(
+            message(
+                _("特定保健指導情報ファイルではありません(報告区分 %(category)s)"), category=header.report_category
+            ),
             "/ClinicalDocument/code",
         )
     assert header.exam_date is not None  # parse_cda refuses a file without one
@@ -161,7 +159,7 @@ def parse_guidance_cda(data: bytes, root: etree._Element) -> GuidanceDocument:
             values[key] = _value(observation, key)
     level = values.pop("level", None)
     if level is None or not str(level).isdigit():
-        raise CdaError("保健指導区分(1020000001)がありません", "The guidance level (1020000001) is missing", "/")
+        raise CdaError.of(_("保健指導区分(1020000001)がありません"), "/")
     values.pop("behaviour_plan", None)
     for key in ("planned_outcome", "early_interview", "outcome"):
         if values.get(key) is not None:
