@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from checkups.codes import MetabolicJudgment
 from checkups.stratification import (
-    FACT_TEXT,
+    FACT_LABEL,
     Criterion,
     Finding,
     RuleSet,
@@ -22,6 +22,7 @@ from checkups.stratification import (
     criterion_to_dict,
     describe_criterion,
     describe_finding,
+    explanation_language,
     finding_to_dict,
     judge_blood_pressure,
     judge_glucose,
@@ -30,7 +31,7 @@ from checkups.stratification import (
     rules_for,
     stratify_judged,
 )
-from infra.i18n import Message, StrPromise, bilingual, in_language, message
+from infra.i18n import Message, MessageTable, StrPromise, in_language, message
 
 _MEETS, _PRE, _NOT = MetabolicJudgment.MEETS, MetabolicJudgment.PRE, MetabolicJudgment.NOT_APPLICABLE
 # SPEC §3.3: with the required item met, the result by number of items met (0–3).
@@ -41,11 +42,13 @@ METABOLIC_FACTS = ("waist", "glucose", "lipids", "blood_pressure")
 
 # The explanation's words (English in locale/en; contexts keep them apart from the choice labels' wording).
 _ITEM = "metabolic item"
-_ITEM_OUTCOME_TEXT: dict[bool | None, StrPromise] = {
-    True: pgettext_lazy(_ITEM, "該当"),
-    False: pgettext_lazy(_ITEM, "非該当"),
-    None: pgettext_lazy(_ITEM, "判定できない"),
-}
+_ITEM_OUTCOME_TEXT: MessageTable[bool | None] = MessageTable(
+    {
+        True: pgettext_lazy(_ITEM, "該当"),
+        False: pgettext_lazy(_ITEM, "非該当"),
+        None: pgettext_lazy(_ITEM, "判定できない"),
+    }
+)
 _REQUIRED_TEXT: dict[bool | None, StrPromise] = {
     True: _("必須項目(腹囲・内臓脂肪面積)を満たす"),
     False: _("必須項目(腹囲・内臓脂肪面積)を満たさない"),
@@ -116,19 +119,17 @@ class MetabolicResult:
         }
 
     def explanation(self, lang: str = "ja") -> list[str]:
-        i = 0 if lang == "ja" else 1
-        language = ("ja", "en")[i]
+        language = explanation_language(lang)
         sep = in_language(_LIST_SEPARATOR, language)
         parts = [describe_criterion(c, lang, self.sex) for c in self.required_criteria]
         required = in_language(_REQUIRED_TEXT[self.required_met], language)
         lines = [f"{sep.join(parts)} → {required}" if parts else required]
-        outcomes = {present: bilingual(text) for present, text in _ITEM_OUTCOME_TEXT.items()}
-        lines += [describe_finding(f, lang, outcomes) for f in self.items]
+        lines += [describe_finding(f, lang, _ITEM_OUTCOME_TEXT) for f in self.items]
         texts: list[Message] = []
         if self.required_met and self.items_met is not None:
             texts.append(message(_("該当項目 %(count)s 個"), count=self.items_met))
         if self.undetermined_reasons:
-            names = sep.join(FACT_TEXT[r][i] for r in self.undetermined_reasons)
+            names = sep.join(FACT_LABEL.rendered(language)[r] for r in self.undetermined_reasons)
             texts.append(message(_("欠測により結果が変わりうる: %(names)s"), names=names))
         version = _VERSION_TEXT.get(self.rules_version, _VERSION_TEXT["3rd"])
         texts.append(

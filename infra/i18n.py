@@ -7,7 +7,7 @@ with `bilingual(...)`; pages render the message in the active language with `str
 """
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise, lazy
@@ -106,3 +106,36 @@ def in_page_language(finding: Any, stem: str = "message") -> str:
     key = f"{stem}_en" if (get_language() or "ja").startswith("en") else f"{stem}_ja"
     value = finding.get(key) if isinstance(finding, Mapping) else getattr(finding, key, None)
     return str(value or "")
+
+
+class MessageTable[K](Mapping[K, Message]):
+    """A constant mapping of messages (item names, level names …) that is also read rendered: `rendered("en")` is a
+    plain {key: text} dict, built once per language, so an explanation of a million checkups, or of each contact,
+    looks each word up with a dict access. Like the gettext caches above, it assumes the catalogues do not change
+    while the process runs."""
+
+    def __init__(self, messages: Mapping[K, Message]) -> None:
+        self._messages = dict(messages)
+        self._rendered: dict[str, dict[K, str]] = {}
+
+    def __getitem__(self, key: K) -> Message:
+        return self._messages[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+    def rendered(self, language: str) -> Mapping[K, str]:
+        table = self._rendered.get(language)
+        if table is None:
+            table = self._rendered[language] = {
+                key: in_language(text, language) for key, text in self._messages.items()
+            }
+        return table
+
+    def bilingual(self) -> Mapping[K, tuple[str, str]]:
+        """{key: (Japanese, English)}, for callers that still pick a language by index."""
+        japanese, english = self.rendered("ja"), self.rendered("en")
+        return {key: (japanese[key], english[key]) for key in self._messages}

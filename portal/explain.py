@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from checkups.standards import STANDARDS
-from checkups.stratification import INPUT_FIELDS, ITEM_TEXT, StratificationInputs, stratify
+from checkups.stratification import INPUT_FIELDS, ITEM_LABEL, ITEM_UNIT, StratificationInputs, stratify
 from guidance.codes import ProgrammeStatus
 from infra.i18n import Message, StrPromise, bilingual, in_language, message
 from members.age_basis import (
@@ -93,9 +93,8 @@ def _joined(texts: list[str], lang: str) -> str:
 
 
 def _item(name: str, lang: str) -> tuple[str, str]:
-    ja_en_unit = ITEM_TEXT.get(name)
-    if ja_en_unit:
-        return ja_en_unit[_i(lang)], ja_en_unit[2]
+    if name in ITEM_LABEL:
+        return ITEM_LABEL.rendered(_language(lang))[name], ITEM_UNIT.get(name, "")
     field = name.removesuffix("_cm").removesuffix("_mean")
     if field in STANDARDS:
         standard = STANDARDS[field]

@@ -35,6 +35,9 @@ CONVERTED = [
     "guidance/mhlw/read.py",
     "portal/explain.py",
     "portal/report.py",
+    # gettext2 branch
+    "checkups/stratification/text.py",
+    "checkups/stratification/result.py",
 ]
 # Side-by-side literals that are data, not a message in two languages (a label and a field name, a CSS class or a
 # unit): at most this many, so a real pair added next to them still fails.
@@ -47,10 +50,8 @@ NOT_MESSAGES: dict[str, int] = {
 # this many per module. The list only shrinks: a module converted (no pair left) or gone must be taken off it.
 STILL_TO_CONVERT: dict[str, int] = {
     "demo/employer_data.py": 48,
-    "checkups/stratification/text.py": 43,
     "members/roster/reading.py": 12,
     "members/roster/parsing.py": 2,
-    "checkups/stratification/result.py": 10,
     "checkups/mhlw/validation/header.py": 8,
     "checkups/mhlw/validation/observations.py": 7,
     "guidance/services/closing.py": 6,

@@ -4,11 +4,39 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from checkups.codes import GuidanceLevel
+from infra.i18n import MessageTable
 
 from .findings import Criterion, Finding, criterion_to_dict, finding_to_dict
 from .levels import EXCEPTION_AGE
-from .text import FACT_TEXT, GROUP_TEXT, LEVEL_TEXT, describe_criterion, describe_finding, lang_index
+from .text import (
+    FACT_LABEL,
+    GROUP_LABEL,
+    LEVEL_LABEL,
+    RULES_VERSION_LABEL,
+    WORDS,
+    describe_criterion,
+    describe_finding,
+    explanation_language,
+)
+
+SENTENCES: MessageTable[str] = MessageTable(
+    {
+        "no_waist": _("腹囲・内臓脂肪面積なし"),
+        "no_bmi": _("BMIなし(身長・体重なし)"),
+        "smoking_counted": _("喫煙は他のリスクがあるため算入する"),
+        "smoking_not_counted": _("喫煙は他のリスクがないため算入しない"),
+        "additional_risks": _("追加リスク %(count)s 個 → %(level)s"),
+        "age_exception": _("年度末年齢 %(age)s 歳 (65歳以上): 積極的支援は動機付け支援とする"),
+        "on_medication": _("服薬中(質問1–3)のため特定保健指導の対象外 (規則上のレベル: %(level)s)"),
+        "could_change": pgettext_lazy("stratification", "欠測により結果が変わりうる: %(names)s"),
+        "cannot_change": _("欠測 (%(names)s) があっても結果は変わらない"),
+        "level": _("保健指導レベル: %(level)s (%(version)s)"),
+    }
+)  # templates with values are formatted after rendering (`rendered(language)[key] % values`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,56 +90,37 @@ class StratificationResult:
         }
 
     def explanation(self, lang: str = "ja") -> list[str]:
-        """Plain sentences for staff, e.g. "腹囲 88.0 cm ≥ 85 cm (男性) → グループA"."""
-        i = lang_index(lang)
-        sep = "、" if i == 0 else "; "
+        """Plain sentences for staff, e.g. "腹囲 88.0 cm ≥ 85 cm (男性) → グループA" (rendered only when asked for)."""
+        language = explanation_language(lang)
+        said, sep = SENTENCES.rendered(language), WORDS.rendered(language)["separator"]
         group_parts = []
         if "waist" in self.missing:
-            group_parts.append(("腹囲・内臓脂肪面積なし", "no waist or visceral fat area")[i])
+            group_parts.append(said["no_waist"])
         group_parts += [describe_criterion(c, lang, self.sex) for c in self.group_criteria]
         if "bmi" in self.missing and self.group != "A":
-            group_parts.append(("BMIなし(身長・体重なし)", "no BMI (height or weight missing)")[i])
-        lines = [f"{sep.join(group_parts)} → {GROUP_TEXT[self.group][i]}"]
+            group_parts.append(said["no_bmi"])
+        lines = [f"{sep.join(group_parts)} → {GROUP_LABEL.rendered(language)[self.group]}"]
         lines += [describe_finding(f, lang) for f in self.risks]
+        return lines + self._level_reasons(language)
+
+    def _level_reasons(self, language: str) -> list[str]:
+        said, sep = SENTENCES.rendered(language), WORDS.rendered(language)["separator"]
+        levels, facts = LEVEL_LABEL.rendered(language), FACT_LABEL.rendered(language)
+        lines: list[str] = []
         if self.smoking_counted is not None and self.smoking.present:
-            lines.append(
-                (
-                    ("喫煙は他のリスクがあるため算入する", "smoking counts because another risk is present"),
-                    ("喫煙は他のリスクがないため算入しない", "smoking does not count without another risk"),
-                )[0 if self.smoking_counted else 1][i]
-            )
+            lines.append(said["smoking_counted" if self.smoking_counted else "smoking_not_counted"])
         if self.group in ("A", "B") and self.risk_count is not None and self.smoking_counted is not None:
             n = self.risk_count + int(self.smoking_counted)
-            level = LEVEL_TEXT[self.level_before_exceptions][i]
-            lines.append((f"追加リスク {n} 個 → {level}", f"{n} additional risk(s) → {level}")[i])
+            lines.append(said["additional_risks"] % {"count": n, "level": levels[self.level_before_exceptions]})
         if self.exception == EXCEPTION_AGE:
-            lines.append(
-                (
-                    f"年度末年齢 {self.age_at_fy_end} 歳 (65歳以上): 積極的支援は動機付け支援とする",
-                    f"age basis {self.age_at_fy_end} (65 or more): intensive becomes motivational support",
-                )[i]
-            )
+            lines.append(said["age_exception"] % {"age": self.age_at_fy_end})
         if self.medication_excluded:
-            kept = LEVEL_TEXT[self.level_without_medication][i]
-            lines.append(
-                (
-                    f"服薬中(質問1–3)のため特定保健指導の対象外 (規則上のレベル: {kept})",
-                    f"on medication (Q1–3): not a guidance target (level by the rules: {kept})",
-                )[i]
-            )
+            lines.append(said["on_medication"] % {"level": levels[self.level_without_medication]})
         if self.undetermined_reasons:
-            names = sep.join(FACT_TEXT[r][i] for r in self.undetermined_reasons)
-            lines.append((f"欠測により結果が変わりうる: {names}", f"missing data could change the level: {names}")[i])
+            lines.append(said["could_change"] % {"names": sep.join(facts[r] for r in self.undetermined_reasons)})
         elif self.missing:
-            names = sep.join(FACT_TEXT[r][i] for r in self.missing)
-            lines.append(
-                (f"欠測 ({names}) があっても結果は変わらない", f"missing ({names}) cannot change the level")[i]
-            )
-        version = ("第4期" if self.rules_version == "4th" else "第3期", f"{self.rules_version}-period rules")[i]
-        lines.append(
-            (
-                f"保健指導レベル: {LEVEL_TEXT[self.level][0]} ({version})",
-                f"level: {LEVEL_TEXT[self.level][1]} ({version})",
-            )[i]
-        )
+            lines.append(said["cannot_change"] % {"names": sep.join(facts[r] for r in self.missing)})
+        versions = RULES_VERSION_LABEL.rendered(language)
+        version = versions.get(self.rules_version, versions["3rd"])
+        lines.append(said["level"] % {"level": levels[self.level], "version": version})
         return lines
