@@ -1,9 +1,11 @@
 """SPEC §5.2: the initial interview — in person or online (not by telephone or email), not automated, held once,
 ① on the exam day and ② after it."""
 
+from django.utils.translation import gettext_lazy as _
+
 from ..codes import ContactKind
 from ..contacts import FORBIDDEN_INITIAL_FORMS, INITIAL_KINDS, ContactFacts, ProgrammeFacts
-from .violations import RuleViolation, violation
+from .violations import RuleViolation
 
 
 def check_initial(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
@@ -12,23 +14,13 @@ def check_initial(programme: ProgrammeFacts, contact: ContactFacts) -> list[Rule
     found = []
     if contact.form in FORBIDDEN_INITIAL_FORMS:
         found.append(
-            violation(
-                "initial_interview_form",
-                "form",
-                "初回面接は電話・電子メール等では実施できません",
-                "The initial interview cannot be held by telephone or email/chat",
-                "§5.2",
+            RuleViolation.of(
+                "initial_interview_form", "form", _("初回面接は電話・電子メール等では実施できません"), "§5.2"
             )
         )
     if contact.automated:
         found.append(
-            violation(
-                "initial_interview_automated",
-                "automated",
-                "自動応答は初回面接になりません",
-                "An automated message is no initial interview",
-                "§5.2",
-            )
+            RuleViolation.of("initial_interview_automated", "automated", _("自動応答は初回面接になりません"), "§5.2")
         )
     kinds = {c.kind for c in programme.contacts}
     clashes = {
@@ -37,16 +29,10 @@ def check_initial(programme: ProgrammeFacts, contact: ContactFacts) -> list[Rule
         ContactKind.INITIAL_PART2: {ContactKind.INITIAL, ContactKind.INITIAL_PART2},
     }[ContactKind(contact.kind)]
     if kinds & clashes:
-        found.append(
-            violation("duplicate_initial", "kind", "初回面接は実施済みです", "Initial interview already held", "§5.2")
-        )
+        found.append(RuleViolation.of("duplicate_initial", "kind", _("初回面接は実施済みです"), "§5.2"))
     part1 = [c.date for c in programme.contacts if c.kind == ContactKind.INITIAL_PART1]
     if contact.kind == ContactKind.INITIAL_PART2 and (not part1 or contact.date < min(part1)):
-        found.append(violation("initial_part2_without_part1", "kind", "初回面接①がありません", "② without ①", "§5.2"))
+        found.append(RuleViolation.of("initial_part2_without_part1", "kind", _("初回面接①がありません"), "§5.2"))
     if contact.kind == ContactKind.INITIAL_PART1 and contact.date != programme.exam_date:
-        found.append(
-            violation(
-                "initial_part1_not_on_exam_day", "date", "初回面接①は健診当日のみ", "① only on the exam day", "§5.2"
-            )
-        )
+        found.append(RuleViolation.of("initial_part1_not_on_exam_day", "date", _("初回面接①は健診当日のみ"), "§5.2"))
     return found

@@ -1,10 +1,14 @@
 """SPEC §5.2, §5.5: continuous support and interim evaluation are accepted, but some earn nothing (automated, an
 email without guidance content, below the form's minimum minutes)."""
 
+from django.utils.translation import gettext_lazy as _
+
+from infra.i18n import message
+
 from ..codes import ContactForm
 from ..contacts import SUPPORT_KINDS, ContactFacts, ProgrammeFacts
 from ..points import TIMED_CONTACT_POINTS
-from .violations import RuleViolation, violation, warning
+from .violations import RuleViolation
 
 
 def check_support(programme: ProgrammeFacts, contact: ContactFacts) -> list[RuleViolation]:
@@ -13,12 +17,12 @@ def check_support(programme: ProgrammeFacts, contact: ContactFacts) -> list[Rule
         return []
     if contact.automated:
         return [
-            warning(
+            RuleViolation.of(
                 "automated_contact_no_points",
                 "automated",
-                "自動応答・AI生成の支援は0ポイント",
-                "Automated contact: accepted, earns 0 points",
+                _("自動応答・AI生成の支援は0ポイント"),
                 "§5.2",
+                blocking=False,
             )
         ]
     form = ContactForm(contact.form)
@@ -26,27 +30,25 @@ def check_support(programme: ProgrammeFacts, contact: ContactFacts) -> list[Rule
         if contact.has_guidance_content:
             return []
         return [
-            warning(
+            RuleViolation.of(
                 "email_without_guidance_content",
                 "has_guidance_content",
-                "指導内容なし: 0ポイント",
-                "No guidance content: accepted, earns 0 points",
+                _("指導内容なし: 0ポイント"),
                 "§5.5",
+                blocking=False,
             )
         ]
     if contact.minutes is None:
-        return [
-            violation("minutes_required", "minutes", "支援時間(分)を入力してください", "Minutes are required", "§5.5")
-        ]
+        return [RuleViolation.of("minutes_required", "minutes", _("支援時間(分)を入力してください"), "§5.5")]
     minimum = TIMED_CONTACT_POINTS[form][0]
     if contact.minutes < minimum:
         return [
-            warning(
+            RuleViolation.of(
                 "minimum_minutes",
                 "minutes",
-                f"{minimum}分未満のため0ポイント(記録は可能)",
-                f"Below the {minimum} min minimum: recorded, but earns 0 points",
+                message(_("%(minimum)s分未満のため0ポイント(記録は可能)"), minimum=minimum),
                 "§5.5",
+                blocking=False,
             )
         ]
     return []

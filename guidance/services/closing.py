@@ -10,7 +10,6 @@ from members.actors import Actor
 from ..codes import DropoutReason, ExclusionCause, ProgrammeStatus
 from ..models import Programme
 from ..rules import RuleViolation
-from ..rules.violations import violation
 from .errors import GuidanceRefused
 from .evaluation import evaluation_day, store_evaluation
 from .locking import programme_claim, sync_instance
@@ -33,9 +32,7 @@ def programme_drop_out(
     fresh = programme_claim(programme, expected_version)
     problems = closing_problems(fresh, date, today)
     if reason not in DropoutReason.values:
-        problems.append(
-            violation("dropout_reason_unknown", "reason", "途中終了の理由が不明です", "Unknown reason", "§5.6")
-        )
+        problems.append(RuleViolation.of("dropout_reason_unknown", "reason", _("途中終了の理由が不明です"), "§5.6"))
     if problems:
         raise GuidanceRefused(problems)
     fresh.dropped_out_on, fresh.dropout_reason = date, reason
@@ -61,9 +58,7 @@ def programme_exclude(
     fresh = programme_claim(programme, expected_version)
     problems = closing_problems(fresh, date, today)
     if cause not in ExclusionCause.values:
-        problems.append(
-            violation("exclusion_cause_unknown", "cause", "対象外の理由が不明です", "Unknown cause", "§5.6")
-        )
+        problems.append(RuleViolation.of("exclusion_cause_unknown", "cause", _("対象外の理由が不明です"), "§5.6"))
     elif cause == ExclusionCause.MEDICATION_AT_CHECKUP:
         problems.append(
             RuleViolation.of(
@@ -78,12 +73,8 @@ def programme_exclude(
         fresh.initial_on is None or date < fresh.initial_on
     ):
         problems.append(
-            violation(
-                "exclusion_before_guidance",
-                "cause",
-                "保健指導開始前の服薬開始は「健診後に服薬開始」です",
-                "Medication before guidance began is 'after the checkup'",
-                "§5.6",
+            RuleViolation.of(
+                "exclusion_before_guidance", "cause", _("保健指導開始前の服薬開始は「健診後に服薬開始」です"), "§5.6"
             )
         )
     if problems:
@@ -104,12 +95,10 @@ def closing_problems(programme: Programme, date: dt.date, today: dt.date) -> lis
     problems = []
     if programme.status in CLOSED_STATUSES:
         problems.append(
-            violation(
-                "programme_closed", "status", "終了・途中終了・対象外のプログラムです", "Programme is closed", "§5.6"
-            )
+            RuleViolation.of("programme_closed", "status", _("終了・途中終了・対象外のプログラムです"), "§5.6")
         )
     if date > today:
-        problems.append(violation("date_in_future", "date", "未来の日付は登録できません", "Date in the future", "§5.6"))
+        problems.append(RuleViolation.of("date_in_future", "date", _("未来の日付は登録できません"), "§5.6"))
     if date < programme.checkup.exam_date:
-        problems.append(violation("date_before_exam", "date", "健診日より前の日付です", "Date before the exam", "§5.1"))
+        problems.append(RuleViolation.of("date_before_exam", "date", _("健診日より前の日付です"), "§5.1"))
     return problems

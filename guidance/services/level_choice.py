@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from infra.i18n import message
 from members.actors import Actor
@@ -14,7 +15,6 @@ from ..codes import LevelDecision, ProgrammeLevel
 from ..levels import pending_level_change, pending_level_loss
 from ..models import LevelDecisionRecord, Programme
 from ..rules import RuleViolation
-from ..rules.violations import violation
 from .closing import CLOSED_STATUSES
 from .errors import GuidanceRefused
 from .evaluation import evaluation_day, store_evaluation
@@ -111,17 +111,18 @@ def programme_set_equivalent_level(
     problems = []
     if fresh.level != ProgrammeLevel.INTENSIVE or not fresh.checkup.consecutive_intensive_eligible:
         problems.append(
-            violation(
+            RuleViolation.of(
                 "equivalent_not_eligible",
                 "level",
-                "2年連続積極的支援で改善が見られる方のみ動機付け支援相当を選べます",
-                "Only a flagged second year of intensive support may become motivational-equivalent",
+                _("2年連続積極的支援で改善が見られる方のみ動機付け支援相当を選べます"),
                 "§2.8",
             )
         )
     if fresh.status in CLOSED_STATUSES:
         problems.append(
-            violation("programme_closed", "status", "終了したプログラムです", "Programme is closed", "§5.6")
+            RuleViolation.of(
+                "programme_closed", "status", pgettext_lazy("level choice", "終了したプログラムです"), "§5.6"
+            )
         )
     if problems:
         raise GuidanceRefused(problems)
