@@ -2,13 +2,19 @@
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
 from checkups.bmi import bmi_differs, compute_bmi
 from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.itemtable import PROGRAM_EMPLOYER_CHECKUP, item
 from checkups.mhlw.validation_rules import BMI, HEIGHT, MEAL_TIMING, MEAL_TIMING_RULES, WEIGHT
+from infra.i18n import message
 
-from .report import ValidationReport, item_error, item_label
+from .report import ValidationReport, item_finding, item_label
 from .scan import Scan
+
+_NOT_SENT = pgettext_lazy("meal timing sent", "なし")
 
 
 def check_meal_timing(doc: CheckupDocument, period: int, scan: Scan, report: ValidationReport) -> None:
@@ -23,14 +29,21 @@ def check_meal_timing(doc: CheckupDocument, period: int, scan: Scan, report: Val
         label = item_label(observation.code, item(observation.code, period))
         codes = " / ".join(sorted(allowed))
         target.append(
-            item_error(
+            item_finding(
                 observation.code,
                 "meal_timing_required",
                 timing,
-                f"{label} (値 {observation.value}) には採血時間(食後) {MEAL_TIMING} = {codes} が必要です"
-                f" (送信値: {timing or 'なし'}, SPEC §9.4)。",
-                f"{label} (value {observation.value}) requires 採血時間 {MEAL_TIMING} = {codes}"
-                f" (sent: {timing or 'none'}, SPEC §9.4).",
+                message(
+                    _(
+                        "%(label)s (値 %(value)s) には採血時間(食後) %(timing_item)s = %(codes)s が必要です"
+                        " (送信値: %(sent)s, SPEC §9.4)。"
+                    ),
+                    label=label,
+                    value=observation.value,
+                    timing_item=MEAL_TIMING,
+                    codes=codes,
+                    sent=timing or _NOT_SENT,
+                ),
             )
         )
 
@@ -45,13 +58,18 @@ def check_bmi(values: dict[str, str | None], report: ValidationReport) -> None:
         return
     if bmi_differs(sent, computed):
         report.warnings.append(
-            item_error(
+            item_finding(
                 BMI,
                 "bmi_mismatch",
                 str(sent),
-                f"{BMI} (BMI) の送信値 {sent} が身長・体重からの計算値 {computed} と"
-                " 0.1 を超えて異なります (SPEC §2.1)。",
-                f"{BMI} (BMI): sent {sent} differs from {computed} computed from height and weight by more than "
-                "0.1 (SPEC §2.1).",
+                message(
+                    _(
+                        "%(bmi)s (BMI) の送信値 %(sent)s が身長・体重からの計算値 %(computed)s と"
+                        " 0.1 を超えて異なります (SPEC §2.1)。"
+                    ),
+                    bmi=BMI,
+                    sent=sent,
+                    computed=computed,
+                ),
             )
         )

@@ -5,12 +5,15 @@ SPEC §9.4, §9.5 and §4.4; a staff correction is checked with the same rules (
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 from checkups.mhlw.document import Observation
 from checkups.mhlw.item_checks import check_method_code, check_unit
 from checkups.mhlw.itemtable import ItemDef, format_digits, item
 from checkups.mhlw.validation_rules import PLAUSIBLE_RANGES
+from infra.i18n import message
 
-from .report import ValidationReport, item_error, item_label
+from .report import ValidationReport, item_finding, item_label
 
 
 def check_observation(observation: Observation, period: int, report: ValidationReport) -> None:
@@ -18,12 +21,11 @@ def check_observation(observation: Observation, period: int, report: ValidationR
     definition = item(code, period)
     if definition is None:
         report.errors.append(
-            item_error(
+            item_finding(
                 code,
                 "unknown_item_code",
                 observation.value,
-                f"項目コード {code} は特定健診項目表 (XMLhc24tab) にありません。",
-                f"Item code {code} is not in the item table (XMLhc24tab).",
+                message(_("項目コード %(code)s は特定健診項目表 (XMLhc24tab) にありません。"), code=code),
             )
         )
         return
@@ -35,12 +37,16 @@ def check_observation(observation: Observation, period: int, report: ValidationR
     if observation.value_type and observation.value_type != definition.value_type:
         label = item_label(code, definition)
         report.errors.append(
-            item_error(
+            item_finding(
                 code,
                 "value_type_mismatch",
                 observation.value,
-                f"{label} のデータ型 {observation.value_type} は項目表の {definition.value_type} と異なります。",
-                f"{label}: value type {observation.value_type} differs from the table's {definition.value_type}.",
+                message(
+                    _("%(label)s のデータ型 %(value_type)s は項目表の %(table_value_type)s と異なります。"),
+                    label=label,
+                    value_type=observation.value_type,
+                    table_value_type=definition.value_type,
+                ),
             )
         )
         return
@@ -59,23 +65,31 @@ def check_answer(observation: Observation, definition: ItemDef, report: Validati
         label = item_label(definition.code, definition)
         allowed = "、".join(f"{k}:{v}" for k, v in definition.answers.items())
         report.errors.append(
-            item_error(
+            item_finding(
                 definition.code,
                 "answer_not_in_set",
                 value,
-                f"{label} の回答 '{value}' は回答範囲 ({allowed}) にありません (SPEC §4.4)。",
-                f"{label}: answer '{value}' is not in the allowed set ({allowed}) (SPEC §4.4).",
+                message(
+                    _("%(label)s の回答 '%(value)s' は回答範囲 (%(allowed)s) にありません (SPEC §4.4)。"),
+                    label=label,
+                    value=value,
+                    allowed=allowed,
+                ),
             )
         )
     elif observation.code_system and observation.code_system != definition.answer_oid:
         label = item_label(definition.code, definition)
         report.warnings.append(
-            item_error(
+            item_finding(
                 definition.code,
                 "answer_code_system_mismatch",
                 observation.code_system,
-                f"{label} の結果コードOID {observation.code_system} は {definition.answer_oid} と異なります。",
-                f"{label}: answer OID {observation.code_system} differs from {definition.answer_oid}.",
+                message(
+                    _("%(label)s の結果コードOID %(code_system)s は %(answer_oid)s と異なります。"),
+                    label=label,
+                    code_system=observation.code_system,
+                    answer_oid=definition.answer_oid,
+                ),
             )
         )
 
@@ -90,38 +104,47 @@ def check_quantity(observation: Observation, definition: ItemDef, report: Valida
     except InvalidOperation:
         label = item_label(definition.code, definition)
         report.errors.append(
-            item_error(
+            item_finding(
                 definition.code,
                 "bad_format",
                 value,
-                f"{label} の値 '{value}' は数値ではありません。",
-                f"{label}: value '{value}' is not a number.",
+                message(_("%(label)s の値 '%(value)s' は数値ではありません。"), label=label, value=value),
             )
         )
         return
     digits = format_digits(definition.format)
     if digits is not None:
-        integer_part, _, fraction_part = value.lstrip("+-").partition(".")
+        integer_part, _dot, fraction_part = value.lstrip("+-").partition(".")
         if len(integer_part.lstrip("0") or "0") > digits[0] or len(fraction_part) > digits[1]:
             label = label or item_label(definition.code, definition)
             report.errors.append(
-                item_error(
+                item_finding(
                     definition.code,
                     "bad_format",
                     value,
-                    f"{label} の値 '{value}' は形式 {definition.format} に合いません。",
-                    f"{label}: value '{value}' does not fit the format {definition.format}.",
+                    message(
+                        _("%(label)s の値 '%(value)s' は形式 %(format)s に合いません。"),
+                        label=label,
+                        value=value,
+                        format=definition.format,
+                    ),
                 )
             )
     bounds = PLAUSIBLE_RANGES.get(definition.code)
     if bounds and observation.out_of_range is None and not bounds[0] <= number <= bounds[1]:
         label = label or item_label(definition.code, definition)
         report.errors.append(
-            item_error(
+            item_finding(
                 definition.code,
                 "out_of_plausible_range",
                 value,
-                f"{label} の値 {value} {definition.unit} は妥当範囲 {bounds[0]}〜{bounds[1]} の外です。",
-                f"{label}: value {value} {definition.unit} is outside the plausible range {bounds[0]}–{bounds[1]}.",
+                message(
+                    _("%(label)s の値 %(value)s %(unit)s は妥当範囲 %(low)s〜%(high)s の外です。"),
+                    label=label,
+                    value=value,
+                    unit=definition.unit,
+                    low=bounds[0],
+                    high=bounds[1],
+                ),
             )
         )

@@ -7,8 +7,9 @@ states the item code with its Japanese name, the value and the rule.
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from checkups.mhlw.findings import RecordError
+from checkups.mhlw.findings import RecordError, finding
 from checkups.mhlw.itemtable import ItemDef
+from infra.i18n import Message
 
 
 @dataclass(slots=True)
@@ -35,4 +36,10 @@ def item_label(code: str, definition: ItemDef | None) -> str:
 
 
 def item_error(code: str, kind: str, value: str | None, ja: str, en: str) -> RecordError:
+    """Prefer `item_finding` (one gettext message)."""
     return RecordError(f"items[{code}]", kind, value, ja, en)
+
+
+def item_finding(code: str, kind: str, value: str | None, text: Message) -> RecordError:
+    """A finding on item `code` whose message is one gettext message (rendered in Japanese and English)."""
+    return finding(f"items[{code}]", kind, value, text)

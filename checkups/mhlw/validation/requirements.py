@@ -1,10 +1,13 @@
 """Required items and letter groups of a programme (SPEC §9.4), dependent items only where their parent applies."""
 
-from checkups.mhlw.findings import RecordError
+from django.utils.translation import gettext_lazy as _
+
+from checkups.mhlw.findings import RecordError, finding
 from checkups.mhlw.itemtable import ItemDef, item, required_groups, required_items
 from checkups.mhlw.validation_rules import INSURER_COMPUTED_ITEMS
+from infra.i18n import message
 
-from .report import item_error, item_label
+from .report import item_finding, item_label
 
 
 def applicable(definition: ItemDef, present: set[str], values: dict[str, str | None], period: int) -> bool:
@@ -27,12 +30,15 @@ def missing_requirements(
             continue
         label = item_label(definition.code, definition)
         findings.append(
-            item_error(
+            item_finding(
                 definition.code,
                 "required_item_missing",
                 None,
-                f"必須項目 {label} がありません (プログラム種別 {program}, SPEC §9.4)。",
-                f"Required item {label} is missing (programme {program}, SPEC §9.4).",
+                message(
+                    _("必須項目 %(label)s がありません (プログラム種別 %(program)s, SPEC §9.4)。"),
+                    label=label,
+                    program=program,
+                ),
             )
         )
     for letter, codes in required_groups(program).items():
@@ -42,14 +48,16 @@ def missing_requirements(
             names = sorted({d.name for c in codes if (d := item(c, period))})
             joined = "・".join(names)
             findings.append(
-                RecordError(
+                finding(
                     f"groups[{letter}]",
                     "required_group_missing",
                     None,
-                    f"グループ {letter} ({joined}) のいずれかが必要です (SPEC §9.4)。"
-                    f"対象コード: {', '.join(sorted(codes))}",
-                    f"At least one item of group {letter} ({joined}) is required (SPEC §9.4); codes: "
-                    f"{', '.join(sorted(codes))}",
+                    message(
+                        _("グループ %(letter)s (%(joined)s) のいずれかが必要です (SPEC §9.4)。対象コード: %(codes)s"),
+                        letter=letter,
+                        joined=joined,
+                        codes=", ".join(sorted(codes)),
+                    ),
                 )
             )
     return findings
