@@ -135,7 +135,18 @@ class MessageTable[K](Mapping[K, Message]):
             }
         return table
 
-    def bilingual(self) -> Mapping[K, tuple[str, str]]:
-        """{key: (Japanese, English)}, for callers that still pick a language by index."""
-        japanese, english = self.rendered("ja"), self.rendered("en")
-        return {key: (japanese[key], english[key]) for key in self._messages}
+
+class BilingualView[K](Mapping[K, tuple[str, str]]):
+    """(Japanese, English) renderings of a `MessageTable`, read-only, for callers that still pick one by index."""
+
+    def __init__(self, table: MessageTable[K]) -> None:
+        self._table = table
+
+    def __getitem__(self, key: K) -> tuple[str, str]:
+        return self._table.rendered("ja")[key], self._table.rendered("en")[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)

@@ -4,8 +4,12 @@ The sender only ever sees one neutral "held for review" answer (issue #13); the 
 who see it in words (the choice labels) and, for records held before the codes existed, the stored texts.
 """
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from infra.i18n import BilingualView, MessageTable
 
 
 class HoldReason(models.TextChoices):
@@ -17,25 +21,16 @@ class HoldReason(models.TextChoices):
 
 
 # The texts stored with each held record (reason_ja, reason_en): what staff read on the record itself.
-REASON_TEXTS: dict[str, tuple[str, str]] = {
-    HoldReason.NO_PERSON_MATCH: ("記号・番号・枝番に一致する加入者がいません", "no insured person with this card"),
-    HoldReason.BIRTH_DATE_DIFFERS: (
-        "記号・番号は一致しますが生年月日または性別が一致しません",
-        "the card matches but the birth date or sex does not",
-    ),
-    HoldReason.SEVERAL_PERSONS: (
-        "複数の加入者に一致します(枝番を確認してください)",
-        "several persons match (check the branch)",
-    ),
-    HoldReason.NOT_ENROLLED_ON_EXAM_DATE: (
-        "健診日に保険者の資格がありません(資格の取得前または喪失後の受診)",
-        "the person was not enrolled with the insurer on the exam date",
-    ),
-    HoldReason.NO_CONTRACT: (
-        "この健診機関とは契約がありません",
-        "the insurer has no contract with this clinic",
-    ),
-}
+REASON_MESSAGES: MessageTable[str] = MessageTable(
+    {
+        HoldReason.NO_PERSON_MATCH: _("記号・番号・枝番に一致する加入者がいません"),
+        HoldReason.BIRTH_DATE_DIFFERS: _("記号・番号は一致しますが生年月日または性別が一致しません"),
+        HoldReason.SEVERAL_PERSONS: _("複数の加入者に一致します(枝番を確認してください)"),
+        HoldReason.NOT_ENROLLED_ON_EXAM_DATE: _("健診日に保険者の資格がありません(資格の取得前または喪失後の受診)"),
+        HoldReason.NO_CONTRACT: _("この健診機関とは契約がありません"),
+    }
+)
+REASON_TEXTS: Mapping[str, tuple[str, str]] = BilingualView(REASON_MESSAGES)  # code → (reason_ja, reason_en)
 
 
 def reason_from_text(reason_en: str) -> str:

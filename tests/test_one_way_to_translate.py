@@ -50,6 +50,9 @@ CONVERTED = [
     "checkups/mhlw/validation/observations.py",
     "checkups/mhlw/validation/requirements.py",
     "checkups/mhlw/validation/consistency.py",
+    "members/roster/reading.py",
+    "members/roster/parsing.py",
+    "members/hold_reasons.py",
 ]
 # Side-by-side literals that are data, not a message in two languages (a label and a field name, a CSS class or a
 # unit): at most this many, so a real pair added next to them still fails.
@@ -62,9 +65,6 @@ NOT_MESSAGES: dict[str, int] = {
 # this many per module. The list only shrinks: a module converted (no pair left) or gone must be taken off it.
 STILL_TO_CONVERT: dict[str, int] = {
     "demo/employer_data.py": 48,
-    "members/roster/reading.py": 12,
-    "members/roster/parsing.py": 2,
-    "members/hold_reasons.py": 5,
     "checkups/api.py": 2,
     "intake/matching.py": 2,
     "intake/records.py": 1,

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from infra.i18n import MessageTable
+from infra.i18n import BilingualView, MessageTable
 from members.codes import Sex
 
 from .findings import Criterion, Finding
@@ -117,22 +117,6 @@ _SIGN = {
     ("==", True): "=",
     ("==", False): "≠",
 }
-
-
-class BilingualView[K](Mapping[K, tuple[str, str]]):
-    """(Japanese, English) renderings of a table of messages, for callers that still pick one by index."""
-
-    def __init__(self, table: MessageTable[K]) -> None:
-        self._table = table
-
-    def __getitem__(self, key: K) -> tuple[str, str]:
-        return self._table.rendered("ja")[key], self._table.rendered("en")[key]
-
-    def __iter__(self) -> Iterator[K]:
-        return iter(self._table)
-
-    def __len__(self) -> int:
-        return len(self._table)
 
 
 class _ItemView(Mapping[str, tuple[str, str, str]]):

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from infra.i18n import Message, bilingual
+
 ROSTER_COLUMNS = (
     "insurer_number",
     "card_symbol",
@@ -45,6 +47,12 @@ class RowError:
     value: str
     message_ja: str
     message_en: str
+
+    @classmethod
+    def of(cls, line: int, column: str, value: str, text: Message) -> "RowError":
+        """A row error whose message is one gettext message, rendered in Japanese and English (infra.i18n)."""
+        message_ja, message_en = bilingual(text)
+        return cls(line, column, value, message_ja, message_en)
 
     def as_dict(self) -> dict[str, object]:
         return {

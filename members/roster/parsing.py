@@ -5,8 +5,15 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
+
+from infra.i18n import message
+
 from .columns import ROSTER_COLUMNS, CardKey, RosterRejected, RosterRow, RowError
 from .reading import RowParser, parse_row
+
+_DUPLICATE_ROW = _("%(line)s行目と同じ行が重複しています")
+_CONFLICTING_ROW = _("%(line)s行目と記号・番号・枝番・資格取得日が同じで内容が異なります")
 
 
 def parse_roster(text: str, *, insurer_number: str, today: dt.date) -> list[RosterRow]:
@@ -16,12 +23,13 @@ def parse_roster(text: str, *, insurer_number: str, today: dt.date) -> list[Rost
     if header != ROSTER_COLUMNS:
         raise RosterRejected(
             [
-                RowError(
+                RowError.of(
                     1,
                     "header",
                     ",".join(header),
-                    f"見出し行は {','.join(ROSTER_COLUMNS)} でなければなりません",
-                    f"the header row must be {','.join(ROSTER_COLUMNS)}",
+                    message(
+                        _("見出し行は %(roster_columns)s でなければなりません"), roster_columns=",".join(ROSTER_COLUMNS)
+                    ),
                 )
             ]
         )
@@ -40,13 +48,11 @@ def parse_roster(text: str, *, insurer_number: str, today: dt.date) -> list[Rost
             first_line, first = seen[key]
             same = first == RosterRow(**{**row.__dict__, "line": first.line})
             errors.append(
-                RowError(
+                RowError.of(
                     line,
                     "card_number",
                     raw.get("card_number") or "",
-                    f"{first_line}行目と"
-                    + ("同じ行が重複しています" if same else "記号・番号・枝番・資格取得日が同じで内容が異なります"),
-                    f"{'duplicate of' if same else 'conflicts with'} line {first_line} (same card and acquired_on)",
+                    message(_DUPLICATE_ROW if same else _CONFLICTING_ROW, line=first_line),
                 )
             )
             continue
@@ -70,12 +76,11 @@ def _person_conflicts(rows: Iterable[RosterRow]) -> list[RowError]:
             row.birth_date,
         ):
             errors.append(
-                RowError(
+                RowError.of(
                     row.line,
                     "card_number",
                     row.card[1],
-                    f"{first.line}行目と同じ記号・番号・枝番で氏名・性別・生年月日が異なります",
-                    f"same card as line {first.line} but a different name, sex or birth date",
+                    message(_("%(line)s行目と同じ記号・番号・枝番で氏名・性別・生年月日が異なります"), line=first.line),
                 )
             )
     return errors

@@ -3,6 +3,11 @@
 import datetime as dt
 import re
 
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from infra.i18n import Message, message
+
 from ..codes import Relationship, Sex
 from ..normalize import normalize_branch, normalize_card_part, normalize_kana
 from .columns import RosterRejected, RosterRow, RowError
@@ -21,9 +26,7 @@ def decode_roster(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp932"), "cp932"
     except UnicodeDecodeError as exc:
-        raise RosterRejected(
-            [RowError(0, "file", "", "文字コードがUTF-8でもShift_JISでもありません", "Not UTF-8 or Shift_JIS")]
-        ) from exc
+        raise RosterRejected([RowError.of(0, "file", "", _("文字コードがUTF-8でもShift_JISでもありません"))]) from exc
 
 
 def _parse_date(raw: str) -> dt.date | None:
@@ -42,21 +45,21 @@ class RowParser:
     def __init__(self, line: int, raw: dict[str, str], errors: list[RowError]) -> None:
         self.line, self.raw, self.errors = line, raw, errors
 
-    def error(self, column: str, message_ja: str, message_en: str) -> None:
-        self.errors.append(RowError(self.line, column, self.raw.get(column) or "", message_ja, message_en))
+    def error(self, column: str, text: Message) -> None:
+        """Note a problem on `column`; `text` is one gettext message (rendered in Japanese and English)."""
+        self.errors.append(RowError.of(self.line, column, self.raw.get(column) or "", text))
 
     def date(self, column: str, *, required: bool) -> dt.date | None:
         raw = (self.raw.get(column) or "").strip()
         if not raw:
             if required:
-                self.error(column, "必須項目です", "required")
+                self.error(column, _("必須項目です"))
             return None
         parsed = _parse_date(raw)
         if parsed is None:
             self.error(
                 column,
-                "日付は YYYY-MM-DD または YYYYMMDD で指定してください",
-                "date must be YYYY-MM-DD or YYYYMMDD",
+                _("日付は YYYY-MM-DD または YYYYMMDD で指定してください"),
             )
         return parsed
 
@@ -86,24 +89,23 @@ def _parse_identity(p: RowParser, insurer_number: str) -> tuple[str, str, str, s
     if normalize_card_part(raw.get("insurer_number")) != insurer_number:
         p.error(
             "insurer_number",
-            f"保険者番号が {insurer_number} ではありません",
-            f"insurer number is not {insurer_number}",
+            message(_("保険者番号が %(insurer_number)s ではありません"), insurer_number=insurer_number),
         )
     number = normalize_card_part(raw.get("card_number"))
     if not number:
-        p.error("card_number", "番号は必須です", "card number is required")
+        p.error("card_number", _("番号は必須です"))
     branch = normalize_branch(raw.get("card_branch"))
     if not re.fullmatch(r"\d{2}", branch):
-        p.error("card_branch", "枝番は2桁の数字です", "branch must be 2 digits")
+        p.error("card_branch", pgettext_lazy("roster", "枝番は2桁の数字です"))
     kana = normalize_kana(raw.get("name_kana"))
     if not _KATAKANA.match(kana):
-        p.error("name_kana", "氏名はカタカナで指定してください", "name_kana must be katakana")
+        p.error("name_kana", _("氏名はカタカナで指定してください"))
     sex = normalize_card_part(raw.get("sex"))
     if sex not in {str(s.value) for s in Sex}:
-        p.error("sex", "性別は 1(男) または 2(女) です", "sex must be 1 (male) or 2 (female)")
+        p.error("sex", _("性別は 1(男) または 2(女) です"))
     relationship = (raw.get("relationship") or "").strip()
     if relationship not in Relationship.values:
-        p.error("relationship", "続柄は self または family です", "relationship must be self or family")
+        p.error("relationship", _("続柄は self または family です"))
     return number, branch, kana, sex, relationship
 
 
@@ -111,11 +113,11 @@ def _parse_dates(p: RowParser, today: dt.date) -> tuple[dt.date | None, dt.date 
     """(birth date, acquired on, lost on) with their order checked; each problem noted on `p`."""
     birth = p.date("birth_date", required=True)
     if birth and not (EARLIEST_BIRTH_DATE <= birth <= today):
-        p.error("birth_date", "生年月日が範囲外です", "birth date out of range")
+        p.error("birth_date", _("生年月日が範囲外です"))
     acquired = p.date("acquired_on", required=True)
     lost = p.date("lost_on", required=False)
     if acquired and lost and lost <= acquired:
-        p.error("lost_on", "資格喪失日は資格取得日より後でなければなりません", "lost_on must be after acquired_on")
+        p.error("lost_on", _("資格喪失日は資格取得日より後でなければなりません"))
     if birth and acquired and acquired < birth:
-        p.error("acquired_on", "資格取得日が生年月日より前です", "acquired_on is before the birth date")
+        p.error("acquired_on", _("資格取得日が生年月日より前です"))
     return birth, acquired, lost
