@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from guidance.codes import ProgrammeLevel, code_name
-from infra.i18n import bilingual, in_language, message
+from infra.i18n import BilingualView, MessageTable, bilingual, in_language, message
 
 
 def test_a_catalogue_string_renders_in_both_languages() -> None:
@@ -34,3 +34,15 @@ def test_a_language_pure_lazy_value_renders_in_each_language() -> None:
 
 def test_other_languages_render_under_override() -> None:
     assert in_language(_("保険者"), "fr") == "保険者"  # no French catalogue: the source text
+
+
+def test_a_message_table_is_read_rendered_once_per_language() -> None:
+    table = MessageTable({1: _("はい"), 2: _("いいえ")})
+    assert table[1] is not None and len(table) == 2 and list(table) == [1, 2]
+    assert table.rendered("ja") == {1: "はい", 2: "いいえ"}
+    assert table.rendered("en") == {1: "Yes", 2: "No"}
+    assert table.rendered("en") is table.rendered("en")  # built once
+    assert BilingualView(table)[2] == ("いいえ", "No") and dict(BilingualView(table)) == {
+        1: ("はい", "Yes"),
+        2: ("いいえ", "No"),
+    }
