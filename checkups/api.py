@@ -81,11 +81,15 @@ def _serializer_errors(errors: Any, prefix: str = "") -> list[dict[str, Any]]:
     return flat
 
 
+KEY_TOO_LONG: Message = _("Idempotency-Key が長すぎます。")
+NO_FILE: Message = _("ファイル (file) がありません。")
+
+
 def _idempotency_key(request: Request) -> str:
     key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX:
         raise exceptions.ValidationError(
-            {"errors": [_error("Idempotency-Key", "too_long", "Idempotency-Key が長すぎます。", "key too long")]}
+            envelope([error_entry(field="Idempotency-Key", code="too_long", text=KEY_TOO_LONG)])
         )
     return key
 
@@ -151,7 +155,7 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
         serializer = CheckupInputSerializer(data=request.data)
         if not serializer.is_valid():
             return Response({"errors": _serializer_errors(serializer.errors)}, status=status.HTTP_400_BAD_REQUEST)
-        submitter = Submitter.for_actor(self.actor)
+        submitter = Submitter.for_request(self.actor, self.request.auth)
         clinic = submitter.clinic
         document = serializer.to_document(
             clinic_number=clinic.number if clinic else "", clinic_name=clinic.name if clinic else ""
@@ -164,13 +168,15 @@ class CheckupViewSet(ActorScopedMixin, viewsets.GenericViewSet):
         headers = {REPLAYED_HEADER: "true"} if result.replayed else {}
         entry = result.entry
         if entry.get("status") == "accepted":
-            levels = Checkup.objects.values("guidance_level", "metabolic_judgment").get(pk=entry["checkup"])
+            level, metabolic = result.levels or Checkup.objects.values_list("guidance_level", "metabolic_judgment").get(
+                pk=entry["checkup"]
+            )
             # a re-send of a stored exam is a correction (issue #13); an answer stored before `result` was created
             outcome = entry.get("result") or ("created" if entry.get("created", True) else "updated")
             answer = {
                 "id": entry["checkup"],
-                "guidance_level": code_label(GuidanceLevel, levels["guidance_level"]),
-                "metabolic_syndrome": code_label(MetabolicJudgment, levels["metabolic_judgment"]),
+                "guidance_level": code_label(GuidanceLevel, level),
+                "metabolic_syndrome": code_label(MetabolicJudgment, metabolic),
                 "warnings": entry["warnings"],
                 "result": outcome,
                 "changes": entry.get("changes", []),
@@ -287,14 +293,14 @@ class UploadViewSet(ActorScopedMixin, mixins.RetrieveModelMixin, mixins.ListMode
         key = _idempotency_key(request)
         uploaded = request.data.get("file") if hasattr(request.data, "get") else None
         if uploaded is None or not hasattr(uploaded, "read"):
-            error = _error("file", "required", "ファイル (file) がありません。", "No file (field 'file').")
+            error = error_entry(field="file", code="required", text=NO_FILE)
             return Response({"errors": [error]}, status=status.HTTP_400_BAD_REQUEST)
         data = uploaded.read()
         if len(data) > max_upload_bytes():
             raise PayloadTooLarge
         try:
             intake = upload_receive(
-                submitter=Submitter.for_actor(self.actor),
+                submitter=Submitter.for_request(self.actor, self.request.auth),
                 data=data,
                 file_name=getattr(uploaded, "name", "") or "",
                 idempotency_key=key,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from infra.i18n import Message, bilingual
 from members.actors import Actor, ActorKind
-from members.models import Clinic, Employer, GuidanceProvider, Insurer
+from members.models import ApiKey, Clinic, Employer, GuidanceProvider, Insurer
 
 from .mhlw.document import CheckupDocument
 from .mhlw.validation import RecordError
@@ -36,6 +36,19 @@ class Submitter:
     @property
     def is_employer(self) -> bool:
         return self.employer is not None
+
+    @classmethod
+    def for_request(cls, actor: Actor, auth: Any) -> "Submitter":
+        """The submitter of an API request: from its key's organisation, read with the key (no query), else from the
+        actor."""
+        if isinstance(auth, ApiKey):
+            if actor.kind == ActorKind.CLINIC and auth.clinic is not None:
+                return cls(label=f"clinic:{auth.clinic.pk}", clinic=auth.clinic)
+            if actor.kind == ActorKind.EMPLOYER and auth.employer is not None:
+                return cls(label=f"employer:{auth.employer.pk}", employer=auth.employer)
+            if actor.kind == ActorKind.GUIDANCE_PROVIDER and auth.guidance_provider is not None:
+                return cls(label=f"provider:{auth.guidance_provider.pk}", provider=auth.guidance_provider)
+        return cls.for_actor(actor)
 
     @classmethod
     def for_actor(cls, actor: Actor, user: Any = None) -> "Submitter":
@@ -98,6 +111,9 @@ class Outcome:
     warnings: list[RecordError] = field(default_factory=list)
     reason_ja: str = ""
     reason_en: str = ""
+    # of an accepted record, as stored (the JSON answer names them; not in the upload's report)
+    guidance_level: int | None = None
+    metabolic_judgment: int | None = None
 
     def to_entry(self, index: int, name: str) -> dict[str, Any]:
         entry: dict[str, Any] = {"index": index, "file": name, "status": self.status}

@@ -1,7 +1,7 @@
 """From a checkup row to the stored judgments: guidance level, metabolic judgment, flags and their record.
 
 Plain mappings in, plain column values out, so the same code serves one checkup and a million (bulk job).
-The rules themselves live in `stratification.py` and `metabolic.py`; this module only wires them to columns.
+The rules themselves live in `stratification/` and `metabolic.py`; this module only wires them to columns.
 """
 
 from collections.abc import Mapping

@@ -1,6 +1,6 @@
 """メタボリックシンドローム判定 (metabolic syndrome judgment, item 9N501): SPEC §3. Pure, versioned by fiscal year.
 
-Thresholds live in the period's `RuleSet` (checkups/stratification.py); the value selection (which glucose, which
+Thresholds live in the period's `RuleSet` (checkups/stratification/rules.py); the value selection (which glucose, which
 triglycerides, the blood-pressure mean) is the stratification's, so both judgments read a checkup the same way.
 """
 

@@ -57,8 +57,17 @@ def stored_warnings(facts: StoredFacts) -> list[RecordError]:
 
 def stored_warnings_for(checkup_ids: Iterable[int]) -> dict[int, list[RecordError]]:
     """The warnings of stored checkups, in two queries at most (the counted exams only when one is not counted)."""
+    return {pk: stored_warnings(facts) for pk, facts in stored_facts_for(checkup_ids).items()}
+
+
+def stored_facts_for(checkup_ids: Iterable[int]) -> dict[int, StoredFacts]:
+    """What the sender is told of stored checkups (their levels, and what the warnings read), in two queries at
+    most (the counted exams only when one is not counted)."""
+    checkup_ids = list(checkup_ids)
+    if not checkup_ids:
+        return {}
     rows = list(
-        Checkup.objects.filter(pk__in=list(checkup_ids))
+        Checkup.objects.filter(pk__in=checkup_ids)
         .order_by()
         .values_list(
             "pk",
@@ -79,8 +88,6 @@ def stored_warnings_for(checkup_ids: Iterable[int]) -> dict[int, list[RecordErro
         ).values_list("person_id", "fiscal_year", "exam_date"):
             counted_dates[(person_id, fiscal_year)] = exam_date
     return {
-        pk: stored_warnings(
-            StoredFacts(counted, counted_dates.get((person_id, year)), level, clinic_level, metabolic, clinic_metabolic)
-        )
+        pk: StoredFacts(counted, counted_dates.get((person_id, year)), level, clinic_level, metabolic, clinic_metabolic)
         for pk, person_id, year, counted, level, clinic_level, metabolic, clinic_metabolic in rows
     }

@@ -15,6 +15,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "checkups: resume pending uploads": {
         "task": "checkups.tasks.checkups_uploads_resume_task",
-        "schedule": 5 * 60.0,  # seconds; uploads are resumed only after intake.uploads.RESUME_AFTER
+        "schedule": 5 * 60.0,  # seconds; uploads are resumed only after intake.tasks.RESUME_AFTER
     },
 }

@@ -4,14 +4,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 
 from checkups.codes import Source
-from checkups.intake_types import Outcome, Submitter
+from checkups.intake_types import Outcome, Submitter, rejected
 from checkups.mhlw.document import CheckupDocument
 from checkups.models import Upload
 
-from .records import prepare_document, records_receive
+from .records import prepare_document, records_receive, storage_failed
 from .upload_chunks import intake_today, upload_advance
 from .uploads import existing_upload
 
@@ -29,6 +29,9 @@ class JsonResult:
     entry: dict[str, Any]
     upload: Upload | None
     replayed: bool
+    # the stored checkup's 保健指導レベル and メタボ判定 (guidance_level, metabolic_judgment) when just stored; a
+    # replayed answer reads them again
+    levels: tuple[int | None, int | None] | None = None
 
 
 def checkup_submit(
@@ -66,16 +69,21 @@ def checkup_submit(
                 source=Source.CLINIC_API,
                 employer_context=submitter.is_employer,
                 upload_id=upload.pk,
+                savepoint=False,  # this transaction is the record's: a database failure is handled below
             )[0]
             if outcome.status == "rejected":
                 raise _Rejected(outcome)
             entry = outcome.to_entry(0, "json")
             upload_advance(upload, ["json"], [outcome], [prepared], finished=True)
-    except _Rejected as rejected:
-        return JsonResult(entry=rejected.outcome.to_entry(0, "json"), upload=None, replayed=False)
-    except IntegrityError:
+    except _Rejected as refused:
+        return JsonResult(entry=refused.outcome.to_entry(0, "json"), upload=None, replayed=False)
+    except (OperationalError, InterfaceError):
+        raise  # the database is not reachable: a server error, the clinic sends again
+    except DatabaseError as exc:
+        # the same Idempotency-Key sent twice at once: the other request stored it (the upload's unique key)
         found = existing_upload(submitter, sha256, idempotency_key) if idempotency_key else None
-        if found is None:
-            raise
+        if found is None:  # a concurrent send of the same exam, most often: nothing stored, send it again
+            return JsonResult(entry=rejected(storage_failed(exc)).to_entry(0, "json"), upload=None, replayed=False)
         return JsonResult(entry=found.report[0] if found.report else {}, upload=found, replayed=True)
-    return JsonResult(entry=entry, upload=upload, replayed=False)
+    levels = (outcome.guidance_level, outcome.metabolic_judgment) if outcome.status == "accepted" else None
+    return JsonResult(entry=entry, upload=upload, replayed=False, levels=levels)

@@ -11,9 +11,10 @@ from django.db import models
 from django.db.models.base import ModelState
 from django.utils import timezone
 
-from checkups.judgments import PREVIOUS_FIELDS, READ_FIELDS, judge_row
+from checkups.judgments import READ_FIELDS, judge_row
 from checkups.models import Checkup
-from infra.bulk import where_in
+
+from .chunk_history import ChunkHistory
 
 # decimal columns and their scale: values are judged as the database will store them
 DECIMAL_PLACES = {
@@ -52,6 +53,7 @@ def judge_new_in_memory(
     *,
     chunk_keys: set[tuple[int, int]],
     judgments: dict[tuple[int, Any, str], dict[str, Any] | None],
+    history: ChunkHistory,
 ) -> list[Checkup]:
     """Counted flag and judgments of new checkups before they are written, so each row is written once.
 
@@ -59,16 +61,12 @@ def judge_new_in_memory(
     with no other exam in that fiscal year is the counted one (SPEC §6.1); judge_row gets the columns as the
     database stores them (decimals rounded to the column) and last year's counted checkup (SPEC §2.8). Returns the
     checkups handled here; the others take the service path. `judgments` (by person, exam date and programme) are
-    the records' own judgments prepared without last year's checkup (`intake.records.Prepared.judgment`).
+    the records' own judgments prepared without last year's checkup (`intake.records.Prepared.judgment`);
+    `history`: the persons' checkups stored before the chunk (`intake.chunk_history`).
     """
     if not new:
         return []
-    wanted = {(c.person_id, c.fiscal_year) for c in new}
-    in_database = set(
-        where_in(Checkup.objects.order_by(), "person_id", {p for p, _ in wanted})
-        .filter(fiscal_year__in={y for _, y in wanted})
-        .values_list("person_id", "fiscal_year")
-    )
+    in_database = history.person_years
     per_key = Counter((c.person_id, c.fiscal_year) for c in new)
     eligible = [
         c
@@ -77,12 +75,7 @@ def judge_new_in_memory(
         and per_key[(c.person_id, c.fiscal_year)] == 1
         and (c.person_id, c.fiscal_year - 1) not in chunk_keys
     ]
-    previous = {
-        (row["person_id"], row["fiscal_year"]): row
-        for row in where_in(Checkup.objects.order_by(), "person_id", {c.person_id for c in eligible})
-        .filter(fiscal_year__in={c.fiscal_year - 1 for c in eligible}, counts_for_fiscal_year=True)
-        .values("person_id", "fiscal_year", *PREVIOUS_FIELDS)
-    }
+    previous = history.counted
     now = timezone.now()
     for checkup in eligible:
         last_year = previous.get((checkup.person_id, checkup.fiscal_year - 1))

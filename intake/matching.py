@@ -12,14 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from checkups.intake_types import Incoming, Outcome, rejected
 from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.errors import ArchiveError
+from checkups.mhlw.findings import finding
 from checkups.mhlw.validation import RecordError
 from checkups.models import HeldRecord
 from infra.i18n import bilingual, message
 from members.clinics import clinic_number
 from members.contracts import without_contract
-from members.enrollment import not_enrolled
+from members.enrollment import outside_enrollment
 from members.hold_reasons import REASON_TEXTS, HoldReason
-from members.matching import CardKey, PersonRow, card_key, people_by_card, person_choose
+from members.matching import CardKey, PersonRow, card_key, people_by_card_with_enrollment, person_choose
 from members.models import Employer, Insurer
 
 
@@ -29,35 +30,23 @@ def exam_day(document: CheckupDocument) -> dt.date:
     return document.exam_date
 
 
+UNKNOWN_INSURER = _("保険者番号 %(number)s の保険者は登録されていません。")
+NOT_THE_EMPLOYERS_INSURER = _("保険者番号 %(number)s はこの事業所の保険者 (%(insurer)s) ではありません。")
+NOT_THE_CHOSEN_INSURER = _("保険者番号 %(number)s は、取込で選択した保険者 (%(chosen)s) ではありません。")
+
+
 def _unknown_insurer(number: str) -> RecordError:
-    return RecordError(
-        "insurer_number",
-        "unknown_insurer",
-        number,
-        f"保険者番号 {number} の保険者は登録されていません。",
-        f"Insurer number {number} is not a registered insurer.",
-    )
+    return finding("insurer_number", "unknown_insurer", number, message(UNKNOWN_INSURER, number=number))
 
 
 def _wrong_insurer(number: str, employer: Employer) -> RecordError:
-    return RecordError(
-        "insurer_number",
-        "insurer_not_of_employer",
-        number,
-        f"保険者番号 {number} はこの事業所の保険者 ({employer.insurer.number}) ではありません。",
-        f"Insurer number {number} is not this employer's insurer ({employer.insurer.number}).",
-    )
+    text = message(NOT_THE_EMPLOYERS_INSURER, number=number, insurer=employer.insurer.number)
+    return finding("insurer_number", "insurer_not_of_employer", number, text)
 
 
 def _not_the_chosen_insurer(number: str, insurer: Insurer) -> RecordError:
-    ja, en = bilingual(
-        message(
-            _("保険者番号 %(number)s は、取込で選択した保険者 (%(chosen)s) ではありません。"),
-            number=number,
-            chosen=insurer.number,
-        )
-    )
-    return RecordError("insurer_number", "insurer_not_chosen", number, ja, en)
+    text = message(NOT_THE_CHOSEN_INSURER, number=number, chosen=insurer.number)
+    return finding("insurer_number", "insurer_not_chosen", number, text)
 
 
 def another_insurer_refusal(receiver: str, insurer: Insurer) -> ArchiveError:
@@ -137,7 +126,7 @@ def _match_enrolled(
     records: Sequence[Incoming], keys: dict[int, CardKey]
 ) -> tuple[dict[int, PersonRow], dict[int, HoldReason]]:
     """The person of each record (SPEC §1.5), enrolled on the exam date (SPEC §9.5), or why it is held."""
-    candidates = people_by_card(keys.values())
+    candidates, periods = people_by_card_with_enrollment(keys.values())
     matched: dict[int, PersonRow] = {}
     reasons: dict[int, HoldReason] = {}
     for position, key in keys.items():
@@ -150,7 +139,8 @@ def _match_enrolled(
         else:
             reasons[position] = reason or HoldReason.NO_PERSON_MATCH
     # a person not enrolled on the exam date is held for staff, never counted silently
-    for position in not_enrolled({p: (person.pk, records[p].document.exam_date) for p, person in matched.items()}):
+    visits = {p: (person.pk, records[p].document.exam_date) for p, person in matched.items()}
+    for position in outside_enrollment(visits, periods):
         del matched[position]
         reasons[position] = HoldReason.NOT_ENROLLED_ON_EXAM_DATE
     return matched, reasons

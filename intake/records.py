@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP
 from typing import Any
 
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from checkups.codes import Program, Source
 from checkups.intake_types import Incoming, Outcome, Submitter, rejected
@@ -19,8 +20,10 @@ from checkups.judgments import READ_FIELDS, judge_row
 from checkups.mhlw.cda import parse_cda
 from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.errors import MhlwFormatError
+from checkups.mhlw.findings import finding
 from checkups.mhlw.validation import RecordError, validate_document
 from checkups.resends import Sender
+from infra.i18n import message
 from members.age_basis import age_basis
 from members.fiscal import fiscal_year_of
 
@@ -189,24 +192,32 @@ def records_receive(
     source: str,
     employer_context: bool,
     upload_id: int | None = None,
+    savepoint: bool = True,
 ) -> list[Outcome]:
     """Store a prepared chunk of upload `upload_id`; a database failure of the chunk falls back to one savepoint
-    per record."""
+    per record. `savepoint=False`: the caller's transaction is the record's (one JSON record), and the caller
+    turns a database failure into `storage_failed` itself."""
     outcomes: list[Outcome | None] = [p.failure for p in prepared]
     make_incoming = functools.partial(
         _incoming, submitter=submitter, source=source, employer_context=employer_context, upload_id=upload_id
     )
     ready = [(position, make_incoming(p), p.warnings) for position, p in enumerate(prepared) if p.failure is None]
     if ready:
-        try:
-            with transaction.atomic():
-                stored = checkups_receive_many([incoming for _, incoming, _ in ready])
-        except DatabaseError:
-            stored = [_store_one(incoming) for _, incoming, _ in ready]
+        stored = _store_chunk([incoming for _, incoming, _ in ready], savepoint=savepoint)
         for (position, _, warnings), outcome in zip(ready, stored, strict=True):
             outcome.warnings = warnings + outcome.warnings
             outcomes[position] = outcome
     return [o or rejected() for o in outcomes]
+
+
+def _store_chunk(records: list[Incoming], *, savepoint: bool) -> list[Outcome]:
+    if not savepoint:
+        return checkups_receive_many(records)
+    try:
+        with transaction.atomic():
+            return checkups_receive_many(records)
+    except DatabaseError:
+        return [_store_one(record) for record in records]
 
 
 def _store_one(incoming: Incoming) -> Outcome:
@@ -214,12 +225,14 @@ def _store_one(incoming: Incoming) -> Outcome:
         with transaction.atomic():
             return checkups_receive_many([incoming])[0]
     except DatabaseError as exc:
-        return rejected(
-            RecordError(
-                "record",
-                "storage_failed",
-                None,
-                "この記録は保存できませんでした(同時に送信された同じ健診と競合した可能性があります)。再送してください。",
-                f"The record could not be stored ({type(exc).__name__}); please send it again.",
-            )
-        )
+        return rejected(storage_failed(exc))
+
+
+STORAGE_FAILED = _(
+    "この記録は保存できませんでした (%(error)s: 同時に送信された同じ健診と競合した可能性があります)。再送してください。"
+)
+
+
+def storage_failed(exc: DatabaseError) -> RecordError:
+    """A record the database refused (a concurrent send of the same exam, most often): send it again."""
+    return finding("record", "storage_failed", None, message(STORAGE_FAILED, error=type(exc).__name__))

@@ -2,7 +2,6 @@
 ones in memory and the rest through the service path, then the programmes of new checkups. One JSON record is a
 chunk of one through the same path (issue #12)."""
 
-import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,15 +14,16 @@ from checkups.items import columns_from_items
 from checkups.judging import checkups_choose_counted
 from checkups.models import Checkup, CheckupCorrection
 from checkups.resends import CREATED, UNCHANGED, UPDATED, ItemChange, Sender, item_changes, resend_corrections
-from checkups.store_warnings import stored_warnings_for
+from checkups.store_warnings import StoredFacts, stored_facts_for, stored_warnings
 from guidance.services import programmes_create_for_new_checkups
-from infra.bulk import RawJson, insert_new, update_objects, where_in
+from infra.bulk import RawJson, insert_new, update_objects
 from members.age_basis import age_basis
 from members.clinics import clinic_number, clinics_for
 from members.fiscal import fiscal_year_of
 from members.matching import PersonRow
 from members.models import Clinic
 
+from .chunk_history import ChunkHistory, ExamKey, Existing, chunk_history
 from .judge_new import checkup_instance, judge_new_in_memory
 from .judging import checkups_judge
 from .matching import exam_day, records_match
@@ -35,9 +35,6 @@ _UPDATE_FIELDS = [
     for f in Checkup._meta.concrete_fields
     if f.name not in ("id", "person", "exam_date", "program", "created_at") and not f.primary_key
 ]
-
-ExamKey = tuple[int, dt.date, str]  # person, exam date, programme: one stored checkup
-Existing = tuple[int, dict[str, Any], bool, list[Any]]  # a stored exam's pk, items, counted flag, missing items
 
 
 def checkups_receive_many(records: Sequence[Incoming]) -> list[Outcome]:
@@ -61,6 +58,7 @@ class _Chunk:
     """What storing a chunk's matched records decides, step by step."""
 
     exam_key: dict[int, ExamKey]  # position → the exam it stores
+    history: ChunkHistory  # the persons' stored checkups around the chunk's years (one query)
     existing: dict[ExamKey, Existing]
     results: dict[int, tuple[str, list[ItemChange]]] = field(default_factory=dict)  # created/updated/unchanged
     objects: dict[ExamKey, Checkup] = field(default_factory=dict)  # the last record of a person-exam wins
@@ -77,7 +75,8 @@ def checkups_store_matched(records: Sequence[Incoming], matched: dict[int, Perso
     exam_key = {
         p: (person.pk, exam_day(records[p].document), records[p].document.program) for p, person in matched.items()
     }
-    chunk = _Chunk(exam_key=exam_key, existing=_existing_exams(exam_key.values()))
+    history = chunk_history(exam_key.values())
+    chunk = _Chunk(exam_key=exam_key, history=history, existing=history.exams)
     _compare_and_build(chunk, records, matched, clinics)
     judged = _write(chunk, matched)
     _judge_the_rest(chunk, judged)
@@ -85,20 +84,7 @@ def checkups_store_matched(records: Sequence[Incoming], matched: dict[int, Perso
         programmes_create_for_new_checkups(
             checkups=judged, birth_dates={person.pk: person.birth_date for person in matched.values()}
         )
-    return _outcomes(chunk, matched)
-
-
-def _existing_exams(keys: Iterable[ExamKey]) -> dict[ExamKey, Existing]:
-    """The stored exams among `keys` (one query)."""
-    keys = list(keys)
-    return {
-        (person_id, exam_date, program): (pk, items, counted, missing)
-        for pk, person_id, exam_date, program, items, counted, missing in where_in(
-            where_in(Checkup.objects.order_by(), "person_id", {k[0] for k in keys}),
-            "exam_date",
-            {k[1] for k in keys},
-        ).values_list("pk", "person_id", "exam_date", "program", "items", "counts_for_fiscal_year", "missing_items")
-    }
+    return _outcomes(chunk, matched, judged)
 
 
 def _compare_and_build(
@@ -172,6 +158,7 @@ def _write(chunk: _Chunk, matched: dict[int, PersonRow]) -> list[Checkup]:
         sexes,
         chunk_keys={(c.person_id, c.fiscal_year) for c in chunk.objects.values()},
         judgments=chunk.judgments,
+        history=chunk.history,
     )
     insert_new(Checkup, new)
     if old:
@@ -202,19 +189,22 @@ def _judge_the_rest(chunk: _Chunk, judged: list[Checkup]) -> None:
         # as checkup_store: a checkup of an earlier upload that stopped (or started) counting is judged
         # again, so its not-started programme goes (or comes) with it
         checkups_judge(checkup_ids=[*{c.pk for c in rest}, *changed])
-    if following := _following_year_checkups(chunk.objects.values()):
+    if following := _following_year_checkups(chunk.objects.values(), chunk.history):
         checkups_judge(checkup_ids=following)
 
 
-def _outcomes(chunk: _Chunk, matched: dict[int, PersonRow]) -> dict[int, Outcome]:
+def _outcomes(chunk: _Chunk, matched: dict[int, PersonRow], judged: list[Checkup]) -> dict[int, Outcome]:
     """Each matched record's outcome, with the warnings of its stored checkup (issue #13: stored, but tell the
-    sender)."""
+    sender). A checkup judged here before it was written is its person's only exam of the year, so it counts: its
+    facts are the instance's; the others are read as stored."""
     objects, existing = chunk.objects, chunk.existing
     checkup_ids = {key: objects[key].pk if key in objects else existing[key][0] for key in chunk.exam_key.values()}
-    warnings = stored_warnings_for(checkup_ids.values())
+    facts = {checkup.pk: _judged_facts(checkup) for checkup in judged}
+    facts |= stored_facts_for(set(checkup_ids.values()) - facts.keys())
     outcomes = {}
     for position, key in chunk.exam_key.items():
         result, changes = chunk.results[position]
+        stored = facts[checkup_ids[key]]
         outcomes[position] = Outcome(
             status="accepted",
             checkup_id=checkup_ids[key],
@@ -222,9 +212,22 @@ def _outcomes(chunk: _Chunk, matched: dict[int, PersonRow]) -> dict[int, Outcome
             created=result == CREATED,
             result=result,
             changes=[change.to_json() for change in changes],
-            warnings=list(warnings.get(checkup_ids[key], [])),
+            warnings=stored_warnings(stored),
+            guidance_level=stored.guidance_level,
+            metabolic_judgment=stored.metabolic_judgment,
         )
     return outcomes
+
+
+def _judged_facts(checkup: Checkup) -> StoredFacts:
+    return StoredFacts(
+        counted=checkup.counts_for_fiscal_year,
+        counted_exam_date=None,  # the only exam of its person and year: no other one counts instead
+        guidance_level=checkup.guidance_level,
+        clinic_guidance_level=checkup.clinic_guidance_level,
+        metabolic_judgment=checkup.metabolic_judgment,
+        clinic_metabolic_judgment=checkup.clinic_metabolic_judgment,
+    )
 
 
 def _items(record: Incoming) -> dict[str, Any]:
@@ -234,8 +237,13 @@ def _items(record: Incoming) -> dict[str, Any]:
 
 
 def _clinics(records: Iterable[Incoming]) -> dict[str, Clinic]:
+    records = list(records)
     documents = [r.document for r in records]
-    return clinics_for((clinic_number(d.clinic_number, d.author_org_number), d.clinic_name) for d in documents)
+    senders = {r.submitted_by_clinic.pk: r.submitted_by_clinic for r in records if r.submitted_by_clinic is not None}
+    return clinics_for(
+        ((clinic_number(d.clinic_number, d.author_org_number), d.clinic_name) for d in documents),
+        known=senders.values(),
+    )
 
 
 def _sender(record: Incoming) -> Sender:
@@ -244,14 +252,12 @@ def _sender(record: Incoming) -> Sender:
     )
 
 
-def _following_year_checkups(stored: Iterable[Checkup]) -> list[int]:
-    """Stored checkups of the next fiscal year of the same persons (one query; none when that year has not begun,
-    the common case of this year's exams: an exam date is never in the future)."""
+def _following_year_checkups(stored: Iterable[Checkup], history: ChunkHistory) -> list[int]:
+    """Checkups of the next fiscal year of the same persons: stored before the chunk (its history) or by it; none
+    when that year has not begun, the common case of this year's exams (an exam date is never in the future)."""
+    stored = list(stored)
     current = fiscal_year_of(timezone.localdate())
     keys = {(c.person_id, c.fiscal_year + 1) for c in stored if c.fiscal_year < current}
-    if not keys:
-        return []
-    rows = Checkup.objects.filter(
-        person_id__in={person for person, _ in keys}, fiscal_year__in={year for _, year in keys}
-    ).values_list("pk", "person_id", "fiscal_year")
-    return [pk for pk, person_id, fiscal_year in rows if (person_id, fiscal_year) in keys]
+    before = {pk for key in keys for pk in history.checkups.get(key, [])}
+    written = {c.pk for c in stored if (c.person_id, c.fiscal_year) in keys}
+    return sorted(before | written)

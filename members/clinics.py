@@ -20,18 +20,20 @@ def clinic_number(clinic_number: str, author_org_number: str) -> str | None:
     return None
 
 
-def clinics_for(named: Iterable[tuple[str | None, str]]) -> dict[str, Clinic]:
+def clinics_for(named: Iterable[tuple[str | None, str]], *, known: Iterable[Clinic] = ()) -> dict[str, Clinic]:
     """Clinics by number for (number, name) pairs, creating unknown ones under the first name given (else the
-    number); pairs without a valid number are skipped."""
+    number); pairs without a valid number are skipped. `known`: clinics already at hand (the sending clinic of a
+    chunk, read with its API key), not read again."""
     names: dict[str, str] = {}
     for number, name in named:
         if number:
             names.setdefault(number, name or number)
-    if not names:
-        return {}
-    known = {c.number: c for c in Clinic.objects.filter(number__in=names)}
-    missing = [Clinic(number=n, name=name[:NAME_MAX]) for n, name in names.items() if n not in known]
+    at_hand = {c.number: c for c in known if c.number in names}
+    if not names.keys() - at_hand.keys():
+        return at_hand
+    found = {**at_hand, **{c.number: c for c in Clinic.objects.filter(number__in=names.keys() - at_hand.keys())}}
+    missing = [Clinic(number=n, name=name[:NAME_MAX]) for n, name in names.items() if n not in found]
     if missing:
         Clinic.objects.bulk_create(missing, ignore_conflicts=True)
-        known = {c.number: c for c in Clinic.objects.filter(number__in=names)}
-    return known
+        found = {c.number: c for c in Clinic.objects.filter(number__in=names)}
+    return found

@@ -25,13 +25,20 @@ def not_enrolled[K: Hashable](visits: Mapping[K, tuple[int, dt.date | None]]) ->
     """The keys whose (person id, exam date) falls outside every enrollment of the person, in one query.
 
     A missing exam date is not judged here (the record's validation refuses it first)."""
-    dated = {key: visit for key, visit in visits.items() if visit[1] is not None}
-    if not dated:
+    person_ids = {pid for pid, day in visits.values() if day is not None}
+    if not person_ids:
         return set()
     periods: dict[int, list[Period]] = defaultdict(list)
-    rows = where_in(Enrollment.objects.order_by(), "person_id", {pid for pid, _ in dated.values()}).values_list(
+    rows = where_in(Enrollment.objects.order_by(), "person_id", person_ids).values_list(
         "person_id", "acquired_on", "lost_on"
     )
     for person_id, acquired, lost in rows:
         periods[person_id].append((acquired, lost))
-    return {key for key, (pid, day) in dated.items() if day is not None and not enrolled_on(periods[pid], day)}
+    return outside_enrollment(visits, periods)
+
+
+def outside_enrollment[K: Hashable](
+    visits: Mapping[K, tuple[int, dt.date | None]], periods: Mapping[int, Iterable[Period]]
+) -> set[K]:
+    """`not_enrolled` over periods already read (e.g. with the persons, `members.matching.people_by_card`)."""
+    return {key for key, (pid, day) in visits.items() if day is not None and not enrolled_on(periods.get(pid, ()), day)}

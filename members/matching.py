@@ -11,8 +11,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from infra.bulk import where_in
 
+from .enrollment import Period
 from .hold_reasons import REASON_TEXTS, HoldReason
 from .models import InsuredPerson, Insurer
 from .normalize import normalize_branch, normalize_card_part
@@ -60,23 +63,51 @@ def person_choose(
     return None, HoldReason.BIRTH_DATE_DIFFERS if not confirmed else HoldReason.SEVERAL_PERSONS
 
 
+PERSON_COLUMNS = ("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
+
+
+def _by_card(keys: set[CardKey]) -> QuerySet:
+    return where_in(
+        InsuredPerson.objects.filter(insurer_id__in={k[0] for k in keys}), "card_number", {k[2] for k in keys}
+    ).order_by()
+
+
 def people_by_card(keys: Iterable[CardKey]) -> dict[CardKey, list[PersonRow]]:
     """The candidates of every card, in one query."""
-    keys = set(keys)
+    found, _ = _candidates(set(keys), with_periods=False)
+    return found
+
+
+def people_by_card_with_enrollment(
+    keys: Iterable[CardKey],
+) -> tuple[dict[CardKey, list[PersonRow]], dict[int, list[Period]]]:
+    """The candidates of every card and their enrollment periods (資格, SPEC §9.5), in one query."""
+    return _candidates(set(keys), with_periods=True)
+
+
+def _candidates(
+    keys: set[CardKey], *, with_periods: bool
+) -> tuple[dict[CardKey, list[PersonRow]], dict[int, list[Period]]]:
     found: dict[CardKey, list[PersonRow]] = {}
+    periods: dict[int, list[Period]] = {}
     if not keys:
-        return found
-    rows = (
-        where_in(InsuredPerson.objects.filter(insurer_id__in={k[0] for k in keys}), "card_number", {k[2] for k in keys})
-        .order_by()
-        .values_list("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
-    )
-    for row in rows:
-        person = PersonRow(*row)
+        return found, periods
+    extra = ("enrollments__acquired_on", "enrollments__lost_on") if with_periods else ()
+    seen: set[int] = set()
+    for row in _by_card(keys).values_list(*PERSON_COLUMNS, *extra):
+        person = PersonRow(*row[: len(PERSON_COLUMNS)])
+        if with_periods:
+            acquired, lost = row[len(PERSON_COLUMNS) :]
+            person_periods = periods.setdefault(person.pk, [])
+            if acquired is not None:
+                person_periods.append((acquired, lost))
+        if person.pk in seen:
+            continue  # another enrollment period of a person already found
+        seen.add(person.pk)
         key = (person.insurer_id, person.card_symbol, person.card_number)
         if key in keys:
             found.setdefault(key, []).append(person)
-    return found
+    return found, periods
 
 
 def person_match(

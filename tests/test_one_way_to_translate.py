@@ -53,6 +53,10 @@ CONVERTED = [
     "members/roster/reading.py",
     "members/roster/parsing.py",
     "members/hold_reasons.py",
+    # converted on main by the lead
+    "checkups/api.py",
+    "intake/matching.py",
+    "intake/records.py",
 ]
 # Side-by-side literals that are data, not a message in two languages (a label and a field name, a CSS class or a
 # unit): at most this many, so a real pair added next to them still fails.
@@ -64,11 +68,7 @@ NOT_MESSAGES: dict[str, int] = {
 }
 # Hand-written pairs still to convert (modules other helpers were reshaping when the rest was converted): at most
 # this many per module. The list only shrinks: a module converted (no pair left) or gone must be taken off it.
-STILL_TO_CONVERT: dict[str, int] = {
-    "checkups/api.py": 2,
-    "intake/matching.py": 2,
-    "intake/records.py": 1,
-}
+STILL_TO_CONVERT: dict[str, int] = {}  # empty since the gettext2 branch: every message module is converted
 SKIPPED_PARTS = {".venv", "migrations", "tests", "node_modules"}
 
 

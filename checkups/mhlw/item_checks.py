@@ -1,7 +1,8 @@
 """SPEC §9.5 item checks: a unit or a method code, when sent, must be what the item table lists.
 
-Pure functions over one observation and its item definition; `validation._check_observation` calls them for every
-record, JSON or CDA (one implementation). Each finding names the item, the value sent and what is allowed.
+Pure functions over one observation and its item definition; `validation.observations.check_observation` calls
+them for every record, JSON or CDA (one implementation). Each finding names the item, the value sent and what is
+allowed.
 """
 
 from django.utils.translation import gettext_lazy as _

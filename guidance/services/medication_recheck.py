@@ -1,5 +1,5 @@
 """保険者再確認 of medication (SPEC §5.6): the programme becomes 対象外 and the checkup is corrected through its
-history (checkups.services), so a code 1 checkup is re-judged (SPEC §2.5a)."""
+history (guidance.checkup_corrections, the programmes following), so a code 1 checkup is re-judged (SPEC §2.5a)."""
 
 import datetime as dt
 from typing import Any

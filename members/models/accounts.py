@@ -1,10 +1,12 @@
 """Who may sign in or call: staff memberships of insurers and machine clients' API keys."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
+from rest_framework_api_key.models import AbstractAPIKey, APIKeyManager
 
 from .organisations import Clinic, Employer, GuidanceProvider, Insurer
 
@@ -29,8 +31,16 @@ class StaffMembership(models.Model):
         return f"{self.user} @ {self.insurer}"
 
 
+class ApiKeyManager(APIKeyManager):
+    def get_usable_keys(self) -> models.QuerySet:
+        """With the key's organisation, which every authenticated request reads (one query, not two)."""
+        return super().get_usable_keys().select_related("clinic", "employer__insurer", "guidance_provider")
+
+
 class ApiKey(AbstractAPIKey):
     """A machine client's key (shown once, stored hashed). Exactly one target matches its kind."""
+
+    objects: ClassVar[ApiKeyManager] = ApiKeyManager()
 
     class Kind(models.TextChoices):
         CLINIC = "clinic", _("健診機関")
