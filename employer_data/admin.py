@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from checkups.mhlw.itemtable import PROGRAM_SPECIFIC_CHECKUP, item, required_groups
 from checkups.services import CorrectionRefused
-from infra.i18n import in_page_language
+from infra.i18n import in_page_language, message
 from members.admin_base import ScopedAdmin
 from members.audit import access_log_record
 from members.fiscal import fiscal_year_of
@@ -219,8 +219,11 @@ class CsvImportAdmin(ScopedAdmin):
 
     list_display = ["created_at", "file_name", "employer", "status", "row_count", "stored_count", "held_count"]
     list_display += ["rejected_count", "incomplete_count"]
-    exclude = ["content", "report"]  # the report is shown as a table (report_table), never as raw JSON
-    readonly_fields = [f.name for f in CsvImport._meta.fields if f.name not in ("content", "report")] + ["report_table"]
+    exclude = ["content", "report"]  # the report is shown as a table (report_table), never as raw JSON; no id
+    readonly_fields = [
+        *(f.name for f in CsvImport._meta.fields if f.name not in ("id", "content", "report")),
+        "report_table",
+    ]
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self.actor(request).is_staff
@@ -241,7 +244,7 @@ class CsvImportAdmin(ScopedAdmin):
         rows = []
         for entry in obj.report:
             problems = "; ".join(f"{e['column']}「{e['value']}」: {in_page_language(e)}" for e in entry["errors"])
-            missing = ", ".join(m["field"] for m in entry.get("missing", []))
+            missing = "、".join(_missing_names(entry.get("missing", [])))
             result = ROW_RESULT_LABELS.get(entry.get("result", ""), "")
             rows.append((entry["line"], result, problems or in_page_language(entry, "reason"), missing))
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
@@ -382,9 +385,18 @@ def _missing_codes(missing: list[dict[str, Any]]) -> list[str]:
 
 
 def _missing_names(missing: list[dict[str, Any]]) -> list[str]:
+    """The missing items by name, a missing group as "A・B のいずれか" (SPEC §9.4): words, not field codes."""
     names = []
     for entry in missing:
         field = entry.get("field", "")
+        if field.startswith("groups["):
+            members = required_groups(PROGRAM_SPECIFIC_CHECKUP).get(field[7:-1], frozenset())
+            found = sorted({d.name for code in members if (d := item(code))})
+            names.append(str(message(ONE_OF, names="・".join(found))) if found else field)
+            continue
         definition = item(field[6:-1]) if field.startswith("items[") else None
         names.append(definition.name if definition else field)
     return names
+
+
+ONE_OF = _("%(names)s のいずれか")

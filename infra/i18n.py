@@ -7,6 +7,7 @@ with `bilingual(...)`; pages render the message in the active language with `str
 """
 
 import functools
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -100,12 +101,21 @@ def bilingual(text: Message) -> tuple[str, str]:
     return _pair(text)
 
 
+# "(SPEC §4.4)", " (SPEC §9.1, §9.5)", ", SPEC §9.5" inside a parenthesis: the rule book's section, which tells an
+# integrator where a refusal comes from, and a staff member nothing (issue #16: no developer words in the staff UI)
+_SPEC_ONLY = re.compile(r"\s*[(（]SPEC §[\d.]+(?:,\s*§[\d.]+)*[)）]")
+_SPEC_TAIL = re.compile(r"[,、;]\s*SPEC §[\d.]+(?:,\s*§[\d.]+)*(?=[)）])")
+# "9N736000000000011 (喫煙)": an MHLW item code (17 characters, SPEC §9.2) before its name; staff read the name
+_CODED_ITEM = re.compile(r"\b[0-9A-Z]{17} \(([^()]+)\)")
+
+
 def in_page_language(finding: Any, stem: str = "message") -> str:
     """`<stem>_ja` or `<stem>_en` of a finding (a dict or an object), whichever the active language reads: a staff page
-    shows one language, without the rule's code; the API answer carries both."""
+    shows one language, without the rule's code, its SPEC section or the item codes before item names; the API
+    answer carries both languages, the SPEC section and the codes, which integrators need."""
     key = f"{stem}_en" if (get_language() or "ja").startswith("en") else f"{stem}_ja"
     value = finding.get(key) if isinstance(finding, Mapping) else getattr(finding, key, None)
-    return str(value or "")
+    return _CODED_ITEM.sub(r"\1", _SPEC_TAIL.sub("", _SPEC_ONLY.sub("", str(value or ""))))
 
 
 class MessageTable[K](Mapping[K, Message]):

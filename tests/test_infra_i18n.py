@@ -46,3 +46,20 @@ def test_a_message_table_is_read_rendered_once_per_language() -> None:
         1: ("はい", "Yes"),
         2: ("いいえ", "No"),
     }
+
+
+def test_a_staff_page_shows_a_finding_in_its_language_without_the_spec_section() -> None:
+    from django.utils import translation
+
+    from infra.i18n import in_page_language
+
+    finding = {
+        "message_ja": "9N736000000000011 (喫煙) の回答 '7' は回答範囲 (1:はい、2:いいえ) にありません (SPEC §4.4)。",
+        "message_en": "Smoking: answer '7' is not in the allowed set (value 7, SPEC §4.4, §9.5).",
+    }
+    with translation.override("ja"):
+        assert in_page_language(finding) == "喫煙 の回答 '7' は回答範囲 (1:はい、2:いいえ) にありません。"
+    with translation.override("en"):
+        assert in_page_language(finding) == "Smoking: answer '7' is not in the allowed set (value 7)."
+    with translation.override("ja"):
+        assert in_page_language({"reason_ja": "照合待ち"}, "reason") == "照合待ち"

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from checkups.codes import GuidanceLevel, Source
 from checkups.models import Checkup, CheckupCorrection
+from infra.i18n import in_page_language
 from intake.services import checkup_store
 from members.models import AccessLog
 from tests.checkups.documents import document
@@ -163,7 +165,10 @@ def test_correction_refusal_shows_the_rule(alice_client, checkup_a) -> None:
     page = response.content.decode()
     refusals = response.context["refusals"]
     # in the page's language only, without the rule's code (the API answer carries both languages and the code)
-    assert refusals and escape(refusals[0].message_ja) in page and escape(refusals[0].message_en) not in page
+    with translation.override("ja"):
+        shown = in_page_language(refusals[0])
+    assert refusals and escape(shown) in page and escape(refusals[0].message_en) not in page
+    assert "喫煙" in shown and "SPEC" not in shown and "9N736000000000011" not in shown
     assert refusals[0].code not in page
     checkup_a.refresh_from_db()
     assert checkup_a.smoking == 3
@@ -177,7 +182,9 @@ def test_correction_refusal_in_english_shows_only_the_english_message(alice_clie
     page = response.content.decode()
     refusal = response.context["refusals"][0]
     assert response.status_code == 400
-    assert escape(refusal.message_en) in page and escape(refusal.message_ja) not in page
+    with translation.override("en"):
+        shown = in_page_language(refusal)
+    assert escape(shown) in page and escape(refusal.message_ja) not in page
 
 
 def test_restratify_action_recomputes_the_year(alice_client, checkup_a, django_capture_on_commit_callbacks) -> None:
