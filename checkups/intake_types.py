@@ -38,31 +38,45 @@ class Submitter:
         return self.employer is not None
 
     @classmethod
+    def of_organisation(
+        cls, *, clinic: Clinic | None = None, employer: Employer | None = None, provider: GuidanceProvider | None = None
+    ) -> "Submitter | None":
+        """The submitter of a clinic, an employer or a guidance provider: one label per organisation."""
+        if clinic is not None:
+            return cls(label=f"clinic:{clinic.pk}", clinic=clinic)
+        if employer is not None:
+            return cls(label=f"employer:{employer.pk}", employer=employer)
+        if provider is not None:
+            return cls(label=f"provider:{provider.pk}", provider=provider)
+        return None
+
+    @classmethod
     def for_request(cls, actor: Actor, auth: Any) -> "Submitter":
         """The submitter of an API request: from its key's organisation, read with the key (no query), else from the
         actor."""
+        found = None
         if isinstance(auth, ApiKey):
-            if actor.kind == ActorKind.CLINIC and auth.clinic is not None:
-                return cls(label=f"clinic:{auth.clinic.pk}", clinic=auth.clinic)
-            if actor.kind == ActorKind.EMPLOYER and auth.employer is not None:
-                return cls(label=f"employer:{auth.employer.pk}", employer=auth.employer)
-            if actor.kind == ActorKind.GUIDANCE_PROVIDER and auth.guidance_provider is not None:
-                return cls(label=f"provider:{auth.guidance_provider.pk}", provider=auth.guidance_provider)
-        return cls.for_actor(actor)
+            found = cls.of_organisation(
+                clinic=auth.clinic if actor.kind == ActorKind.CLINIC else None,
+                employer=auth.employer if actor.kind == ActorKind.EMPLOYER else None,
+                provider=auth.guidance_provider if actor.kind == ActorKind.GUIDANCE_PROVIDER else None,
+            )
+        return found or cls.for_actor(actor)
 
     @classmethod
     def for_actor(cls, actor: Actor, user: Any = None) -> "Submitter":
+        found = None
         if actor.kind == ActorKind.CLINIC:
             assert actor.clinic_id is not None  # a clinic key names its clinic
-            return cls(label=f"clinic:{actor.clinic_id}", clinic=Clinic.objects.get(pk=actor.clinic_id))
-        if actor.kind == ActorKind.EMPLOYER:
+            found = cls.of_organisation(clinic=Clinic.objects.get(pk=actor.clinic_id))
+        elif actor.kind == ActorKind.EMPLOYER:
             assert actor.employer_id is not None  # an employer key names its employer
-            employer = Employer.objects.select_related("insurer").get(pk=actor.employer_id)
-            return cls(label=f"employer:{employer.pk}", employer=employer)
-        if actor.kind == ActorKind.GUIDANCE_PROVIDER:
+            found = cls.of_organisation(employer=Employer.objects.select_related("insurer").get(pk=actor.employer_id))
+        elif actor.kind == ActorKind.GUIDANCE_PROVIDER:
             assert actor.guidance_provider_id is not None  # a provider key names its provider
-            provider = GuidanceProvider.objects.get(pk=actor.guidance_provider_id)
-            return cls(label=f"provider:{provider.pk}", provider=provider)
+            found = cls.of_organisation(provider=GuidanceProvider.objects.get(pk=actor.guidance_provider_id))
+        if found is not None:
+            return found
         if user is not None and getattr(user, "pk", None):
             return cls(label=f"user:{user.pk}", user=user)
         return cls(label=actor.label or "command")

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from checkups.mhlw.itemtable import PROGRAM_SPECIFIC_CHECKUP, item, required_groups
+from checkups.mhlw.itemtable import item
 from checkups.services import CorrectionRefused
-from infra.i18n import in_page_language, message
+from infra.i18n import in_page_language
 from members.admin_base import ScopedAdmin
 from members.audit import access_log_record
 from members.fiscal import fiscal_year_of
@@ -25,6 +25,7 @@ from members.models import AccessLog, Employer, Insurer
 from .csv_import import CsvUnreadable, evaluate_row
 from .export import export_under_40
 from .forms import CompleteItemsForm, CsvMappingForm, CsvUploadForm, PaperEntryForm, paper_item_codes
+from .missing_items import missing_item_codes, missing_item_names
 from .models import CsvImport, CsvMapping, IncompleteEmployerCheckup, Submission, SubmissionStatus
 from .selectors import Counts, outstanding_rows, requested_items, submission_counts, submission_status_rows
 from .services import (
@@ -244,7 +245,7 @@ class CsvImportAdmin(ScopedAdmin):
         rows = []
         for entry in obj.report:
             problems = "; ".join(f"{e['column']}「{e['value']}」: {in_page_language(e)}" for e in entry["errors"])
-            missing = "、".join(_missing_names(entry.get("missing", [])))
+            missing = "、".join(missing_item_names(entry.get("missing", [])))
             result = ROW_RESULT_LABELS.get(entry.get("result", ""), "")
             rows.append((entry["line"], result, problems or in_page_language(entry, "reason"), missing))
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
@@ -323,7 +324,7 @@ class IncompleteEmployerCheckupAdmin(ScopedAdmin):
 
     @admin.display(description=_("不足項目"))
     def missing_list(self, obj: IncompleteEmployerCheckup) -> str:
-        return "、".join(_missing_names(obj.missing_items))
+        return "、".join(missing_item_names(obj.missing_items))
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
@@ -340,7 +341,7 @@ class IncompleteEmployerCheckupAdmin(ScopedAdmin):
                 target=f"checkup:{checkup.pk}",
                 request=request,
             )
-        form = CompleteItemsForm(request.POST or None, item_codes=_missing_codes(checkup.missing_items))
+        form = CompleteItemsForm(request.POST or None, item_codes=missing_item_codes(checkup.missing_items))
         if request.method == "POST" and form.is_valid():
             try:
                 done = checkup_complete_items(
@@ -365,38 +366,7 @@ class IncompleteEmployerCheckupAdmin(ScopedAdmin):
             "opts": self.model._meta,
             "title": _("不足項目の補完"),
             "checkup": checkup,
-            "missing": _missing_names(checkup.missing_items),
+            "missing": missing_item_names(checkup.missing_items),
             "form": form,
         }
         return TemplateResponse(request, "admin/employer_data/complete.html", context)
-
-
-def _missing_codes(missing: list[dict[str, Any]]) -> list[str]:
-    """Item codes staff can fill: a missing item itself, or every member of a missing group."""
-    codes: list[str] = []
-    for entry in missing:
-        field = entry.get("field", "")
-        if field.startswith("items["):
-            codes.append(field[6:-1])
-        elif field.startswith("groups["):  # the group's first code (e.g. 腹囲 実測); SPEC §9.4
-            members = required_groups(PROGRAM_SPECIFIC_CHECKUP).get(field[7:-1], frozenset())
-            codes += sorted(members)[:1]
-    return list(dict.fromkeys(codes))
-
-
-def _missing_names(missing: list[dict[str, Any]]) -> list[str]:
-    """The missing items by name, a missing group as "A・B のいずれか" (SPEC §9.4): words, not field codes."""
-    names = []
-    for entry in missing:
-        field = entry.get("field", "")
-        if field.startswith("groups["):
-            members = required_groups(PROGRAM_SPECIFIC_CHECKUP).get(field[7:-1], frozenset())
-            found = sorted({d.name for code in members if (d := item(code))})
-            names.append(str(message(ONE_OF, names="・".join(found))) if found else field)
-            continue
-        definition = item(field[6:-1]) if field.startswith("items[") else None
-        names.append(definition.name if definition else field)
-    return names
-
-
-ONE_OF = _("%(names)s のいずれか")

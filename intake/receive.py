@@ -21,18 +21,6 @@ from members.models import Clinic, Employer, InsuredPerson, Insurer
 from .store import checkups_receive_many, checkups_store_matched
 
 
-def person_row(person: InsuredPerson) -> PersonRow:
-    return PersonRow(
-        pk=person.pk,
-        insurer_id=person.insurer_id,
-        card_symbol=person.card_symbol,
-        card_number=person.card_number,
-        card_branch=person.card_branch,
-        birth_date=person.birth_date,
-        sex=person.sex,
-    )
-
-
 @dataclass(frozen=True)
 class StoreResult:
     checkup: Checkup | None
@@ -108,7 +96,7 @@ def checkup_store(
     exam date and programme; a re-send is a correction kept in the history; judged, counted checkup chosen and
     programmes following, as every received record."""
     record = _incoming(document, source, submitted_by_clinic, submitted_by_employer, missing_items, sender)
-    outcome = checkups_store_matched([record], {0: person_row(person)})[0]
+    outcome = checkups_store_matched([record], {0: PersonRow.of(person)})[0]
     result = _result(outcome)
     assert result.checkup is not None  # a record of a known person is always stored
     return result.checkup, result.created

@@ -4,7 +4,8 @@ Insurer number + symbol + number + branch, confirmed by birth date and sex, afte
 forms and spaces. A record that matches nobody is held for staff review by the caller, never dropped.
 
 One rule (`person_choose`) over the candidates of a card; the candidates of a whole chunk of records come in one
-query (`people_by_card`), and one record is a chunk of one (`person_match`).
+query (`people_by_card`, with their enrollment periods `people_by_card_with_enrollment`), and one record is a
+chunk of one (`intake.store`).
 """
 
 import datetime as dt
@@ -16,11 +17,20 @@ from django.db.models import QuerySet
 from infra.bulk import where_in
 
 from .enrollment import Period
-from .hold_reasons import REASON_TEXTS, HoldReason
-from .models import InsuredPerson, Insurer
+from .hold_reasons import HoldReason
+from .models import InsuredPerson
 from .normalize import normalize_branch, normalize_card_part
 
 CardKey = tuple[int, str, str]  # (insurer id, normalised symbol, normalised number)
+PERSON_COLUMNS = (
+    "pk",
+    "insurer_id",
+    "card_symbol",
+    "card_number",
+    "card_branch",
+    "birth_date",
+    "sex",
+)  # a PersonRow, in its order
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +45,10 @@ class PersonRow:
     birth_date: dt.date
     sex: int
 
-
-@dataclass(frozen=True)
-class MatchResult:
-    person: InsuredPerson | None
-    reason: str = ""  # a HoldReason when person is None
-    reason_ja: str = ""
-    reason_en: str = ""
+    @classmethod
+    def of(cls, person: InsuredPerson) -> "PersonRow":
+        """The row of a person already at hand (staff chose them)."""
+        return cls(*(getattr(person, name) for name in PERSON_COLUMNS))
 
 
 def card_key(insurer_id: int, card_symbol: str, card_number: str) -> CardKey:
@@ -61,9 +68,6 @@ def person_choose(
     if len(confirmed) == 1:
         return confirmed[0], None
     return None, HoldReason.BIRTH_DATE_DIFFERS if not confirmed else HoldReason.SEVERAL_PERSONS
-
-
-PERSON_COLUMNS = ("pk", "insurer_id", "card_symbol", "card_number", "card_branch", "birth_date", "sex")
 
 
 def _by_card(keys: set[CardKey]) -> QuerySet:
@@ -108,40 +112,3 @@ def _candidates(
         if key in keys:
             found.setdefault(key, []).append(person)
     return found, periods
-
-
-def person_match(
-    *,
-    insurer: Insurer,
-    card_symbol: str,
-    card_number: str,
-    card_branch: str,
-    birth_date: dt.date | None,
-    sex: int | None,
-) -> MatchResult:
-    """One record: a chunk of one through the same rule."""
-    key = card_key(insurer.pk, card_symbol, card_number)
-    row, reason = person_choose(
-        people_by_card([key]).get(key, []), card_branch=card_branch, birth_date=birth_date, sex=sex
-    )
-    if row is None or reason is not None:
-        return held_match(reason or HoldReason.NO_PERSON_MATCH)
-    return MatchResult(InsuredPerson.objects.get(pk=row.pk))
-
-
-def held_match(reason: HoldReason) -> MatchResult:
-    """No person to store the record for: the reason as its code and the texts staff read."""
-    reason_ja, reason_en = REASON_TEXTS[reason]
-    return MatchResult(None, reason, reason_ja, reason_en)
-
-
-def person_row(person: InsuredPerson) -> PersonRow:
-    return PersonRow(
-        person.pk,
-        person.insurer_id,
-        person.card_symbol,
-        person.card_number,
-        person.card_branch,
-        person.birth_date,
-        person.sex,
-    )
