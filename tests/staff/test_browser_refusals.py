@@ -56,3 +56,24 @@ def test_an_employer_csv_import_reports_its_rows_in_words(browser, live_server, 
     for word in ("bad_number", "not a number", "rejected", '"errors"', "groups["):
         assert word not in text, text
     look(page, "csv-import-report", size)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_csv_preview_shows_a_bad_row_in_words(browser, live_server, world, size, tmp_path) -> None:
+    employer = employer_of(world.insurer_a)
+    mapping = mapping_for(employer)
+    person = employee(employer, "612", TODAY.replace(year=TODAY.year - 50))
+    upload = tmp_path / "kenshin.csv"
+    upload.write_bytes(csv_bytes([row_for(person), row_for(person, 血圧上="abc", exam=TODAY)]))
+    page = staff_page(browser, live_server.url, staff_user(world.insurer_a, "clerk"), size=size)
+    page.goto(f"{live_server.url}/admin/employer_data/csvimport/upload/")
+    page.get_by_label("事業所").select_option(value=str(employer.pk))
+    page.get_by_label("列対応 (保存済み)").select_option(value=str(mapping.pk))
+    page.get_by_label("CSVファイル (UTF-8 / Shift_JIS)").set_input_files(str(upload))
+    with page.expect_navigation():
+        page.locator("#content form [type=submit]").first.click()
+    text = page.locator("#content").inner_text()
+    assert "数値ではありません" in text and "血圧上" in text
+    for word in ("bad_number", "not a number", "SPEC"):
+        assert word not in text, text
+    look(page, "csv-preview", size)
