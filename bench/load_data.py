@@ -95,7 +95,8 @@ def prepare() -> tuple[str, list[tuple], list[str]]:
         .order_by("pk")[:PAGE_SESSIONS]
     )
     cookies = []
-    backend = "django.contrib.auth.backends.ModelBackend"
+    from members.auth_backend import BACKEND as backend
+
     assert backend in settings.AUTHENTICATION_BACKENDS
     for person in members:
         if person.user_id is None:

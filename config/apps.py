@@ -16,12 +16,17 @@ def boolean_icon(field_val: Any) -> SafeString:
 
 
 class StaffAdminConfig(AdminConfig):
-    """django.contrib.admin with our site class (second factor for staff in production)."""
+    """django.contrib.admin with our site class (second factor for staff in production); the project's signals."""
 
     default_site = "config.admin_site.StaffAdminSite"
 
     def ready(self) -> None:
         super().ready()
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import IdleSessionMiddleware
+
+        user_logged_in.connect(IdleSessionMiddleware.stamp_at_login, dispatch_uid="idle_session_stamp")
         # imported here: the module reads the app registry, which is only ready now
         from django.contrib.admin.templatetags import admin_list
 

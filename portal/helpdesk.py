@@ -38,10 +38,13 @@ def help_desk_of_insurer(insurer: Insurer | None) -> HelpDesk | None:
 
 
 def help_desk_for_request(request: Any) -> HelpDesk | None:
-    """One query at most. Callers on error pages catch DatabaseError (on a 500 the database may be the cause)."""
+    """One query at most (none for a person: read with the session user, members.auth_backend). Callers on error
+    pages catch DatabaseError (on a 500 the database may be the cause)."""
     actor = actor_from_request(request)
     if actor.kind == ActorKind.PERSON and actor.person_id is not None:
-        person = InsuredPerson.objects.select_related("insurer").filter(pk=actor.person_id).first()
+        person = getattr(request.user, "insured_person", None)  # read with the user (members.auth_backend)
+        if person is None or person.pk != actor.person_id:
+            person = InsuredPerson.objects.select_related("insurer").filter(pk=actor.person_id).first()
         return help_desk_of_insurer(person.insurer if person else None)
     if actor.kind == ActorKind.STAFF:
         return help_desk_of_insurer(Insurer.objects.filter(pk__in=actor.insurer_ids).order_by("number").first())

@@ -47,8 +47,13 @@ def checkup_years(*, actor: Actor) -> list[int]:
     return list(checkup_list(actor=actor).order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct())
 
 
-def level_checkup(*, actor: Actor) -> Checkup | None:
-    """The latest checkup that carries a guidance level (the one the fiscal year counts, SPEC §6.1)."""
+def level_checkup(*, actor: Actor, latest: Checkup | None = None) -> Checkup | None:
+    """The latest checkup that carries a guidance level (the one the fiscal year counts, SPEC §6.1).
+
+    Given `latest` (`latest_checkup`'s answer) that is itself such a checkup, it is the one: the newest exam is in
+    the newest fiscal year and a year counts one checkup. No query then."""
+    if latest is not None and latest.guidance_level is not None and latest.counts_for_fiscal_year:
+        return latest
     return (
         checkup_list(actor=actor)
         .filter(guidance_level__isnull=False, counts_for_fiscal_year=True)
@@ -78,7 +83,8 @@ def weight_baselines(*, actor: Actor) -> list[Baseline]:
 
 
 def programme_latest(*, actor: Actor) -> Programme | None:
-    return Programme.objects.visible_to(actor).select_related("checkup").order_by("-fiscal_year", "-pk").first()
+    """The newest programme (the home page shows its year, level and state: its checkup is not read)."""
+    return Programme.objects.visible_to(actor).order_by("-fiscal_year", "-pk").first()
 
 
 def programme_list(*, actor: Actor) -> list[Programme]:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,7 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "members.auth_backend.UserWithPersonBackend",  # ModelBackend, the person read with the user
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -133,7 +134,9 @@ STAFF_REQUIRE_OTP = env.bool("STAFF_REQUIRE_OTP", default=False)  # production t
 LOGIN_URL = "portal:login"
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: the session expires 30 min after the last request
+# idle timeout: the session expires 30 min after the last request, saved again at most once a minute
+# (config.middleware.IdleSessionMiddleware) rather than on every request
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # a shared PC: closing the browser ends the session (issue #18)
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"  # Japanese page with a way back (issue #18)
 SESSION_COOKIE_HTTPONLY = True

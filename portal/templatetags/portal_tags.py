@@ -49,7 +49,7 @@ def program_name(code: str) -> str:
 
 @register.simple_tag
 def idle_seconds() -> int:
-    """The idle logout time (SESSION_COOKIE_AGE, refreshed on every request: SESSION_SAVE_EVERY_REQUEST)."""
+    """The idle logout time (SESSION_COOKIE_AGE after the last request: config.middleware.IdleSessionMiddleware)."""
     return int(settings.SESSION_COOKIE_AGE)
 
 

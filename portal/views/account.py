@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.actors import ActorKind, actor_from_request
+from members.auth_backend import BACKEND
 
 from .. import selectors
 from ..access import SIGNED_IN_COOKIE, no_store, person_view, safe_next
@@ -41,7 +42,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_path = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     form = LoginForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, form.user, backend=BACKEND)
         response = redirect(next_path or reverse("portal:me"))
         response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=request.is_secure())
         return response
@@ -88,7 +89,7 @@ def register_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:  # the password validators (AUTH_PASSWORD_VALIDATORS)
             form.add_error("password1", error.messages)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND)
             messages.success(request, _("登録しました。"))
             response = redirect("portal:me")
             response.set_cookie(SIGNED_IN_COOKIE, "1", httponly=True, samesite="Lax", secure=request.is_secure())

@@ -18,8 +18,8 @@ from .results import referral_context
 def me(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
     person = selectors.person_get(actor=actor)
-    level_checkup = selectors.level_checkup(actor=actor)
     latest = selectors.latest_checkup(actor=actor)
+    level_checkup = selectors.level_checkup(actor=actor, latest=latest)
     referral = None
     if latest is not None:
         rows = report_rows(latest, sex=person.sex, lang=lang())

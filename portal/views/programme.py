@@ -17,7 +17,8 @@ from .. import selectors
 from ..access import lang, person_view
 from ..explain import CLOSED_STATUSES, LEVEL_MEANING, OFFERS, checkup_explanation, programme_notes
 from ..forms import Reference, SelfMeasurementForm
-from ..goal import goal_numbers, main_goal, weight_change
+from ..goal import Baseline, goal_numbers, main_goal, weight_change
+from ..models import SelfMeasurement
 from ..report import date_label, report_rows
 from ..services import (
     self_measurement_add,
@@ -34,18 +35,30 @@ def programme_notes_of(programme: Any, level_checkup: Any) -> list[str]:
     return programme_notes(programme.status, fiscal_year=programme.fiscal_year, newest_checkup_year=newest)
 
 
-def log_form(request: HttpRequest, data: Any = None) -> SelfMeasurementForm:
-    """The weight-log form with the person's date window and last values (for the second look)."""
+def log_form(
+    request: HttpRequest,
+    data: Any = None,
+    *,
+    entries: list[SelfMeasurement] | None = None,
+    baselines: list[Baseline] | None = None,
+) -> SelfMeasurementForm:
+    """The weight-log form with the person's date window and last values (for the second look).
+
+    `entries` (the log, oldest first) and `baselines` when the page has read them already."""
     actor = actor_from_request(request)
     first = selectors.first_checkup_date(actor=actor)
     earliest = fiscal_year_start(fiscal_year_of(first or timezone.localdate()))
+    if entries is None:
+        entries = list(selectors.self_measurement_list(actor=actor))
+    if baselines is None:
+        baselines = selectors.weight_baselines(actor=actor)
     references: dict[str, Reference] = {}
-    for entry in selectors.self_measurement_list(actor=actor).order_by("-measured_on", "-pk"):
+    for entry in reversed(entries):  # the newest value of each first
         for name in ("weight_kg", "waist_cm"):
             value = getattr(entry, name)
             if value is not None and name not in references:
                 references[name] = Reference(value=value, measured_on=entry.measured_on)
-    for baseline in reversed(selectors.weight_baselines(actor=actor)):
+    for baseline in reversed(baselines):
         references.setdefault("weight_kg", Reference(value=baseline.weight_kg, measured_on=baseline.exam_date))
         if baseline.waist_cm is not None:
             references.setdefault("waist_cm", Reference(value=baseline.waist_cm, measured_on=baseline.exam_date))
@@ -81,14 +94,15 @@ def guidance_context(request: HttpRequest, form: SelfMeasurementForm | None = No
     programmes = selectors.programme_list(actor=actor)
     programme = programmes[0] if programmes else None
     entries = list(selectors.self_measurement_list(actor=actor))
-    change = weight_change(entries, selectors.weight_baselines(actor=actor))
+    baselines = selectors.weight_baselines(actor=actor)
+    change = weight_change(entries, baselines)
     context: dict[str, Any] = {
         "level_checkup": level_checkup,
         "programme": programme,
         "past_programmes": programmes[1:],
         "entries": entries,
         "log_chart": log_chart(entries),
-        "form": form if form is not None else log_form(request),
+        "form": form if form is not None else log_form(request, entries=entries, baselines=baselines),
         "log_change": change,
     }
     i = 0 if lang() == "ja" else 1

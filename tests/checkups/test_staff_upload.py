@@ -133,8 +133,8 @@ def test_form_page_offers_only_the_users_insurers(world, clinic_x) -> None:
 
 def test_form_page_query_count(world, clinic_x, clinic_y, alice_client, django_assert_num_queries) -> None:
     alice_client.get(reverse(FORM))
-    # session, user, staff memberships, insurers, the admin's 2 permission reads, clinics, session save (3)
-    with django_assert_num_queries(10):
+    # session, user, staff memberships, insurers, the admin's 2 permission reads, clinics
+    with django_assert_num_queries(7):
         assert alice_client.get(reverse(FORM)).status_code == 200
 
 
@@ -163,8 +163,8 @@ def test_upload_page_query_count(world, clinic_x, alice_client, django_assert_nu
     url = reverse("admin:checkups_upload_change", args=[Upload.objects.get().pk])
     alice_client.get(url)
     # session, user, memberships, the upload with its senders and insurer (twice: the scoped 404 check, then
-    # Django's change view), the admin's 2 permission reads, the held records of the report, session save (3)
-    with django_assert_num_queries(11):
+    # Django's change view), the admin's 2 permission reads, the held records of the report
+    with django_assert_num_queries(8):
         assert alice_client.get(url).status_code == 200
 
 

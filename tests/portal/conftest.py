@@ -16,6 +16,7 @@ from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeSt
 from members.actors import actor_for_user
 from members.age_basis import age_basis
 from members.audit import access_log_record
+from members.auth_backend import BACKEND
 from members.fiscal import fiscal_year_of
 from members.models import AccessLog, InsuredPerson
 from portal.models import SelfMeasurement
@@ -88,14 +89,14 @@ def member_b(world):
 @pytest.fixture
 def client_a(member_a) -> Client:
     client = Client()
-    client.force_login(member_a, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(member_a, backend=BACKEND)
     return client
 
 
 @pytest.fixture
 def client_b(member_b) -> Client:
     client = Client()
-    client.force_login(member_b, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(member_b, backend=BACKEND)
     return client
 
 

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from config import errors
+from members.auth_backend import BACKEND
 from portal.services import invitation_issue
 
 from ..browser.axe import assert_no_serious_violations
@@ -28,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign_in(context, base: str, user) -> None:
     """A logged-in browser without typing (the login form itself is checked as a page of its own)."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=BACKEND)
     value = client.cookies[settings.SESSION_COOKIE_NAME].value
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": value, "url": base}])
 

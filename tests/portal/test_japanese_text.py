@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from members.auth_backend import BACKEND
 from portal.models import SelfMeasurement
 
 from .conftest import PASSWORD, rich_history
@@ -69,7 +70,7 @@ def english_words(html: str) -> set[str]:
 def rich(world, member_a) -> Client:
     rich_history(world)
     client = Client()
-    client.force_login(member_a, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(member_a, backend=BACKEND)
     return client
 
 

@@ -12,6 +12,7 @@ from guidance.codes import ContactForm, ContactKind, ProgrammeLevel, ProgrammeSt
 from guidance.models import Contact
 from members.actors import ActorKind, actor_for_user
 from members.audit import access_log_record
+from members.auth_backend import BACKEND
 from members.models import AccessLog
 from portal.models import SelfMeasurement
 
@@ -124,7 +125,7 @@ def test_employer_checkup_under_40_is_listed(world) -> None:
     young = PersonFactory(insurer=world.insurer_a, birth_date=dt.date(1995, 5, 5))
     make_checkup(young, dt.date(2025, 10, 1), program=Program.EMPLOYER_CHECKUP)
     client = Client()
-    client.force_login(make_member(young, "young"), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(make_member(young, "young"), backend=BACKEND)
     body = client.get(reverse("portal:employer")).content.decode()
     assert reverse("portal:checkup_year", args=[2025]) in body
 

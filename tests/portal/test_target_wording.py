@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from checkups.codes import GuidanceLevel
+from members.auth_backend import BACKEND
 from members.models import Enrollment, InsuredPerson, Insurer
 from portal.explain import target_year_notes
 from tests.factories import PersonFactory
@@ -96,7 +97,7 @@ def test_english_wording() -> None:
 def _member_client(birth: dt.date, username: str, *, insurer: Insurer) -> tuple[Client, InsuredPerson]:
     person = PersonFactory(insurer=insurer, card_number=f"9{username}", birth_date=birth)
     client = Client()
-    client.force_login(make_member(person, username), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(make_member(person, username), backend=BACKEND)
     return client, person
 
 

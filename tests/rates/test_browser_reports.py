@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from members.auth_backend import BACKEND
 from rates.models import RateTarget
 from tests.factories import staff_user
 
@@ -52,7 +53,7 @@ def pinned_today(monkeypatch):
 
 def _signed_in(browser, base: str, user, size: str):
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=BACKEND)
     context = browser.new_context(viewport=SIZES[size], locale="ja-JP")
     context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,

@@ -92,7 +92,7 @@ def test_other_insurer_is_a_404_and_never_named(outcomes, world):
 def test_query_count(staff_a, django_assert_num_queries):
     # session, user, memberships, 2 permission reads, insurers; outcomes, providers, year after, the years (twice:
     # trend and selector),
-    # trend outcomes (grouped queries in savepoints, + SET LOCALs on PostgreSQL), selector years, session save
-    expected = 21 if connection.vendor == "sqlite" else 27
+    # trend outcomes (grouped queries in savepoints, + SET LOCALs on PostgreSQL), selector years
+    expected = 18 if connection.vendor == "sqlite" else 24
     with django_assert_num_queries(expected):
         assert staff_a.get(reverse(PAGE), {"insurer": "06999999", "fiscal_year": FY}).status_code == 200

@@ -59,9 +59,8 @@ def test_default_year_is_the_last_closed_one(staff_a):
 
 def test_query_count_is_flat(staff_a, django_assert_num_queries):
     # session, user, memberships (actor), 2 permission reads, insurers, the grouped report query in a savepoint
-    # (+ 2 SET LOCAL on PostgreSQL), targets, checkup years for the selector, the latest submission archive,
-    # the session's save in a savepoint
-    with django_assert_num_queries(15 if connection.vendor == "sqlite" else 17):
+    # (+ 2 SET LOCAL on PostgreSQL), targets, checkup years for the selector, the latest submission archive
+    with django_assert_num_queries(12 if connection.vendor == "sqlite" else 14):
         response = staff_a.get(reverse(PAGE), {"insurer": "06999999", "fiscal_year": FY})
     assert response.status_code == 200
 

@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from members.auth_backend import BACKEND
+
 from ..browser.axe import assert_no_serious_violations
 from ..browser.chromium import DESKTOP, PHONE, SIZES, chromium
 
@@ -70,7 +72,7 @@ def browser() -> Iterator[Any]:
 
 def session_cookie(user: Any) -> str:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=BACKEND)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 

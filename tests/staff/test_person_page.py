@@ -126,4 +126,4 @@ def test_person_page_queries_are_constant(world, nurse, nurse_client, years, dja
         assert nurse_client.get(hub(world.person_a)).status_code == 200
 
 
-PERSON_PAGE_QUERIES = 18  # whatever the history (session, actor, person, log, 7 sections)
+PERSON_PAGE_QUERIES = 15  # whatever the history (session, actor, person, log, 7 sections)

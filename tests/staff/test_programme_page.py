@@ -111,4 +111,4 @@ def test_programme_page_queries_are_constant(programme, alice, alice_client, dja
             assert alice_client.get(page_url(programme)).status_code == 200
 
 
-PROGRAMME_PAGE_QUERIES = 15  # whatever the number of contacts (the level decisions read with one)
+PROGRAMME_PAGE_QUERIES = 12  # whatever the number of contacts (the level decisions read with one)

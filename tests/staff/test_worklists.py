@@ -207,9 +207,9 @@ def test_work_list_queries_with_a_rate_snapshot(
 
 
 WORKLIST_QUERIES = {
-    "no-checkup": 18,
-    "finishable": 20,
-    "at-risk": 20,
+    "no-checkup": 15,
+    "finishable": 17,
+    "at-risk": 17,
 }  # session, actor, insurers, a savepoint around the list's reads (SET LOCAL on PostgreSQL), both programme counts
 # in one query, the latest rate snapshot and (none here) the live 未受診 count, page, its release, log, filters
 
