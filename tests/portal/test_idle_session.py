@@ -1,5 +1,6 @@
 """The idle logout with one session write a minute (config.middleware.IdleSessionMiddleware, issue #18)."""
 
+import datetime as dt
 from unittest import mock
 
 import pytest
@@ -43,20 +44,20 @@ def test_a_page_a_minute_later_pushes_the_expiry_forward(client_a: Client) -> No
     first = _expiry(client_a)
     now = middleware.time.time()
     later = now + settings.SESSION_REFRESH_SECONDS
-    shifted = timezone.now() + timezone.timedelta(seconds=61)
+    shifted = timezone.now() + dt.timedelta(seconds=61)
     with (
         mock.patch.object(middleware.time, "time", return_value=later),
         mock.patch.object(timezone, "now", return_value=shifted),
     ):
         assert _session_writes(client_a) == 1
     assert (_expiry(client_a) - first).total_seconds() >= 60
-    assert _expiry(client_a) - timezone.now() <= timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE + 61)
+    assert _expiry(client_a) - timezone.now() <= dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 61)
 
 
 def test_the_session_still_ends_after_the_idle_time(client_a: Client) -> None:
     client_a.get(ME)
     Session.objects.filter(session_key=client_a.session.session_key).update(
-        expire_date=timezone.now() - timezone.timedelta(seconds=1)  # SESSION_COOKIE_AGE without a write
+        expire_date=timezone.now() - dt.timedelta(seconds=1)  # SESSION_COOKIE_AGE without a write
     )
     response = client_a.get(ME)
     assert response.status_code == 302 and response["Location"].startswith(reverse("portal:login"))
