@@ -3,7 +3,8 @@ on the load test's database (bench/load_test.py prepares it), timed and then pro
 
     .venv/bin/python bench/upload_profile.py [--uploads 300] [--top 25]
 
-Prints the median wall time per upload (routing, middleware, authentication, the view, every query) and the
+Prints the median wall time per upload (routing, middleware, authentication, the view, every query), the median
+CPU time of this process per upload (time.process_time: Python and the driver, not PostgreSQL's share) and the
 cumulative time of the main steps per upload: API key, serializer, record preparation (validation and judgment),
 matching and storing, the programme, the upload's report. The database runs on the same machine, so the wall time
 includes PostgreSQL's share.
@@ -27,6 +28,7 @@ from bench.load_scripts import ITEMS
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/tokutei_bench_load"
 STEPS = {  # function name (as cProfile shows it) → step
     "authenticate": "API key (members.api_auth)",
+    "run_child_validation": "the items' input validation (serializer)",
     "to_document": "JSON → document (serializer)",
     "prepare_document": "validation and judgment (intake.records)",
     "records_match": "insurer, contract, person, enrollment (intake.matching)",
@@ -50,6 +52,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--uploads", type=int, default=300)
     parser.add_argument("--top", type=int, default=0, help="also print cProfile's top N by cumulative time")
+    parser.add_argument(
+        "--clock", choices=["wall", "cpu"], default="wall",
+        help="cProfile's clock: wall (the default; the driver's waits for PostgreSQL count) or cpu (time.process_time)",
+    )  # fmt: skip
+    parser.add_argument("--sort", default="cumulative", help="cProfile's order of the top N (cumulative, tottime)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
     ensure_database(args.database_url)
@@ -68,12 +75,13 @@ def main() -> None:
 
     for i in range(20):  # warm-up
         post(i)
-    times = []
+    times, cpu_times = [], []
     for i in range(20, 20 + args.uploads):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         post(i)
+        cpu_times.append((time.process_time() - cpu_start) * 1000)
         times.append((time.perf_counter() - start) * 1000)
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time) if args.clock == "cpu" else cProfile.Profile()
     profiler.enable()
     for i in range(20 + args.uploads, 20 + 2 * args.uploads):
         post(i)
@@ -81,14 +89,17 @@ def main() -> None:
     stats = pstats.Stats(profiler)
     print(f"{args.uploads} uploads: median {statistics.median(times):.1f} ms, p95 "
           f"{sorted(times)[int(len(times) * 0.95)]:.1f} ms per upload (wall, unprofiled)")  # fmt: skip
+    print(f"{args.uploads} uploads: median {statistics.median(cpu_times):.1f} ms, mean "
+          f"{statistics.fmean(cpu_times):.1f} ms per upload (CPU of this process: time.process_time, unprofiled; "
+          "PostgreSQL's share not included)")  # fmt: skip
     table = stats.stats  # type: ignore[attr-defined]  # pstats keeps its table in .stats
     total = sum(own for _, _, own, _, _ in table.values()) / args.uploads * 1000
-    print(f"profiled: {total:.1f} ms of Python per upload (cProfile's own overhead included)")
+    print(f"profiled ({args.clock} clock): {total:.1f} ms per upload (cProfile's own overhead included)")
     cumulative = {name: entry[3] for (_, _, name), entry in table.items() if name in STEPS}
     for name, step in STEPS.items():
         print(f"  {step:<58} {cumulative.get(name, 0) / args.uploads * 1000:6.2f} ms")
     if args.top:
-        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":

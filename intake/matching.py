@@ -17,7 +17,7 @@ from checkups.mhlw.validation import RecordError
 from checkups.models import HeldRecord
 from infra.i18n import bilingual, message
 from members.clinics import clinic_number
-from members.contracts import without_contract
+from members.contracts import ContractRow, insurers_with_contracts, without_contract
 from members.enrollment import outside_enrollment
 from members.hold_reasons import REASON_TEXTS, HoldReason
 from members.matching import CardKey, PersonRow, card_key, people_by_card_with_enrollment, person_choose
@@ -65,16 +65,17 @@ def records_match(records: Sequence[Incoming]) -> tuple[list[Outcome | None], di
     """The outcome of each refused or held record (held ones stored as HeldRecord, with their HoldReason), and
     the person of each of the others, by position in `records`."""
     outcomes: list[Outcome | None] = [None] * len(records)
-    insurers = {i.number: i for i in Insurer.objects.filter(number__in={r.document.insurer_number for r in records})}
+    insurers = insurers_with_contracts(r.document.insurer_number for r in records)  # one query
     keys: dict[int, CardKey] = {}
     for position, record in enumerate(records):
-        refusal = _insurer_refusal(record, insurers.get(record.document.insurer_number))
+        known = insurers.get(record.document.insurer_number)
+        refusal = _insurer_refusal(record, known[0] if known else None)
         if refusal is not None:
             outcomes[position] = rejected(refusal)
         else:
-            insurer_id = insurers[record.document.insurer_number].pk
+            insurer_id = insurers[record.document.insurer_number][0]
             keys[position] = card_key(insurer_id, record.document.card_symbol, record.document.card_number)
-    no_contract = _without_contract(records, keys)
+    no_contract = _without_contract(records, keys, dict(insurers.values()))
     matched, reasons = _match_enrolled(records, {p: key for p, key in keys.items() if p not in no_contract})
     reasons.update(dict.fromkeys(no_contract, HoldReason.NO_CONTRACT))
     held = [
@@ -93,26 +94,30 @@ def records_match(records: Sequence[Incoming]) -> tuple[list[Outcome | None], di
     return outcomes, matched
 
 
-def _insurer_refusal(record: Incoming, insurer: Insurer | None) -> RecordError | None:
+def _insurer_refusal(record: Incoming, insurer_id: int | None) -> RecordError | None:
     """Unknown insurer, not the sending employer's, or not the one a staff member chose: refused."""
     number, employer = record.document.insurer_number, record.submitted_by_employer
-    if insurer is None:
+    if insurer_id is None:
         return _unknown_insurer(number)
-    if employer is not None and employer.insurer_id != insurer.pk:
+    if employer is not None and employer.insurer_id != insurer_id:
         return _wrong_insurer(number, employer)
-    if record.for_insurer is not None and record.for_insurer.pk != insurer.pk:
+    if record.for_insurer is not None and record.for_insurer.pk != insurer_id:
         return _not_the_chosen_insurer(number, record.for_insurer)
     return None
 
 
-def _without_contract(records: Sequence[Incoming], keys: dict[int, CardKey]) -> set[int]:
-    """Records a clinic sent for an insurer that has no contract with the clinic on the exam date (issue #13)."""
+def _without_contract(
+    records: Sequence[Incoming], keys: dict[int, CardKey], contracts: dict[int, list[ContractRow]]
+) -> set[int]:
+    """Records a clinic sent for an insurer that has no contract with the clinic on the exam date (issue #13);
+    `contracts`: each insurer's, by insurer id."""
     return without_contract(
         {
             p: (key[0], _performing_clinic(records[p]), records[p].document.exam_date)
             for p, key in keys.items()
             if records[p].submitted_by_clinic is not None
-        }
+        },
+        contracts,
     )
 
 

@@ -5,16 +5,15 @@ An insurer accepts records from the clinics it has a contract with on the exam d
 every clinic (as under a 集合契約), so a new installation works at once. A record from a clinic without a contract
 is held for staff (HoldReason.NO_CONTRACT), never refused: the exam happened.
 
-One pure rule (`clinic_may_send`) over an insurer's contracts; the contracts of every insurer in a chunk come in
-one query (`contracts_by_insurer`).
+One pure rule (`clinic_may_send`) over an insurer's contracts; the insurers of a chunk come with their contracts in
+one query (`insurers_with_contracts`).
 """
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .models import ClinicContract
+from .models import Insurer
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,27 +35,34 @@ def clinic_may_send(contracts: Sequence[ContractRow], clinic_number: str, day: d
     )
 
 
-def contracts_by_insurer(insurer_ids: Iterable[int]) -> dict[int, list[ContractRow]]:
-    """The contracts of each insurer, in one query (insurers without any are absent)."""
-    found: dict[int, list[ContractRow]] = defaultdict(list)
+def insurers_with_contracts(numbers: Iterable[str]) -> dict[str, tuple[int, list[ContractRow]]]:
+    """Each known insurer's id and contracts by insurer number, in one query (unknown numbers are absent; an
+    insurer without any contract has an empty list)."""
+    found: dict[str, tuple[int, list[ContractRow]]] = {}
     rows = (
-        ClinicContract.objects.filter(insurer_id__in=set(insurer_ids))
+        Insurer.objects.filter(number__in=set(numbers))
         .order_by()
-        .values_list("insurer_id", "clinic__number", "valid_from", "valid_to")
+        .values_list(
+            "number",
+            "pk",
+            "clinic_contracts__clinic__number",
+            "clinic_contracts__valid_from",
+            "clinic_contracts__valid_to",
+        )
     )
-    for insurer_id, clinic_number, valid_from, valid_to in rows:
-        found[insurer_id].append(ContractRow(clinic_number, valid_from, valid_to))
-    return dict(found)
+    for number, insurer_id, clinic_number, valid_from, valid_to in rows:
+        contracts = found.setdefault(number, (insurer_id, []))[1]
+        if valid_from is not None:  # None: the row of an insurer without contracts (a contract always has one)
+            contracts.append(ContractRow(clinic_number, valid_from, valid_to))
+    return found
 
 
-def without_contract[K](visits: dict[K, tuple[int, str, dt.date | None]]) -> set[K]:
-    """The keys whose (insurer id, clinic number, exam date) no contract covers, in one query (none when empty)."""
-    dated = {key: visit for key, visit in visits.items() if visit[2] is not None}
-    if not dated:
-        return set()
-    contracts = contracts_by_insurer(insurer_id for insurer_id, _, _ in dated.values())
+def without_contract[K](
+    visits: dict[K, tuple[int, str, dt.date | None]], contracts: Mapping[int, Sequence[ContractRow]]
+) -> set[K]:
+    """The keys whose (insurer id, clinic number, exam date) none of the insurer's `contracts` covers."""
     return {
         key
-        for key, (insurer_id, clinic, day) in dated.items()
-        if day is not None and not clinic_may_send(contracts.get(insurer_id, []), clinic, day)
+        for key, (insurer_id, clinic, day) in visits.items()
+        if day is not None and not clinic_may_send(contracts.get(insurer_id, ()), clinic, day)
     }

@@ -8,7 +8,7 @@ from django.urls import reverse
 from checkups.intake_types import Submitter
 from checkups.models import Checkup, HeldRecord
 from intake.uploads import upload_receive
-from members.contracts import ContractRow, clinic_may_send
+from members.contracts import ContractRow, clinic_may_send, insurers_with_contracts
 from members.hold_reasons import HoldReason
 from members.models import ClinicContract
 from tests.checkups.test_api_checkups import URL, _body
@@ -62,6 +62,19 @@ def test_a_contract_lets_the_clinic_send(world, clinic_x, clinic_x_key, kind) ->
     _contract(world, clinic_x if kind == "individual" else None)
     response = key_client(clinic_x_key).post(URL, _body(world.person_a), format="json")
     assert response.status_code == 201, response.json()
+
+
+def test_the_insurers_of_a_chunk_come_with_their_contracts(world, clinic_x) -> None:
+    _contract(world, clinic_x, valid_to=EXAM)
+    _contract(world)
+    a, b = world.insurer_a, world.insurer_b
+    found = insurers_with_contracts([a.number, b.number, "00000000", a.number])
+
+    assert found.keys() == {a.number, b.number}  # an unknown number is absent
+    assert found[a.number][0] == a.pk and sorted(found[a.number][1], key=str) == sorted(
+        [ContractRow(X, FY2025, EXAM), ContractRow(None, FY2025, None)], key=str
+    )
+    assert found[b.number] == (b.pk, [])  # no contract recorded: every clinic may send
 
 
 def test_an_ended_contract_holds_the_archive_records(world, clinic_x) -> None:
