@@ -7,7 +7,8 @@ import pytest
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-from checkups.serializers import CheckupInputSerializer, CheckupItemSerializer
+from checkups.serializers import CheckupInputSerializer
+from checkups.serializers_items import CheckupItemSerializer
 
 CODE = "9N001000000000001"
 ITEMS: list[Any] = [
