@@ -6,6 +6,7 @@ from checkups.models import Checkup
 from checkups.store_warnings import StoredFacts, stored_warnings
 from tests.checkups.test_api_checkups import URL, _body, _items
 from tests.conftest import key_client
+from tests.test_api_envelope import JAPANESE
 
 CLINIC_LEVEL = "9N506000000000011"  # 保健指導レベル as the clinic judged it (SPEC §2.9)
 
@@ -33,6 +34,9 @@ def test_each_difference_is_one_warning_naming_both_values() -> None:
     assert "情報提供" in level.message_ja and "積極的支援" in level.message_ja
     (metabolic,) = stored_warnings(_facts(clinic_metabolic_judgment=1))
     assert (metabolic.field, metabolic.code) == ("clinic_metabolic_judgment", "clinic_level_differs")
+    for warning in (level, metabolic):  # both languages filled, each in its own (no Japanese in message_en)
+        assert JAPANESE.search(warning.message_ja) and not JAPANESE.search(warning.message_en), warning
+    assert "Pre-metabolic" in metabolic.message_en and "differs" in metabolic.message_en
     (other,) = stored_warnings(_facts(counted=False, counted_exam_date=dt.date(2025, 5, 1)))
     assert (other.code, other.value) == ("another_checkup_counts", "2025-05-01")
     assert "2025-05-01" in other.message_en and "counts" in other.message_en
@@ -49,7 +53,7 @@ def test_the_clinic_is_told_when_its_level_differs(world, clinic_x_key) -> None:
         "clinic_guidance_level",
         "3→1",
     )
-    assert warning["message_ja"] and warning["message_en"]
+    assert JAPANESE.search(warning["message_ja"]) and not JAPANESE.search(warning["message_en"]), warning
     checkup = Checkup.objects.get(pk=response.json()["id"])
     assert (checkup.clinic_guidance_level, checkup.guidance_level) == (3, 1)  # both kept, ours used
 
