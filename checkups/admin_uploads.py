@@ -136,9 +136,10 @@ class UploadAdmin(ScopedAdmin):
 
     @admin.display(description=_("記録ごとの結果"))
     def record_report(self, obj: Upload) -> SafeString:
-        rows = upload_report_rows(obj)
+        entries = obj.report_entries()
+        rows = upload_report_rows(obj, entries=entries)
         html = render_to_string(
-            "admin/checkups/upload/_report.html", {"rows": rows, "more": max(len(obj.report) - len(rows), 0)}
+            "admin/checkups/upload/_report.html", {"rows": rows, "more": max(len(entries) - len(rows), 0)}
         )
         return mark_safe(html.replace("\n", " "))  # noqa: S308  # the template escapes; the admin turns newlines into <br>
 

@@ -105,7 +105,7 @@ class Incoming:
     items: dict[str, dict[str, Any]] | None = None  # precomputed by prepare_document (else from the document)
     columns: dict[str, Any] | None = None
     items_json: str | None = None
-    document_json: str | None = None  # the whole record, for a held record (set when parsed in a worker)
+    cda_file: bytes | None = None  # the file, when `document` came from a worker without its observations
     judgment: dict[str, Any] | None = None
     sender: Sender | None = None  # named in the correction history when the record re-sends a stored exam
 

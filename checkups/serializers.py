@@ -218,7 +218,7 @@ class UploadSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
     summary = serializers.SerializerMethodField()
     errors = serializers.SerializerMethodField()  # type: ignore[assignment]  # a JSON field named like a DRF attribute (the API's names are fixed)
-    records = UploadRecordSerializer(many=True, source="report")
+    records = UploadRecordSerializer(many=True, source="report_entries")  # so far, while processing
 
     class Meta:
         model = Upload

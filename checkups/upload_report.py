@@ -71,9 +71,12 @@ def _held_row(entry: dict[str, Any], base: dict[str, Any], held: tuple[str, str,
     )
 
 
-def upload_report_rows(upload: Upload, *, limit: int = REPORT_ROWS) -> list[ReportRow]:
-    """The first `limit` records of the report, in staff words (one query for the held records)."""
-    entries = upload.report[:limit]
+def upload_report_rows(
+    upload: Upload, *, limit: int = REPORT_ROWS, entries: list[dict[str, Any]] | None = None
+) -> list[ReportRow]:
+    """The first `limit` records of the report (so far: `Upload.report_entries`, or the `entries` the caller
+    read), in staff words (one query for the held records)."""
+    entries = (upload.report_entries() if entries is None else entries)[:limit]
     held = _held_rows(e["held"] for e in entries if e.get("held"))
     rows = []
     for entry in entries:

@@ -3,13 +3,13 @@ of another employer's or another chosen insurer; hold those without a contract w
 matching person, or of a person not enrolled on the exam date; the rest are matched to their person."""
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
 from checkups.intake_types import Incoming, Outcome, rejected
+from checkups.mhlw.cda import parse_cda
 from checkups.mhlw.document import CheckupDocument
 from checkups.mhlw.errors import ArchiveError
 from checkups.mhlw.findings import finding
@@ -167,5 +167,7 @@ def _held_record(record: Incoming, insurer_id: int, reason: HoldReason) -> HeldR
 
 
 def _document_json(record: Incoming) -> dict[str, Any]:
-    """The record's document as stored JSON (already serialised in a worker process, else serialised here)."""
-    return json.loads(record.document_json) if record.document_json else record.document.to_json()
+    """The record's document as stored JSON; a record prepared in a worker process is parsed again from its file
+    (the worker kept the observations: see `intake.records.prepare_chunk_slim`)."""
+    document = parse_cda(record.cda_file) if record.cda_file is not None else record.document
+    return document.to_json()

@@ -49,7 +49,7 @@ class Prepared:
     items: dict[str, dict[str, Any]] | None = None
     columns: dict[str, Any] | None = None
     items_json: str | None = None  # `items` serialised once, where the CPU is (a worker process)
-    document_json: str | None = None
+    cda_file: bytes | None = None  # set in a worker process, where the parsed observations stay (see below)
     judgment: dict[str, Any] | None = None  # judge_row without last year's checkup (added in the main process)
 
 
@@ -146,11 +146,13 @@ def prepare_chunk(members: list[tuple[str, bytes | None, RecordError | None]], t
 
 
 def prepare_chunk_slim(members: list[tuple[str, bytes | None, RecordError | None]], today: dt.date) -> list[Prepared]:
-    """In a worker process: the result travels back as text (JSON) plus the header, cheap to unpickle."""
+    """In a worker process: the result travels back as text (the items' JSON) plus the header, cheap to unpickle.
+    The observations stay behind; the file travels back as it came (bytes, a copy), so the rare record that is
+    held for staff is parsed again for its stored document instead of every record serialising its document."""
     prepared = prepare_chunk(members, today)
-    for record in prepared:
+    for record, (_name, data, _error) in zip(prepared, members, strict=True):
         if record.document is not None:
-            record.document_json = _ITEMS_ENCODER.encode(record.document.to_json())
+            record.cda_file = data
             record.document = dataclasses.replace(record.document, observations=[])
             record.items = None
     return prepared
@@ -173,7 +175,7 @@ def _incoming(
         items=prepared.items,
         columns=prepared.columns,
         items_json=prepared.items_json,
-        document_json=prepared.document_json,
+        cda_file=prepared.cda_file,
         judgment=prepared.judgment,
         sender=Sender(
             label=submitter.label,

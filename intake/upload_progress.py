@@ -3,11 +3,12 @@
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from django.db import connection
 from django.utils import timezone
 
 from checkups.intake_types import Outcome
-from checkups.models import Upload
-from infra.bulk import append_to_json_list
+from checkups.models import Upload, UploadReportPart
+from infra.bulk import on_postgresql
 from members.models import Insurer
 
 from .records import Prepared
@@ -26,6 +27,7 @@ class FileOutcome(Protocol):
 def upload_finish(upload: Upload) -> None:
     """Done. An upload whose every record was refused keeps only its metadata (who, when, size, sha256, the
     report), never the body (issue #13)."""
+    _report_gather(upload)
     upload.status, upload.finished_at = Upload.Status.DONE, timezone.now()
     fields = ["status", "finished_at"]
     if upload.total and upload.accepted == upload.held == 0:
@@ -65,4 +67,29 @@ def upload_advance(
         return
     upload.status = Upload.Status.PROCESSING
     upload.save(update_fields=fields)
-    append_to_json_list(Upload, upload.pk, "report", entries)  # the report so far is not re-sent per chunk
+    UploadReportPart.objects.create(upload_id=upload.pk, first_index=upload.done - len(entries), entries=entries)
+
+
+_GATHER = f"""
+    UPDATE {Upload._meta.db_table} SET report = report || COALESCE((
+        SELECT jsonb_agg(entry ORDER BY part.first_index, entry_number)
+        FROM {UploadReportPart._meta.db_table} part,
+             jsonb_array_elements(part.entries) WITH ORDINALITY AS listed(entry, entry_number)
+        WHERE part.upload_id = %s
+    ), '[]'::jsonb)
+    WHERE id = %s
+"""  # noqa: S608 - the table names are the models' own
+
+
+def _report_gather(upload: Upload) -> None:
+    """The chunks' report parts become the upload's report: each part read once (on PostgreSQL in one statement),
+    where appending every chunk to the report would rewrite it whole each time (quadratic in the chunks)."""
+    parts = UploadReportPart.objects.filter(upload_id=upload.pk)
+    if on_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(_GATHER, [upload.pk, upload.pk])
+    else:
+        current = Upload.objects.filter(pk=upload.pk).values_list("report", flat=True).get()
+        gathered = [entry for part in parts.order_by("first_index").values_list("entries", flat=True) for entry in part]
+        Upload.objects.filter(pk=upload.pk).update(report=[*current, *gathered])
+    parts.delete()

@@ -12,7 +12,7 @@ from .checkup import Checkup, CheckupQuerySet
 from .sent import SentRecordQuerySet
 from .held_record import HeldRecord
 from .correction import CheckupCorrection
-from .upload import Upload, UploadQuerySet
+from .upload import Upload, UploadQuerySet, UploadReportPart
 from .export_run import ARCHIVE_SEQUENCES_PER_DAY, ExportRun, ExportRunKind, ExportRunQuerySet
 
 # isort: on
@@ -29,4 +29,5 @@ __all__ = [
     "SentRecordQuerySet",
     "Upload",
     "UploadQuerySet",
+    "UploadReportPart",
 ]

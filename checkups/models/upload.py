@@ -1,5 +1,7 @@
 """One received submission (MHLW archive, single CDA or one JSON record) and its per-record report."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,7 +28,9 @@ class Upload(models.Model):
 
     `submitter` + `sha256` and `submitter` + `idempotency_key` are unique, so a file or a key sent twice is
     stored once, even by concurrent requests (the second insert fails and answers with the first upload).
-    `done` and `report` advance in the same transaction as the records of each chunk: a retried task resumes.
+    `done` and the report advance in the same transaction as the records of each chunk: a retried task resumes.
+    While an upload is processed, each chunk's report entries are one `UploadReportPart` (appending to one JSON
+    value would rewrite the whole report with every chunk); when it is done they are gathered into `report`.
     """
 
     class Kind(models.TextChoices):
@@ -106,3 +110,26 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name or self.kind} ({self.get_status_display()})"
+
+    def report_entries(self) -> list[dict[str, Any]]:
+        """The report so far: once done, `report`; while processing, the committed chunks' parts after it."""
+        if self.status != self.Status.PROCESSING:
+            return self.report
+        parts = self.report_parts.order_by("first_index").values_list("entries", flat=True)
+        return [*self.report, *(entry for part in parts for entry in part)]
+
+
+class UploadReportPart(models.Model):
+    """The report entries of one processed chunk of an upload, until the upload is done (`Upload.report`)."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="report_parts")
+    first_index = models.PositiveIntegerField()  # the index of the chunk's first record in the upload
+    entries = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["upload", "first_index"], name="uniq_upload_report_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.upload_id}: {self.first_index}+{len(self.entries)}"

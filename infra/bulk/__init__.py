@@ -13,7 +13,7 @@ one row's large value; workers: GC pauses, batches, forked processes; prefetch: 
 from .commits import commit_asynchronously, commit_synchronously
 from .copy_batches import insert_rows, update_by_id
 from .prefetch import Prefetched
-from .raw_updates import append_to_json_list, save_with_binary
+from .raw_updates import save_with_binary
 from .reading import SHORT_QUERY_SETTINGS, fetch_rows, local_settings, set_local, where_in
 from .vendor import on_postgresql
 from .workers import batches, forked_imap, forked_map, gc_paused, may_fork, may_fork_database_work
@@ -23,7 +23,6 @@ __all__ = [
     "SHORT_QUERY_SETTINGS",
     "Prefetched",
     "RawJson",
-    "append_to_json_list",
     "batches",
     "commit_asynchronously",
     "commit_synchronously",

@@ -9,7 +9,9 @@ from django.db import connection
 from checkups.codes import Source
 from checkups.intake_types import Submitter
 from checkups.mhlw.cda import parse_cda
-from checkups.models import Checkup, HeldRecord, Upload
+from checkups.models import Checkup, HeldRecord, Upload, UploadReportPart
+from checkups.serializers import UploadSerializer
+from checkups.upload_report import upload_report_rows
 from intake import upload_chunks, upload_members, uploads
 from intake.services import checkup_store
 from intake.uploads import IdempotencyKeyReused, upload_process, upload_receive
@@ -368,3 +370,48 @@ def test_interrupted_command_import_resumes_with_the_file(world, monkeypatch) ->
     again = upload_receive(submitter=Submitter(label="command"), data=data, file_name="a.zip", process_now=True)
     assert (again.created, again.upload.status, again.upload.accepted) == (False, Upload.Status.DONE, 4)
     assert Checkup.objects.count() == 4
+
+
+def test_a_chunked_report_is_gathered_in_order_when_done(world, monkeypatch) -> None:
+    """Each chunk's entries are one part while processing; done, they are the upload's report, parts gone."""
+    people = [PersonFactory(insurer=world.insurer_a, card_number=f"7{i:03d}") for i in range(5)]
+    monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 0)
+    monkeypatch.setattr(upload_chunks, "CHUNK_SIZE", 2)
+    data = archive_of([cda(p) for p in people[:2]] + [b"<bad"] + [cda(p) for p in people[2:]])
+    upload = upload_receive(submitter=Submitter(label="command"), data=data, file_name="r.zip", process_now=True).upload
+
+    upload.refresh_from_db()
+    assert [e["index"] for e in upload.report] == list(range(6))
+    assert [e["status"] for e in upload.report] == ["accepted"] * 2 + ["rejected"] + ["accepted"] * 3
+    assert upload.report_entries() == upload.report
+    assert not UploadReportPart.objects.exists()
+
+
+def test_the_report_so_far_is_read_while_processing(world, monkeypatch) -> None:
+    """An import stopped after its first chunk: the committed chunk's entries are read (API and staff page
+    both read `report_entries`); resumed, the report is complete and in order."""
+    people = [PersonFactory(insurer=world.insurer_a, card_number=f"8{i:03d}") for i in range(4)]
+    monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 0)
+    monkeypatch.setattr(upload_chunks, "CHUNK_SIZE", 2)
+    real, calls = upload_chunks.records_receive, {"n": 0}
+
+    def crash_second(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(upload_chunks, "records_receive", crash_second)
+    data = archive_of([cda(p) for p in people])
+    with pytest.raises(RuntimeError):
+        upload_receive(submitter=Submitter(label="command"), data=data, file_name="p.zip", process_now=True)
+    stopped = Upload.objects.get()
+    assert (stopped.status, stopped.done, stopped.report) == (Upload.Status.PROCESSING, 2, [])
+    assert [e["index"] for e in stopped.report_entries()] == [0, 1]
+    assert [r["index"] for r in UploadSerializer(stopped).data["records"]] == [0, 1]
+    assert [row.number for row in upload_report_rows(stopped)] == [1, 2]
+
+    upload_receive(submitter=Submitter(label="command"), data=data, file_name="p.zip", process_now=True)
+    done = Upload.objects.get()
+    assert (done.status, [e["index"] for e in done.report]) == (Upload.Status.DONE, [0, 1, 2, 3])
+    assert not UploadReportPart.objects.exists()
