@@ -1,7 +1,7 @@
 """What the intake passes between its steps: who sent (Submitter), one record on its way (Incoming) and what
 happened to it (Outcome)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -105,7 +105,7 @@ class Incoming:
     items: dict[str, dict[str, Any]] | None = None  # precomputed by prepare_document (else from the document)
     columns: dict[str, Any] | None = None
     items_json: str | None = None
-    cda_file: bytes | None = None  # the file, when `document` came from a worker without its observations
+    read_file: Callable[[], bytes] | None = None  # the file again, when `document` came without its observations
     judgment: dict[str, Any] | None = None
     sender: Sender | None = None  # named in the correction history when the record re-sends a stored exam
 

@@ -169,5 +169,5 @@ def _held_record(record: Incoming, insurer_id: int, reason: HoldReason) -> HeldR
 def _document_json(record: Incoming) -> dict[str, Any]:
     """The record's document as stored JSON; a record prepared in a worker process is parsed again from its file
     (the worker kept the observations: see `intake.records.prepare_chunk_slim`)."""
-    document = parse_cda(record.cda_file) if record.cda_file is not None else record.document
+    document = parse_cda(record.read_file()) if record.read_file is not None else record.document
     return document.to_json()

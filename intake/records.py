@@ -5,7 +5,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP
 from typing import Any
@@ -49,7 +49,7 @@ class Prepared:
     items: dict[str, dict[str, Any]] | None = None
     columns: dict[str, Any] | None = None
     items_json: str | None = None  # `items` serialised once, where the CPU is (a worker process)
-    cda_file: bytes | None = None  # set in a worker process, where the parsed observations stay (see below)
+    read_file: Callable[[], bytes] | None = None  # of a record prepared in a worker process (see below)
     judgment: dict[str, Any] | None = None  # judge_row without last year's checkup (added in the main process)
 
 
@@ -147,12 +147,11 @@ def prepare_chunk(members: list[tuple[str, bytes | None, RecordError | None]], t
 
 def prepare_chunk_slim(members: list[tuple[str, bytes | None, RecordError | None]], today: dt.date) -> list[Prepared]:
     """In a worker process: the result travels back as text (the items' JSON) plus the header, cheap to unpickle.
-    The observations stay behind; the file travels back as it came (bytes, a copy), so the rare record that is
-    held for staff is parsed again for its stored document instead of every record serialising its document."""
+    The observations stay behind: the main process sets `read_file`, so the rare record that is held for staff
+    is read and parsed again for its stored document instead of every record serialising its document."""
     prepared = prepare_chunk(members, today)
-    for record, (_name, data, _error) in zip(prepared, members, strict=True):
+    for record in prepared:
         if record.document is not None:
-            record.cda_file = data
             record.document = dataclasses.replace(record.document, observations=[])
             record.items = None
     return prepared
@@ -175,7 +174,7 @@ def _incoming(
         items=prepared.items,
         columns=prepared.columns,
         items_json=prepared.items_json,
-        cda_file=prepared.cda_file,
+        read_file=prepared.read_file,
         judgment=prepared.judgment,
         sender=Sender(
             label=submitter.label,

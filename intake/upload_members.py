@@ -44,11 +44,28 @@ def _members(
     if archive.index is None:  # one CDA file
         yield from ((name, data, None) for name in checkup_names(archive)[start:])
         return
-    for name in checkup_names(archive)[start:]:
-        try:
-            yield name, archive.read_member(name), None
-        except MhlwFormatError as exc:
-            yield name, None, RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en)
+    yield from (_read(archive, name) for name in checkup_names(archive)[start:])
+
+
+def _read(archive: Archive, name: str) -> tuple[str, bytes | None, RecordError | None]:
+    try:
+        return name, archive.read_member(name), None
+    except MhlwFormatError as exc:
+        return name, None, RecordError("file", "unreadable_file", None, exc.message_ja, exc.message_en)
+
+
+_worker_archive: Archive | None = None  # in a forked worker process: the upload's archive (the parent's, copied)
+
+
+def _worker_start(archive: Archive) -> None:
+    global _worker_archive  # one archive per worker process, set once as the process starts
+    _worker_archive = archive
+
+
+def _prepare_names(names: list[str], today: dt.date) -> list[Prepared]:
+    """In a worker process: read its members from the archive and prepare them (only names travel to it)."""
+    assert _worker_archive is not None
+    return prepare_chunk_slim([_read(_worker_archive, name) for name in names], today)
 
 
 def worker_processes(total: int, chunk_size: int, process_now: bool) -> int:
@@ -71,8 +88,9 @@ def prepared_chunks(
     processes: int,
     archive: Archive | None = None,
 ) -> Generator[list[Prepared]]:
-    members = _members(upload, data, start, archive)
-    if processes < 2:
+    archive = archive or open_upload(data, upload.file_name, archive_limits())
+    if processes < 2 or archive.index is None:  # one process, or one CDA file
+        members = _members(upload, data, start, archive)
         chunks = (prepare_chunk(batch, today) for batch in batches(members, chunk_size))
         if upload.total - start <= chunk_size:
             yield from chunks  # one chunk: nothing to overlap
@@ -83,8 +101,14 @@ def prepared_chunks(
         finally:
             prefetched.close()
         return
-    # fork: the workers only parse and validate (pure code); they never touch the parent's database connection.
-    # Small work units keep the workers busy while the main process stores the previous chunk.
-    units = batches(members, WORKER_BATCH)
-    prepared = forked_imap(functools.partial(prepare_chunk_slim, today=today), units, processes)
-    yield from batches(itertools.chain.from_iterable(prepared), chunk_size)
+    # fork: the workers read, parse and validate (pure code; each reads its members from its copy of the archive,
+    # so only names go to it); they never touch the parent's database connection. Small work units keep the
+    # workers busy while the main process stores the previous chunk.
+    units = batches(checkup_names(archive)[start:], WORKER_BATCH)
+    work = functools.partial(_prepare_names, today=today)
+    prepared = forked_imap(work, units, processes, initializer=_worker_start, initargs=(archive,))
+    for chunk in batches(itertools.chain.from_iterable(prepared), chunk_size):
+        for record in chunk:  # a held record's document is read again from the file (see prepare_chunk_slim)
+            if record.document is not None:
+                record.read_file = functools.partial(archive.read_member, record.name)
+        yield chunk

@@ -59,8 +59,16 @@ def forked_map(function: Callable[..., Any], calls: list[dict[str, Any]]) -> lis
         return list(pool.map(functools.partial(_in_child, function), calls))
 
 
-def forked_imap(function: Callable[[Any], Any], units: Iterable[Any], processes: int) -> Iterator[Any]:
+def forked_imap(
+    function: Callable[[Any], Any],
+    units: Iterable[Any],
+    processes: int,
+    *,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[Any]:
     """`function(unit)` in `processes` forked workers, results in order. The workers run pure code only: they
-    never touch the parent's database connection."""
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
+    never touch the parent's database connection. `initializer(*initargs)` runs once in each worker as it starts;
+    forked, its arguments are the parent's objects as they are (copied with the process, never pickled)."""
+    with multiprocessing.get_context("fork").Pool(processes, initializer=initializer, initargs=initargs) as pool:
         yield from pool.imap(function, units)
