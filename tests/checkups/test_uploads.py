@@ -350,20 +350,25 @@ def test_worker_processes_give_the_same_result(world, clinic_submitter, monkeypa
     assert _judged_fields(in_worker) == _judged_fields(single)
 
 
-def test_interrupted_command_import_resumes_with_the_file(world, monkeypatch) -> None:
-    people = [PersonFactory(insurer=world.insurer_a, card_number=f"5{i:03d}") for i in range(4)]
+def _chunks_of_two_crashing_at_the_second(monkeypatch) -> None:
+    """A command import in chunks of two records whose second chunk is killed once (the first is committed)."""
     monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 0)
     monkeypatch.setattr(upload_chunks, "CHUNK_SIZE", 2)
-    data = archive_of([cda(p) for p in people])
     real, calls = upload_chunks.records_receive, {"n": 0}
 
-    def crash_once(*args, **kwargs):
+    def crash_second(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("killed")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(upload_chunks, "records_receive", crash_once)
+    monkeypatch.setattr(upload_chunks, "records_receive", crash_second)
+
+
+def test_interrupted_command_import_resumes_with_the_file(world, monkeypatch) -> None:
+    people = [PersonFactory(insurer=world.insurer_a, card_number=f"5{i:03d}") for i in range(4)]
+    _chunks_of_two_crashing_at_the_second(monkeypatch)
+    data = archive_of([cda(p) for p in people])
     with pytest.raises(RuntimeError):
         upload_receive(submitter=Submitter(label="command"), data=data, file_name="a.zip", process_now=True)
     assert Upload.objects.get().content in (b"", memoryview(b""))  # a command import keeps no copy of the file
@@ -391,17 +396,7 @@ def test_the_report_so_far_is_read_while_processing(world, monkeypatch) -> None:
     """An import stopped after its first chunk: the committed chunk's entries are read (API and staff page
     both read `report_entries`); resumed, the report is complete and in order."""
     people = [PersonFactory(insurer=world.insurer_a, card_number=f"8{i:03d}") for i in range(4)]
-    monkeypatch.setattr(uploads, "SMALL_UPLOAD_RECORDS", 0)
-    monkeypatch.setattr(upload_chunks, "CHUNK_SIZE", 2)
-    real, calls = upload_chunks.records_receive, {"n": 0}
-
-    def crash_second(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("killed")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(upload_chunks, "records_receive", crash_second)
+    _chunks_of_two_crashing_at_the_second(monkeypatch)
     data = archive_of([cda(p) for p in people])
     with pytest.raises(RuntimeError):
         upload_receive(submitter=Submitter(label="command"), data=data, file_name="p.zip", process_now=True)
