@@ -84,12 +84,10 @@ _GATHER = f"""
 def _report_gather(upload: Upload) -> None:
     """The chunks' report parts become the upload's report: each part read once (on PostgreSQL in one statement),
     where appending every chunk to the report would rewrite it whole each time (quadratic in the chunks)."""
-    parts = UploadReportPart.objects.filter(upload_id=upload.pk)
     if on_postgresql():
         with connection.cursor() as cursor:
             cursor.execute(_GATHER, [upload.pk, upload.pk])
-    else:
-        current = Upload.objects.filter(pk=upload.pk).values_list("report", flat=True).get()
-        gathered = [entry for part in parts.order_by("first_index").values_list("entries", flat=True) for entry in part]
-        Upload.objects.filter(pk=upload.pk).update(report=[*current, *gathered])
-    parts.delete()
+    else:  # the same order, read as a page reads it while processing
+        Upload.objects.filter(pk=upload.pk).update(report=upload.report_entries())
+    UploadReportPart.objects.filter(upload_id=upload.pk).delete()
+    upload.__dict__.pop("report", None)  # a report read before the gathering is stale: read again when needed
